@@ -1,0 +1,1 @@
+"""newsbot: curated news in Telegram, in Arabic and English."""

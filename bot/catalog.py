@@ -1,0 +1,98 @@
+"""The curated sources and topics: TOML catalogs, checked and synced to storage."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from storage import sources as source_store
+from storage import topics as topic_store
+from storage.models import Source, Topic
+
+_SOURCE_KEYS = {
+    "name", "homepage", "url", "kind", "language", "enabled", "verified",
+    "poll_interval_seconds", "link_selector", "body_selector",
+}  # fmt: skip
+_TOPIC_KEYS = {"slug", "name_en", "name_ar", "enabled"}
+
+
+class CatalogError(ValueError):
+    """A catalog file that cannot be used; str() names the file and the entry."""
+
+
+def load_sources(path: Path) -> list[Source]:
+    entries = _entries(path, "source")
+    sources, names = [], set()
+    for number, entry in enumerate(entries, 1):
+        where = f"{path}: source #{number} ({entry.get('name', 'no name')})"
+        _check_keys(entry, _SOURCE_KEYS, {"name", "url"}, where)
+        if not str(entry["url"]).startswith(("http://", "https://")):
+            raise CatalogError(f"{where}: url must start with http:// or https://")
+        if entry.get("kind", "feed") not in ("feed", "listing"):
+            raise CatalogError(f"{where}: kind must be feed or listing")
+        if entry.get("language", "ar") not in ("ar", "en"):
+            raise CatalogError(f"{where}: language must be ar or en")
+        if entry["name"] in names:
+            raise CatalogError(f"{where}: the name is used twice")
+        names.add(entry["name"])
+        sources.append(Source(**entry))
+    return sources
+
+
+def load_topics(path: Path) -> list[Topic]:
+    entries = _entries(path, "topic")
+    topics, slugs = [], set()
+    for number, entry in enumerate(entries, 1):
+        where = f"{path}: topic #{number} ({entry.get('slug', 'no slug')})"
+        _check_keys(entry, _TOPIC_KEYS, {"slug", "name_en", "name_ar"}, where)
+        slug = str(entry["slug"])
+        if not slug.replace("-", "").isalnum() or not slug.isascii() or len(slug) > 32:
+            raise CatalogError(f"{where}: slug must be ASCII letters, digits and -, at most 32")
+        if slug in slugs:
+            raise CatalogError(f"{where}: the slug is used twice")
+        slugs.add(slug)
+        topics.append(Topic(**entry))
+    return topics
+
+
+@dataclass(frozen=True)
+class Catalog:
+    sources: list[Source]
+    topics: list[Topic]
+
+
+def load(*, sources_path: Path, topics_path: Path) -> Catalog:
+    """Both catalogs, checked; raises CatalogError naming the file and entry."""
+    return Catalog(load_sources(sources_path), load_topics(topics_path))
+
+
+def sync(loaded: Catalog, *, session: Session) -> None:
+    """Brings the database's catalog sources and topics in line with the files."""
+    source_store.sync_catalog(loaded.sources, session=session)
+    topic_store.sync_catalog(loaded.topics, session=session)
+
+
+def _entries(path: Path, table: str) -> list[dict[str, Any]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise CatalogError(f"{path}: cannot read: {error.strerror}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(f"{path}: not valid TOML: {error}") from error
+    entries = data.get(table, [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise CatalogError(f"{path}: expected [[{table}]] tables")
+    return entries
+
+
+def _check_keys(entry: dict[str, Any], allowed: set[str], required: set[str], where: str) -> None:
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise CatalogError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    missing = sorted(required - set(entry))
+    if missing:
+        raise CatalogError(f"{where}: missing {', '.join(missing)}")

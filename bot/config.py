@@ -1,0 +1,154 @@
+"""Settings: the only reader of the environment and `.env`.
+
+Built once at the entry point (`bot.__main__`) and passed down. Every field's
+description says what is allowed; `describe_errors` turns a validation failure
+into one line per bad variable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+OFFICIAL_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_URL = "sqlite:///data/newsbot.db"
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, description="the token BotFather gave you"
+    )
+    telegram_api_base_url: str = Field(
+        default=OFFICIAL_API_BASE_URL,
+        description="an http(s) URL to which the token is appended, like " + OFFICIAL_API_BASE_URL,
+    )
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="an SQLAlchemy URL such as sqlite:///data/newsbot.db "
+        "or postgresql+psycopg://user:pass@host/db",
+    )
+    sources_file: Path | None = Field(
+        default=None, description="the path of an existing TOML file of sources"
+    )
+    topics_file: Path | None = Field(
+        default=None, description="the path of an existing TOML file of topics"
+    )
+    allow_private_sources: bool = Field(default=False, description="true or false")
+    poll_interval_seconds: int = Field(
+        default=900, ge=10, description="a whole number of seconds, at least 10"
+    )
+    default_timezone: str = Field(
+        default="UTC", description="an IANA time zone name such as Asia/Riyadh or UTC"
+    )
+    default_digest_time: Annotated[dt.time, NoDecode] = Field(
+        default=dt.time(8, 0), description="a time of day as HH:MM, like 08:00"
+    )
+    default_language: Literal["ar", "en"] = Field(default="ar", description="ar or en")
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(), description="Telegram user ids separated by commas, like 1234,5678"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
+    http_timeout_seconds: float = Field(
+        default=20.0, gt=0, le=300, description="a number of seconds above 0, at most 300"
+    )
+    http_max_bytes: int = Field(
+        default=5_000_000, ge=10_000, description="a whole number of bytes, at least 10000"
+    )
+    http_user_agent: str = Field(
+        default="newsbot/0.1 (+https://github.com/newsbot)",
+        min_length=1,
+        description="a non-empty User-Agent header value",
+    )
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("sources_file", "topics_file")
+    @classmethod
+    def _existing_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError("no such file")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown time zone") from exc
+        return value
+
+    @field_validator("default_digest_time", mode="before")
+    @classmethod
+    def _parse_hhmm(cls, value: object) -> object:
+        if isinstance(value, str):
+            match = _HHMM.match(value.strip())
+            if not match:
+                raise ValueError("not HH:MM")
+            return dt.time(int(match[1]), int(match[2]))
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+    @property
+    def sources_path(self) -> Path:
+        return self.sources_file or _bundled("sources.toml")
+
+    @property
+    def topics_path(self) -> Path:
+        return self.topics_file or _bundled("topics.toml")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.default_timezone)
+
+
+def _bundled(name: str) -> Path:
+    return Path(str(resources.files("bot") / "data" / name))
+
+
+def describe_errors(error: ValidationError) -> list[str]:
+    """One line per bad variable: its name, the value given and what is allowed."""
+    lines = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "?"
+        info = Settings.model_fields.get(field)
+        allowed = info.description if info and info.description else item["msg"]
+        given = item.get("input")
+        shown = "" if field == "telegram_bot_token" else f"={given!r}"
+        lines.append(f"{field.upper()}{shown} is not valid: expected {allowed}")
+    return lines

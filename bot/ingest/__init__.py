@@ -1,0 +1,1 @@
+"""News in: fetch, decode, parse and store articles. Never imports telegram."""

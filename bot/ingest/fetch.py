@@ -1,0 +1,159 @@
+"""The only network code of news in: one shared httpx client and `fetch()`.
+
+`fetch()` does a conditional GET, follows at most `MAX_REDIRECTS` redirects by
+hand (so every hop is checked: http/https only, and no private addresses unless
+allowed), and streams the body with a size cap that stops reading at the cap.
+Every failure is a `FetchError` whose str() is one clear line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import ipaddress
+import socket
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from bot.config import Settings
+
+MAX_REDIRECTS = 5
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class FetchError(Exception):
+    """A fetch that gave no usable body; str() says why in one line."""
+
+    retry_after: float | None = None
+
+
+class HTTPStatusError(FetchError):
+    def __init__(self, status: int, url: str, retry_after: float | None = None) -> None:
+        wait = f", retry after {retry_after:.0f}s" if retry_after is not None else ""
+        super().__init__(f"HTTP {status} from {url}{wait}")
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # after redirects
+    status: int
+    body: bytes
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def make_client(settings: Settings) -> httpx.AsyncClient:
+    """The one client news in shares: timeouts, user agent, pooled connections."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(settings.http_timeout_seconds),
+        headers={"User-Agent": settings.http_user_agent},
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+    )
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    max_bytes: int,
+    allow_private: bool = False,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    for _ in range(MAX_REDIRECTS + 1):
+        await check_target(url, allow_private=allow_private)
+        try:
+            async with client.stream("GET", url, headers=headers) as response:
+                if response.status_code in _REDIRECTS and "location" in response.headers:
+                    url = urljoin(url, response.headers["location"])
+                    continue
+                if response.status_code == 304:
+                    return _result(url, response, b"")
+                if response.status_code >= 400:
+                    raise HTTPStatusError(response.status_code, url, _retry_after(response.headers))
+                body = await _read_capped(response, url, max_bytes)
+                return _result(url, response, body)
+        except httpx.TimeoutException as error:
+            raise FetchError(f"timed out fetching {url}") from error
+        except httpx.DecodingError as error:
+            raise FetchError(f"broken compressed body from {url}") from error
+        except httpx.HTTPError as error:
+            raise FetchError(f"{type(error).__name__} fetching {url}: {error}") from error
+    raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}")
+
+
+async def check_target(url: str, *, allow_private: bool) -> None:
+    """Refuses anything but http(s), and private hosts unless allowed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"not an http(s) URL: {url}")
+    if allow_private:
+        return
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            parts.hostname, parts.port or 0, type=socket.SOCK_STREAM
+        )
+    except OSError as error:
+        raise FetchError(f"cannot resolve {parts.hostname}: {error}") from error
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global:
+            raise FetchError(
+                f"refused {url}: {parts.hostname} is a private address ({address}); "
+                "set ALLOW_PRIVATE_SOURCES=true to allow it"
+            )
+
+
+async def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+    declared = response.headers.get("content-length", "")
+    encoded = "content-encoding" in response.headers  # then the length is of the compressed body
+    if declared.isdigit() and int(declared) > max_bytes and not encoded:
+        raise FetchError(f"{url} is too large: {int(declared)} bytes, the limit is {max_bytes}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(f"{url} is too large: over {max_bytes} bytes, stopped reading")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _result(url: str, response: httpx.Response, body: bytes) -> FetchResult:
+    return FetchResult(
+        url=url,
+        status=response.status_code,
+        body=body,
+        content_type=response.headers.get("content-type"),
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
+    )
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())

@@ -1,0 +1,53 @@
+"""Queries on chats. Functions take `*, session` and never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from storage.models import Chat
+
+
+@dataclass(frozen=True)
+class ChatDefaults:
+    """What a chat starts with the first time the bot hears from it."""
+
+    language: str
+    timezone: str
+    digest_time: str  # HH:MM
+
+
+def get_or_create(
+    chat_id: int,
+    *,
+    kind: str,
+    title: str | None,
+    defaults: ChatDefaults,
+    session: Session,
+) -> tuple[Chat, bool]:
+    """The chat's row, created with `defaults` if new; a returning chat is active again.
+
+    Returns (chat, created).
+    """
+    chat = session.get(Chat, chat_id)
+    if chat is None:
+        chat = Chat(
+            id=chat_id,
+            kind=kind,
+            title=title,
+            language=defaults.language,
+            timezone=defaults.timezone,
+            digest_time=defaults.digest_time,
+        )
+        session.add(chat)
+        session.flush()
+        return chat, True
+    changed = not chat.active or chat.kind != kind or (title and chat.title != title)
+    if changed:
+        chat.active = True
+        chat.kind = kind
+        chat.title = title or chat.title
+        session.add(chat)
+        session.flush()
+    return chat, False

@@ -1,0 +1,181 @@
+"""The tables. Plain SQL types only, so the same schema runs on SQLite and PostgreSQL.
+
+Every datetime column is UTC-aware in Python (see `UTCDateTime`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Stores UTC without a zone (SQLite keeps none) and hands back aware datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use UTC-aware datetimes")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+def _when(*, index: bool = False, nullable: bool = True) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, index=index, nullable=nullable)
+
+
+class Source(SQLModel, table=True):
+    """A feed or listing page, with the state of its fetching."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    url: str = Field(unique=True)
+    homepage: str | None = None
+    kind: str = "feed"  # feed | listing
+    language: str = "ar"
+    enabled: bool = True
+    origin: str = "catalog"  # catalog | cli | chat
+    verified: bool = False
+    poll_interval_seconds: int | None = None
+    link_selector: str | None = None
+    body_selector: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    next_check_at: dt.datetime | None = _when(index=True)
+    last_checked_at: dt.datetime | None = _when()
+    last_success_at: dt.datetime | None = _when()
+    error_count: int = 0
+    last_error: str | None = None
+    failing_since: dt.datetime | None = _when()
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Story(SQLModel, table=True):
+    """One event, told by one or more articles from any source."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    headline: str
+    first_seen_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    last_seen_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    article_count: int = 0
+    source_count: int = 0
+
+
+class Article(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(
+        sa_column=Column(ForeignKey("source.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    url: str = Field(unique=True)  # canonical URL
+    guid: str | None = Field(default=None, index=True)
+    content_hash: str | None = Field(default=None, index=True)
+    title: str
+    lead: str | None = None
+    text: str = ""
+    summary: str | None = None
+    language: str | None = None
+    author: str | None = None
+    image_url: str | None = None
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    related: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
+    published_at: dt.datetime | None = _when(index=True)
+    updated_at: dt.datetime | None = _when()
+    fetched_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    story_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("story.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    copy_of_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("article.id", ondelete="SET NULL"), nullable=True),
+    )
+
+
+class Topic(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    name_ar: str
+    name_en: str
+    enabled: bool = True
+
+
+class ArticleTopic(SQLModel, table=True):
+    __tablename__ = "article_topic"
+
+    article_id: int = Field(
+        sa_column=Column(ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    topic_id: int = Field(
+        sa_column=Column(ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
+    score: float = 0.0
+
+
+class Chat(SQLModel, table=True):
+    """A Telegram chat: private, group, supergroup or channel. Its id is Telegram's."""
+
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    kind: str  # private | group | supergroup | channel
+    title: str | None = None
+    language: str = "ar"
+    timezone: str = "UTC"
+    digest_time: str = "08:00"  # HH:MM in `timezone`
+    next_digest_at: dt.datetime | None = _when(index=True)
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Subscription(SQLModel, table=True):
+    """A chat follows a topic or a free keyword (exactly one of the two)."""
+
+    __table_args__ = (
+        UniqueConstraint("chat_id", "topic_id"),
+        UniqueConstraint("chat_id", "keyword"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("chat.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    topic_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("topic.id", ondelete="CASCADE"), nullable=True),
+    )
+    keyword: str | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Delivery(SQLModel, table=True):
+    """A story that went to a chat; at most once per (chat, story)."""
+
+    __table_args__ = (
+        UniqueConstraint("chat_id", "story_id"),
+        Index("ix_delivery_sent_at", "sent_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("chat.id", ondelete="CASCADE"), nullable=False)
+    )
+    story_id: int = Field(
+        sa_column=Column(ForeignKey("story.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    kind: str = "digest"  # digest | alert | news
+    message_id: int | None = None
+    sent_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

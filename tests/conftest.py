@@ -1,0 +1,106 @@
+"""Shared fixtures: settings on a temporary database, and the loopback servers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.loopback.bot_api import FakeBotAPI
+from bot.loopback.news_site import NewsSite
+from storage import db
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": f"sqlite:///{tmp_path / 'newsbot.db'}",
+        "allow_private_sources": True,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def news_site() -> Iterator[NewsSite]:
+    with NewsSite() as site:
+        yield site
+
+
+@pytest.fixture
+def bot_api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI() as api:
+        yield api
+
+
+@pytest.fixture
+async def running_bot(
+    tmp_path: Path, bot_api: FakeBotAPI, engine: Engine, settings: Settings
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The real python-telegram-bot Application, polling the loopback Bot API."""
+    bot_settings = make_settings(
+        tmp_path,
+        telegram_bot_token=bot_api.token,
+        telegram_api_base_url=bot_api.base_url,
+        default_language="en",
+    )
+    application = build_application(bot_settings, engine)
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    yield application
+    await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+
+
+async def wait(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """Runs a blocking wait of the fake servers without stopping the event loop."""
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Runs `newsbot ARGS` in a fresh process in `cwd`, with only the given settings set."""
+    clean = {k: v for k, v in os.environ.items() if not k.isupper() or k in _KEEP}
+    clean.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=clean,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+_KEEP = {"PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "TMPDIR", "SYSTEMROOT"}

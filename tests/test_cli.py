@@ -1,0 +1,62 @@
+import sqlite3
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("run", "db", "sources"):
+        assert command in result.stdout
+
+
+def test_no_command_prints_help_and_exit_2(tmp_path: Path) -> None:
+    result = run_cli(cwd=tmp_path)
+    assert result.returncode == 2
+    assert "usage: newsbot" in result.stdout
+
+
+def test_run_without_token_explains_and_exits_2(tmp_path: Path) -> None:
+    result = run_cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, result.stderr
+    assert "@BotFather" in lines[0]
+    assert "TELEGRAM_BOT_TOKEN" in lines[1] and ".env" in lines[1]
+    assert not (tmp_path / "data").exists(), "nothing is created before the token is checked"
+
+
+def test_db_upgrade_creates_the_schema_in_an_empty_default_database(tmp_path: Path) -> None:
+    result = run_cli("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "data" / "newsbot.db"
+    assert database.is_file()
+    with sqlite3.connect(database) as connection:
+        tables = {row[0] for row in connection.execute("select name from sqlite_master")}
+        version = connection.execute("select version_num from alembic_version").fetchone()
+    assert {"source", "article", "story", "topic", "article_topic", "chat"} <= tables
+    assert {"subscription", "delivery"} <= tables
+    assert version == ("0001",)
+    again = run_cli("db", "upgrade", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+
+
+def test_sources_list_shows_the_bundled_catalog(tmp_path: Path) -> None:
+    result = run_cli("sources", "list", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:4] == ["name", "lang", "kind", "status"]
+    assert any(line.startswith("RT Arabic ") and " ar " in line for line in lines)
+    assert any(line.startswith("BBC News ") and " en " in line for line in lines)
+    assert "new, unverified" in result.stdout
+
+
+def test_sources_list_with_a_broken_catalog_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "sources.toml"
+    bad.write_text('[[source]]\nname = "X"\nurl = "gopher://x"\n')
+    result = run_cli("sources", "list", cwd=tmp_path, env={"SOURCES_FILE": str(bad)})
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"newsbot: {bad}: source #1 (X): url must start with http:// or https://"
+    )

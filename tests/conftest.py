@@ -21,6 +21,8 @@ from bot.loopback.news_site import NewsSite
 from storage import db
 
 ROOT = Path(__file__).resolve().parents[1]
+# python-telegram-bot's announced behaviour (retry_after as a timedelta), as bot.__main__ sets it.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
@@ -90,11 +92,9 @@ def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
     """Runs `newsbot ARGS` in a fresh process in `cwd`, with only the given settings set."""
-    clean = {k: v for k, v in os.environ.items() if not k.isupper() or k in _KEEP}
-    clean.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        env=clean,
+        env=child_env(env or {}),
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -103,4 +103,7 @@ def run_cli(
     )
 
 
-_KEEP = {"PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "TMPDIR", "SYSTEMROOT"}
+def child_env(settings: dict[str, str]) -> dict[str, str]:
+    """The environment for a child newsbot: the system's basics plus `settings`, nothing else."""
+    keep = {"PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "TMPDIR", "SYSTEMROOT"}
+    return {**{k: v for k, v in os.environ.items() if k in keep}, **settings}

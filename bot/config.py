@@ -77,9 +77,9 @@ class Settings(BaseSettings):
         description="a non-empty User-Agent header value",
     )
 
-    @field_validator("telegram_bot_token", mode="before")
+    @field_validator("telegram_bot_token", "sources_file", "topics_file", mode="before")
     @classmethod
-    def _empty_token_is_none(cls, value: object) -> object:
+    def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_api_base_url")

@@ -5,7 +5,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import OFFICIAL_API_BASE_URL, Settings, describe_errors
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 
 def test_defaults_need_nothing_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,6 +37,21 @@ def test_reads_env_file_and_parses_friendly_forms(
     assert settings.zone.key == "Asia/Riyadh"
     assert settings.allow_private_sources is True
     assert settings.default_language == "en"
+
+
+def test_env_example_as_is_gives_the_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text(encoding="utf-8"))
+    from_example = Settings()
+    assert from_example == Settings(_env_file=None)  # type: ignore[call-arg]
+    documented = {
+        line.split("=", 1)[0]
+        for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    }
+    assert documented == {name.upper() for name in Settings.model_fields}
 
 
 @pytest.mark.parametrize(

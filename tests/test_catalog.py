@@ -51,25 +51,25 @@ def test_bad_source_catalog_says_where(tmp_path: Path, content: str, message: st
 
 
 def test_sync_keeps_fetch_state_and_hand_added_sources(
-    tmp_path: Path, settings: Settings, engine: Engine
+    tmp_path: Path, settings: Settings, any_engine: Engine
 ) -> None:
     sources = tmp_path / "s.toml"
     sources.write_text('[[source]]\nname = "A"\nurl = "https://a/feed"\n')
-    with session(engine) as db:
+    with session(any_engine) as db:
         catalog.sync(
             catalog.load(sources_path=sources, topics_path=settings.topics_path), session=db
         )
         db.add(Source(name="Mine", url="https://mine/feed", origin="cli"))
-    with session(engine) as db:
+    with session(any_engine) as db:
         row = db.exec(select(Source).where(Source.name == "A")).one()
         row.etag, row.error_count = '"v1"', 3
         db.add(row)
     sources.write_text('[[source]]\nname = "A"\nurl = "https://a/rss"\nlanguage = "en"\n')
-    with session(engine) as db:
+    with session(any_engine) as db:
         catalog.sync(
             catalog.load(sources_path=sources, topics_path=settings.topics_path), session=db
         )
-    with session(engine) as db:
+    with session(any_engine) as db:
         rows = {s.name: s for s in db.exec(select(Source))}
         topics = db.exec(select(Topic)).all()
     assert rows["A"].url == "https://a/rss" and rows["A"].language == "en"

@@ -22,16 +22,16 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(engine: Engine
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
 
 
-def test_migrations_match_the_models(engine: Engine) -> None:
-    with engine.connect() as connection:
+def test_migrations_match_the_models(any_engine: Engine) -> None:
+    with any_engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     assert diff == []
-    assert current_revision(engine) == "0001"
+    assert current_revision(any_engine) == "0001"
 
 
-def test_upgrade_twice_is_harmless(engine: Engine) -> None:
-    upgrade(engine)
-    assert current_revision(engine) == "0001"
+def test_upgrade_twice_is_harmless(any_engine: Engine) -> None:
+    upgrade(any_engine)
+    assert current_revision(any_engine) == "0001"
 
 
 def test_database_folder_is_created_on_first_use(tmp_path) -> None:
@@ -40,23 +40,23 @@ def test_database_folder_is_created_on_first_use(tmp_path) -> None:
     assert (tmp_path / "a" / "b" / "news.db").is_file()
 
 
-def test_datetimes_come_back_utc_aware(engine: Engine) -> None:
+def test_datetimes_come_back_utc_aware(any_engine: Engine) -> None:
     riyadh = dt.timezone(dt.timedelta(hours=3))
-    with session(engine) as db:
+    with session(any_engine) as db:
         db.add(
             Source(
                 name="S", url="https://s", next_check_at=dt.datetime(2026, 1, 1, 12, tzinfo=riyadh)
             )
         )
-    with session(engine) as db:
+    with session(any_engine) as db:
         source = db.get(Source, 1)
     assert source is not None and source.next_check_at is not None
     assert source.next_check_at == dt.datetime(2026, 1, 1, 9, tzinfo=UTC)
     assert source.next_check_at.tzinfo is UTC
 
 
-def test_naive_datetimes_are_refused(engine: Engine) -> None:
-    with pytest.raises(Exception, match="naive datetime"), session(engine) as db:
+def test_naive_datetimes_are_refused(any_engine: Engine) -> None:
+    with pytest.raises(Exception, match="naive datetime"), session(any_engine) as db:
         db.add(Source(name="S", url="https://s", next_check_at=dt.datetime(2026, 1, 1)))  # noqa: DTZ001
 
 
@@ -70,28 +70,28 @@ def _story_and_chat(engine: Engine) -> tuple[int, int]:
         return -100123, story.id  # type: ignore[return-value]
 
 
-def test_a_story_goes_to_a_chat_at_most_once(engine: Engine) -> None:
-    chat_id, story_id = _story_and_chat(engine)
-    with session(engine) as db:
+def test_a_story_goes_to_a_chat_at_most_once(any_engine: Engine) -> None:
+    chat_id, story_id = _story_and_chat(any_engine)
+    with session(any_engine) as db:
         db.add(Delivery(chat_id=chat_id, story_id=story_id))
-    with pytest.raises(IntegrityError), session(engine) as db:
+    with pytest.raises(IntegrityError), session(any_engine) as db:
         db.add(Delivery(chat_id=chat_id, story_id=story_id, kind="alert"))
 
 
-def test_foreign_keys_are_enforced(engine: Engine) -> None:
-    with pytest.raises(IntegrityError), session(engine) as db:
+def test_foreign_keys_are_enforced(any_engine: Engine) -> None:
+    with pytest.raises(IntegrityError), session(any_engine) as db:
         db.add(Delivery(chat_id=1, story_id=999))
 
 
-def test_get_or_create_chat_keeps_settings_and_revives(engine: Engine) -> None:
+def test_get_or_create_chat_keeps_settings_and_revives(any_engine: Engine) -> None:
     defaults = chats.ChatDefaults(language="ar", timezone="Asia/Riyadh", digest_time="07:00")
-    with session(engine) as db:
+    with session(any_engine) as db:
         chat, created = chats.get_or_create(
             5, kind="private", title=None, defaults=defaults, session=db
         )
         assert created and chat.timezone == "Asia/Riyadh"
         chat.language, chat.active = "en", False
-    with session(engine) as db:
+    with session(any_engine) as db:
         chat, created = chats.get_or_create(
             5, kind="private", title=None, defaults=defaults, session=db
         )
@@ -99,15 +99,15 @@ def test_get_or_create_chat_keeps_settings_and_revives(engine: Engine) -> None:
     assert chat.language == "en" and chat.active
 
 
-def test_list_with_health_counts_articles_of_the_last_day(engine: Engine) -> None:
+def test_list_with_health_counts_articles_of_the_last_day(any_engine: Engine) -> None:
     now = dt.datetime(2026, 11, 29, 12, tzinfo=UTC)
-    with session(engine) as db:
+    with session(any_engine) as db:
         source = Source(name="S", url="https://s")
         db.add_all([source, Source(name="Quiet", url="https://q")])
         db.flush()
         for hours, n in ((1, 1), (23, 2), (25, 3)):
             db.add(Article(source_id=source.id, url=f"https://s/{n}", title="t",
                            fetched_at=now - dt.timedelta(hours=hours)))  # fmt: skip
-    with session(engine) as db:
+    with session(any_engine) as db:
         rows = sources.list_with_health(session=db, now=now)
     assert [(r.source.name, r.articles_24h) for r in rows] == [("Quiet", 0), ("S", 2)]

@@ -1,0 +1,87 @@
+"""Bytes and their Content-Type -> text, decoded once, the right way.
+
+Order: a byte-order mark; UTF-8 when the bytes are valid UTF-8 (a page that
+decodes as UTF-8 and has non-ASCII bytes is UTF-8 whatever its header says);
+the charset of the HTTP header; the page's own <meta charset> or XML prolog;
+then detection (charset-normalizer), which is what finds an Arabic page in
+windows-1256 served without any charset.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_XML_PROLOG = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
+# What browsers (WHATWG) actually use for these labels.
+_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+            "us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-9": "cp1254",
+            "windows-874": "cp874", "tis-620": "cp874", "x-sjis": "shift_jis",
+            "gb2312": "gb18030", "gbk": "gb18030"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # the Python codec used
+    source: str  # bom | utf-8 | header | meta | detected | fallback
+
+
+def decode(body: bytes, content_type: str | None = None) -> Decoded:
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return Decoded(body.decode(codec, errors="replace"), codec, "bom")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return Decoded(text, "utf-8", "utf-8")
+    for source, label in (
+        ("header", header_charset(content_type)),
+        ("meta", _declared_in_document(body[:4096])),
+    ):
+        codec = _codec(label)
+        if codec and codec not in ("utf-8", "utf-8-sig"):
+            try:
+                return Decoded(body.decode(codec), codec, source)
+            except UnicodeDecodeError:
+                continue
+    best = from_bytes(body[:200_000]).best()
+    if best is not None and best.encoding:
+        codec = _codec(best.encoding) or "utf-8"
+        return Decoded(body.decode(codec, errors="replace"), codec, "detected")
+    return Decoded(body.decode("utf-8", errors="replace"), "utf-8", "fallback")
+
+
+def header_charset(content_type: str | None) -> str | None:
+    match = _HEADER_CHARSET.search(content_type or "")
+    return match[1] if match else None
+
+
+def _declared_in_document(head: bytes) -> str | None:
+    match = _XML_PROLOG.search(head) or _META_CHARSET.search(head)
+    return match[1].decode("ascii", errors="ignore") if match else None
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None

@@ -53,10 +53,10 @@ def decode(body: bytes, content_type: str | None = None) -> Decoded:
         ("header", header_charset(content_type)),
         ("meta", _declared_in_document(body[:4096])),
     ):
-        codec = _codec(label)
-        if codec and codec not in ("utf-8", "utf-8-sig"):
+        declared = _codec(label)
+        if declared and declared not in ("utf-8", "utf-8-sig"):
             try:
-                return Decoded(body.decode(codec), codec, source)
+                return Decoded(body.decode(declared), declared, source)
             except UnicodeDecodeError:
                 continue
     best = from_bytes(body[:200_000]).best()

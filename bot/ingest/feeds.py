@@ -94,10 +94,10 @@ def _alternate(entry: Any) -> str | None:
 def _image(entry: Any, summary_html: str, base: str) -> str | None:
     for media in [*entry.get("media_content", []), *entry.get("media_thumbnail", [])]:
         if media.get("url") and media.get("medium", "image") == "image":
-            return urljoin(base, media["url"])
+            return urljoin(base, str(media["url"]))
     for link in [*entry.get("enclosures", []), *entry.get("links", [])]:
         if str(link.get("type", "")).startswith("image/") and link.get("href"):
-            return urljoin(base, link["href"])
+            return urljoin(base, str(link["href"]))
     if "<img" in summary_html:
         img = HTMLParser(summary_html).css_first("img[src]")
         if img is not None and img.attributes.get("src"):

@@ -76,12 +76,15 @@ class Story(SQLModel, table=True):
 
 
 class Article(SQLModel, table=True):
+    __table_args__ = (Index("ix_article_source_guid", "source_id", "guid"),)
+
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(
         sa_column=Column(ForeignKey("source.id", ondelete="CASCADE"), nullable=False, index=True)
     )
-    url: str = Field(unique=True)  # canonical URL
-    guid: str | None = Field(default=None, index=True)
+    url: str  # canonical URL, the one to link to
+    url_key: str = Field(unique=True)  # the URL without scheme and www.: what makes it the same
+    guid: str | None = None
     content_hash: str | None = Field(default=None, index=True)
     title: str
     lead: str | None = None

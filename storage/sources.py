@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from storage.models import Article, Source, utcnow
@@ -65,3 +65,58 @@ def list_with_health(*, session: Session, now: dt.datetime | None = None) -> lis
     )
     sources: Sequence[Source] = session.exec(select(Source).order_by(col(Source.name))).all()
     return [SourceHealth(s, counts.get(s.id or 0, 0)) for s in sources]
+
+
+def due(now: dt.datetime, *, session: Session, limit: int = 500) -> list[Source]:
+    """Enabled sources whose next check has come (or that were never checked), oldest first."""
+    query = (
+        select(Source)
+        .where(col(Source.enabled))
+        .where(or_(col(Source.next_check_at).is_(None), col(Source.next_check_at) <= now))
+        .order_by(col(Source.next_check_at).is_(None).desc(), col(Source.next_check_at))
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def by_name(name: str, *, session: Session) -> Source | None:
+    return session.exec(select(Source).where(Source.name == name)).first()
+
+
+def by_url(url: str, *, session: Session) -> Source | None:
+    return session.exec(select(Source).where(Source.url == url)).first()
+
+
+def record_success(
+    source: Source,
+    *,
+    now: dt.datetime,
+    next_check_at: dt.datetime,
+    etag: str | None,
+    last_modified: str | None,
+    session: Session,
+) -> None:
+    """A fetch that worked (200 or 304): clears the failure state."""
+    source.etag = etag or source.etag
+    source.last_modified = last_modified or source.last_modified
+    source.last_checked_at = now
+    source.last_success_at = now
+    source.next_check_at = next_check_at
+    source.error_count = 0
+    source.last_error = None
+    source.failing_since = None
+    session.add(source)
+    session.flush()
+
+
+def record_failure(
+    source: Source, *, now: dt.datetime, next_check_at: dt.datetime, error: str, session: Session
+) -> None:
+    """A fetch that failed: one more consecutive failure, and since when it fails."""
+    source.last_checked_at = now
+    source.next_check_at = next_check_at
+    source.error_count += 1
+    source.last_error = error[:500]
+    source.failing_since = source.failing_since or now
+    session.add(source)
+    session.flush()

@@ -66,7 +66,11 @@ def _story_and_chat(engine: Engine) -> tuple[int, int]:
         story = Story(headline="h")
         db.add_all([source, story, Chat(id=-100123, kind="supergroup")])
         db.flush()
-        db.add(Article(source_id=source.id, url="https://s/1", title="t", story_id=story.id))
+        db.add(
+            Article(
+                source_id=source.id, url="https://s/1", url_key="s/1", title="t", story_id=story.id
+            )
+        )
         return -100123, story.id  # type: ignore[return-value]
 
 
@@ -106,7 +110,7 @@ def test_list_with_health_counts_articles_of_the_last_day(any_engine: Engine) ->
         db.add_all([source, Source(name="Quiet", url="https://q")])
         db.flush()
         for hours, n in ((1, 1), (23, 2), (25, 3)):
-            db.add(Article(source_id=source.id, url=f"https://s/{n}", title="t",
+            db.add(Article(source_id=source.id, url=f"https://s/{n}", url_key=f"s/{n}", title="t",
                            fetched_at=now - dt.timedelta(hours=hours)))  # fmt: skip
     with session(any_engine) as db:
         rows = sources.list_with_health(session=db, now=now)

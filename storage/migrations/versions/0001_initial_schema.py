@@ -96,6 +96,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("url", sa.String(), nullable=False),
+        sa.Column("url_key", sa.String(), nullable=False),
         sa.Column("guid", sa.String(), nullable=True),
         sa.Column("content_hash", sa.String(), nullable=True),
         sa.Column("title", sa.String(), nullable=False),
@@ -116,12 +117,12 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["source_id"], ["source.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["story_id"], ["story.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("url"),
+        sa.UniqueConstraint("url_key"),
     )
     with op.batch_alter_table("article", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_article_content_hash"), ["content_hash"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_fetched_at"), ["fetched_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_article_guid"), ["guid"], unique=False)
+        batch_op.create_index("ix_article_source_guid", ["source_id", "guid"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_published_at"), ["published_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_source_id"), ["source_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_story_id"), ["story_id"], unique=False)
@@ -190,7 +191,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_article_story_id"))
         batch_op.drop_index(batch_op.f("ix_article_source_id"))
         batch_op.drop_index(batch_op.f("ix_article_published_at"))
-        batch_op.drop_index(batch_op.f("ix_article_guid"))
+        batch_op.drop_index("ix_article_source_guid")
         batch_op.drop_index(batch_op.f("ix_article_fetched_at"))
         batch_op.drop_index(batch_op.f("ix_article_content_hash"))
 

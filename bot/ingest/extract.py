@@ -1,0 +1,380 @@
+"""An article page -> Extracted: title, lead, body paragraphs, dates, and the rest.
+
+How the body is found: page furniture (scripts, navigation, asides, forms) is
+dropped; every paragraph-like block scores its parent and grandparent by its
+length and commas; the best-scoring container, with its siblings of similar
+weight, is the article. Inside it, share bars, "read more" / "اقرأ أيضا"
+boxes, credits and link lists are removed, and what remains is read block by
+block, in order. Pure: HTML text in, data out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from bot.ingest.metadata import Metadata, read_metadata
+from bot.ingest.text import canonical_url
+
+# Not "form": some sites (ASP.NET) wrap the whole page in one.
+_DROP = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "nav",
+    "footer",
+    "aside",
+    "figcaption",
+    "object",
+    "embed",
+    "canvas",
+    "video",
+    "audio",
+    "dialog",
+    "menu",
+    "header",
+    "link",
+    "meta",
+]
+_INLINE = ["a", "b", "strong", "i", "em", "u", "span", "font", "small", "big", "sup", "sub",
+           "abbr", "time", "mark", "cite", "q", "code", "s", "del", "ins", "bdi", "bdo",
+           "label", "var", "kbd", "tt", "strike", "nobr", "wbr"]  # fmt: skip
+_INLINE_SET = frozenset(_INLINE)
+_JUNK_WORDS = (
+    "share",
+    "social",
+    "related",
+    "comment",
+    "newsletter",
+    "subscribe",
+    "promo",
+    "advert",
+    "breadcrumb",
+    "cookie",
+    "sidebar",
+    "outbrain",
+    "taboola",
+    "recommend",
+    "popular",
+    "trending",
+    "read-more",
+    "readmore",
+    "read-also",
+    "more-news",
+    "author-bio",
+    "tags",
+    "keywords",
+    "caption",
+    "credit",
+    "byline",
+    "signup",
+    "sponsor",
+    "print",
+    "toolbar",
+    "rating",
+    "disqus",
+    "widget",
+    "gallery-count",
+)
+_JUNK_CSS = ", ".join(
+    [f'[class*="{w}"], [id*="{w}"]' for w in _JUNK_WORDS]
+    + ['[class~="ad"]', '[class~="ads"]', '[class*="ad-slot"]', '[class*="adslot"]',
+       '[id^="ad-"]', '[class^="ad-"]', '[hidden]', '[aria-hidden="true"]',
+       '[style*="display:none"]', '[style*="display: none"]', '[role="complementary"]']
+)  # fmt: skip
+_BOILERPLATE = re.compile(
+    r"^(اقرأ\s+(أيضا|أيضاً|ايضا|المزيد)|إقرأ\s+أيضا|شاهد\s+أيضا|طالع\s+أيضا|ذات صلة|"
+    r"read\s+(more|also|next)|related\s*:|see\s+also|advertisement|إعلان|share\s+this|"
+    r"follow\s+us|تابعونا|sign\s+up|subscribe|click\s+here|all\s+rights\s+reserved|"
+    r"جميع\s+الحقوق|copyright|©)",
+    re.I,
+)
+_CREDIT = re.compile(
+    r"^((image|photo|picture|video)\s*(copyright|credit|source)?\s*[:©]|getty images|"
+    r"reuters$|afp$|ap photo|صورة\s*:|المصدر\s*:|الصورة\s*:|تصوير\s*:)",
+    re.I,
+)
+_RELATED_LABEL = re.compile(
+    r"(اقرأ\s+(أيضا|أيضاً|ايضا)|إقرأ\s+أيضا|ذات\s+صلة|أخبار\s+متعلقة|مواضيع\s+ذات|"
+    r"related|read\s+(more|also)|more\s+on\s+this|more\s+from|see\s+also)",
+    re.I,
+)
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Related:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Extracted:
+    url: str | None
+    title: str
+    lead: str | None
+    paragraphs: tuple[str, ...]
+    published: dt.datetime | None  # in the publisher's own offset
+    updated: dt.datetime | None
+    author: str | None
+    image: str | None
+    language: str | None
+    tags: tuple[str, ...] = ()
+    related: tuple[Related, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def extract_article(
+    html: str, url: str | None = None, *, body_selector: str | None = None
+) -> Extracted:
+    tree = LexborHTMLParser(html)
+    meta = read_metadata(tree, url)
+    base = url or meta.canonical or ""
+    related = _related_links(tree, base, meta.canonical or url)
+    lead_node = tree.css_first(
+        '[class*="standfirst"], [class*="article-lead"], [class*="lead-text"], '
+        '[class*="summary"], [class*="intro"], [class*="dek"], [class*="subtitle"], '
+        '[class*="excerpt"], [itemprop="description"]'
+    )
+    lead = _clean(lead_node.text(deep=True)) if lead_node is not None else ""
+    tree.strip_tags(_DROP)
+    containers = _chosen(tree, body_selector)
+    paragraphs = _paragraphs(containers, meta.title)
+    paragraphs = _prefer_ld_body(paragraphs, meta)
+    if not 20 <= len(lead) <= 600:
+        lead = ""
+    if lead and lead in paragraphs[:3]:
+        paragraphs.remove(lead)
+    page_url = meta.canonical or url
+    return Extracted(
+        url=canonical_url(page_url) if page_url else None,
+        title=meta.title,
+        lead=lead or None,
+        paragraphs=tuple(paragraphs),
+        published=meta.published,
+        updated=meta.updated,
+        author=meta.author,
+        image=meta.image,
+        language=_language(meta.language, paragraphs, meta.title),
+        tags=meta.tags,
+        related=related,
+    )
+
+
+def _chosen(tree: LexborHTMLParser, selector: str | None) -> list[LexborNode]:
+    if selector:
+        chosen = tree.css(selector)
+        if chosen:
+            return chosen
+    scores: dict[int, float] = {}
+    good: dict[int, int] = {}  # characters of good paragraphs under each node
+    nodes: dict[int, LexborNode] = {}
+    for node in tree.css("p, pre, td, blockquote, div, li, dd, section, article"):
+        if node.tag in ("div", "li", "dd", "section", "article"):
+            text = node.text(deep=False)
+            if len(text.strip()) < 60:
+                continue
+        else:
+            text = node.text(deep=True)
+        length = len(text.strip())
+        if length < 25:
+            continue
+        score = 1 + text.count(",") + text.count("،") + min(length / 100, 3.0)
+        targets = [(node, 0.0 if node.tag in ("p", "pre", "td", "blockquote") else 1.0)]
+        parent = node.parent
+        if parent is not None:
+            targets.append((parent, 1.0))
+            if parent.parent is not None:
+                targets.append((parent.parent, 0.5))
+        for target, weight in targets:
+            if weight:
+                key = target.mem_id
+                nodes[key] = target
+                scores[key] = scores.get(key, 0.0) + score * weight
+        if length >= 40 and node.tag in ("p", "pre", "blockquote", "div"):
+            ancestor: LexborNode | None = node
+            while ancestor is not None:
+                good[ancestor.mem_id] = good.get(ancestor.mem_id, 0) + length
+                ancestor = ancestor.parent
+    if not scores:
+        body = tree.body
+        return [body] if body is not None else []
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:5]
+    adjusted = {key: scores[key] * (1 - _link_density(nodes[key])) for key in ranked}
+    best_key = max(adjusted, key=adjusted.__getitem__)
+    best = _widened(nodes[best_key], good)
+    if best.mem_id != best_key:
+        return [best]
+    return _with_siblings(best, adjusted[best_key], scores, nodes)
+
+
+def _widened(node: LexborNode, good: dict[int, int]) -> LexborNode:
+    """The article split over several blocks: climb while the parent holds clearly
+    more good paragraph text and is still mostly made of it."""
+    while True:
+        here = good.get(node.mem_id, 0)
+        parent = node.parent
+        while parent is not None and good.get(parent.mem_id, 0) == here:
+            parent = parent.parent  # wrappers that add nothing
+        if parent is None or parent.tag in ("body", "html"):
+            return node
+        there = good[parent.mem_id]
+        if there < 1.25 * here or there < 0.5 * len(parent.text(deep=True)):
+            return node
+        node = parent
+
+
+def _with_siblings(
+    best: LexborNode, best_score: float, scores: dict[int, float], nodes: dict[int, LexborNode]
+) -> list[LexborNode]:
+    parent = best.parent
+    if parent is None:
+        return [best]
+    threshold = max(10.0, best_score * 0.2)
+    best_class = best.attributes.get("class")
+    chosen = []
+    for sibling in parent.iter(include_text=False):
+        if sibling.mem_id == best.mem_id:
+            chosen.append(sibling)
+            continue
+        score = scores.get(sibling.mem_id, 0.0)
+        if best_class and sibling.attributes.get("class") == best_class:
+            score += best_score * 0.2
+        if score >= threshold:
+            chosen.append(sibling)
+        elif sibling.tag == "p":
+            text = sibling.text(deep=True)
+            if len(text) > 80 and _link_density(sibling) < 0.25:
+                chosen.append(sibling)
+    return chosen
+
+
+def _paragraphs(containers: list[LexborNode], title: str) -> list[str]:
+    blocks: list[str] = []
+    for container in containers:
+        if container.tag in _INLINE_SET and container.parent is not None:
+            container = container.parent
+        whole = len(container.text(deep=True))
+        for junk in container.css(_JUNK_CSS):
+            # The container itself matches its own selector; and a "junk" word in a
+            # wrapper's class (has-sidebar, widget-container) must not take the article.
+            if junk.mem_id != container.mem_id and len(junk.text(deep=True)) < 0.5 * whole:
+                junk.decompose()
+        for node in container.css("ul, ol, div, section, table, p, dl"):
+            text_length = len(node.text(deep=True).strip())
+            if text_length and _link_density(node) > 0.5:
+                node.decompose()
+        container.unwrap_tags(_INLINE)
+        container.merge_text_nodes()
+        nodes = list(container.traverse())
+        for node in nodes:
+            if node.tag in ("img", "picture", "figure", "br", "hr"):
+                continue
+            for text in _own_lines(node):
+                if not _BOILERPLATE.match(text) and not _CREDIT.match(text):
+                    blocks.append(text)
+    if blocks and title and _clean(blocks[0]) == _clean(title):
+        blocks = blocks[1:]
+    return _dedupe(blocks)
+
+
+def _own_lines(node: LexborNode) -> list[str]:
+    """The node's own text (its children blocks are read on their own), split at <br>."""
+    if node.css_first("br") is None:
+        text = _clean(node.text(deep=False, separator=" "))
+        return [text] if text else []
+    lines: list[str] = []
+    current: list[str] = []
+    for child in node.iter(include_text=True):
+        if child.tag == "br":
+            lines.append(_clean(" ".join(current)))
+            current = []
+        elif child.is_text_node:
+            current.append(child.text(deep=False))
+    lines.append(_clean(" ".join(current)))
+    return [line for line in lines if line]
+
+
+def _prefer_ld_body(paragraphs: list[str], meta: Metadata) -> list[str]:
+    """JSON-LD articleBody, when the page's text yields much less than it."""
+    body = meta.article_body
+    if not body:
+        return paragraphs
+    found = sum(len(p) for p in paragraphs)
+    if found < 0.5 * len(body):
+        return [p for p in (_clean(line) for line in re.split(r"\n\s*\n|\n", body)) if p]
+    return paragraphs
+
+
+def _related_links(tree: LexborHTMLParser, base: str, own: str | None) -> tuple[Related, ...]:
+    boxes = tree.css(
+        '[class*="related"], [id*="related"], [class*="read-also"], [class*="readmore"], '
+        '[class*="read-more"], [class*="more-news"], [class*="also"]'
+    )
+    for heading in tree.css("h2, h3, h4, strong, p, span, div.title"):
+        text = heading.text(deep=False).strip()
+        if text and len(text) < 40 and _RELATED_LABEL.search(text):
+            parent = heading.parent
+            if parent is not None:
+                boxes.append(parent)
+    seen: dict[str, Related] = {}
+    own_path = urlsplit(own or "").path
+    for box in boxes:
+        for anchor in box.css("a[href]"):
+            title = _clean(anchor.text(deep=True))
+            href = anchor.attributes.get("href") or ""
+            if len(title) < 15 or href.startswith(("#", "javascript:", "mailto:")):
+                continue
+            absolute = urljoin(base, href)
+            if urlsplit(absolute).path in ("", "/", own_path):
+                continue
+            seen.setdefault(absolute, Related(title, absolute))
+    return tuple(seen.values())[:10]
+
+
+def _link_density(node: LexborNode) -> float:
+    total = len(node.text(deep=True).strip())
+    if not total:
+        return 0.0
+    linked = sum(len(a.text(deep=True).strip()) for a in node.css("a"))
+    return min(1.0, linked / total)
+
+
+def _language(declared: str | None, paragraphs: list[str], title: str) -> str | None:
+    sample = " ".join([title, *paragraphs[:5]])[:3000]
+    arabic, latin = len(_ARABIC.findall(sample)), len(_LATIN.findall(sample))
+    if arabic > latin:
+        return "ar"
+    if declared:
+        return declared
+    return "en" if latin else None
+
+
+def _dedupe(blocks: list[str]) -> list[str]:
+    seen: set[str] = set()
+    kept = []
+    for block in blocks:
+        if block in seen and len(block) > 20:
+            continue
+        seen.add(block)
+        kept.append(block)
+    return kept
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,242 @@
+"""What a page says about its article: JSON-LD, <meta>, <link>, <time>, <h1>.
+
+Read from the whole page before the body is cleaned. Pure: a parsed page in,
+a frozen Metadata out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from bot.ingest.dates import date_from_url, find_date_in_text, parse_date
+
+_ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "blogposting",
+    "reportagenewsarticle",
+    "report",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "webpage",
+    "liveblogposting",
+}
+_SEPARATORS = re.compile(r"\s+[|\-–—:•·»«]\s+|\s+::\s+|\s*\|\s*")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    canonical: str | None
+    published: dt.datetime | None
+    updated: dt.datetime | None
+    author: str | None
+    image: str | None
+    language: str | None
+    tags: tuple[str, ...]
+    description: str | None
+    site_name: str | None
+    article_body: str | None  # JSON-LD articleBody, when the page gives one
+
+
+def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
+    meta = _meta_values(tree)
+    ld = _json_ld_article(tree)
+    base = url or meta.get("og:url") or ""
+    canonical = _attr(tree.css_first('link[rel="canonical"]'), "href") or meta.get("og:url")
+    site_name = meta.get("og:site_name") or _ld_name(ld.get("publisher"))
+    published = (
+        parse_date(_str(ld.get("datePublished")))
+        or _first_date(meta, "article:published_time", "og:published_time",
+                       "datepublished", "pubdate", "publishdate", "publish-date",
+                       "dc.date.issued", "dcterms.created", "date", "sailthru.date",
+                       "parsely-pub-date", "article.published")
+        or _time_element(tree)
+        or date_from_url(canonical or url)
+        or _visible_date(tree)
+    )  # fmt: skip
+    updated = parse_date(_str(ld.get("dateModified"))) or _first_date(
+        meta, "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified"
+    )
+    image = meta.get("og:image") or meta.get("twitter:image") or _ld_image(ld.get("image"))
+    return Metadata(
+        title=_title(tree, meta, site_name),
+        canonical=urljoin(base, canonical) if canonical else None,
+        published=published,
+        updated=updated,
+        author=_author(ld, meta, tree),
+        image=urljoin(base, image) if image else None,
+        language=_language(tree, meta),
+        tags=_tags(ld, meta),
+        description=meta.get("og:description") or meta.get("description"),
+        site_name=site_name,
+        article_body=_str(ld.get("articleBody")),
+    )
+
+
+def _meta_values(tree: LexborHTMLParser) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+        content = (attrs.get("content") or "").strip()
+        if key and content:
+            values.setdefault(key.strip().lower(), content)
+    for node in tree.css("[itemprop]"):
+        key = (node.attributes.get("itemprop") or "").lower()
+        if key in ("datepublished", "datemodified", "author") and key not in values:
+            value = node.attributes.get("content") or node.attributes.get("datetime")
+            if value:
+                values[key] = value
+    return values
+
+
+def _json_ld_article(tree: LexborHTMLParser) -> dict[str, Any]:
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(node.text(deep=True) or "null", strict=False)
+        except ValueError:
+            continue
+        for item in _walk_ld(data):
+            kinds = item.get("@type")
+            names = kinds if isinstance(kinds, list) else [kinds]
+            if any(str(n).lower() in _ARTICLE_TYPES for n in names) and (
+                item.get("headline") or item.get("datePublished") or item.get("articleBody")
+            ):
+                return item
+    return {}
+
+
+def _walk_ld(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return [item for entry in data for item in _walk_ld(entry)]
+    if isinstance(data, dict):
+        return [data, *_walk_ld(data.get("@graph", []))]
+    return []
+
+
+def _title(tree: LexborHTMLParser, meta: dict[str, str], site_name: str | None) -> str:
+    candidates = [_clean(h1.text(deep=True)) for h1 in tree.css("article h1, main h1, h1")[:3]]
+    og = _strip_site(_clean(meta.get("og:title", "")), site_name)
+    head = _strip_site(_clean(_text(tree.css_first("title"))), site_name)
+    for h1 in candidates:
+        if len(h1) >= 8 and (not og or _overlap(h1, og) >= 0.5 or _overlap(h1, head) >= 0.5):
+            return h1
+    return og or head or (candidates[0] if candidates else "")
+
+
+def _strip_site(title: str, site_name: str | None) -> str:
+    if site_name and site_name in title and title.strip() != site_name.strip():
+        stripped = _SEPARATORS.sub(" | ", title.replace(site_name, "")).strip(" |-–—:")
+        if len(stripped) >= 8:
+            return _clean(stripped)
+    parts = [p for p in _SEPARATORS.split(title) if p]
+    if len(parts) > 1:
+        return _clean(max(parts, key=len))
+    return title
+
+
+def _overlap(a: str, b: str) -> float:
+    left, right = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    return len(left & right) / max(1, min(len(left), len(right)))
+
+
+def _author(ld: dict[str, Any], meta: dict[str, str], tree: LexborHTMLParser) -> str | None:
+    name = _ld_name(ld.get("author"))
+    if name:
+        return name
+    for key in ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author"):
+        value = meta.get(key)
+        if value and not value.startswith("http"):
+            return _clean(value)
+    node = tree.css_first('[rel="author"], .author-name, .byline__name')
+    return _clean(_text(node)) or None if node else None
+
+
+def _ld_name(value: Any) -> str | None:
+    if isinstance(value, list):
+        names = [n for v in value if (n := _ld_name(v))]
+        return ", ".join(names) if names else None
+    if isinstance(value, dict):
+        return _clean(str(value.get("name", ""))) or None
+    if isinstance(value, str) and value and not value.startswith("http"):
+        return _clean(value)
+    return None
+
+
+def _ld_image(value: Any) -> str | None:
+    if isinstance(value, list) and value:
+        return _ld_image(value[0])
+    if isinstance(value, dict):
+        return _str(value.get("url"))
+    return value if isinstance(value, str) else None
+
+
+def _language(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
+    html = tree.css_first("html")
+    lang = (html.attributes.get("lang") if html else None) or meta.get("og:locale") or ""
+    lang = lang or meta.get("content-language") or meta.get("language") or ""
+    code = lang.strip().lower().replace("_", "-").split("-")[0]
+    return code or None
+
+
+def _tags(ld: dict[str, Any], meta: dict[str, str]) -> tuple[str, ...]:
+    found: list[str] = []
+    keywords = ld.get("keywords")
+    if isinstance(keywords, list):
+        found.extend(str(k) for k in keywords)
+    elif isinstance(keywords, str):
+        found.extend(re.split(r"[,،]", keywords))
+    if not found:
+        found.extend(re.split(r"[,،]", meta.get("news_keywords") or meta.get("keywords") or ""))
+    seen: dict[str, None] = {}
+    for tag in found:
+        cleaned = _clean(tag)
+        if cleaned and len(cleaned) <= 60:
+            seen.setdefault(cleaned, None)
+    return tuple(seen)[:20]
+
+
+def _first_date(meta: dict[str, str], *keys: str) -> dt.datetime | None:
+    for key in keys:
+        if parsed := parse_date(meta.get(key)):
+            return parsed
+    return None
+
+
+def _time_element(tree: LexborHTMLParser) -> dt.datetime | None:
+    for node in tree.css("article time[datetime], time[datetime]")[:3]:
+        if parsed := parse_date(node.attributes.get("datetime")):
+            return parsed
+    return None
+
+
+def _visible_date(tree: LexborHTMLParser) -> dt.datetime | None:
+    selector = '[class*="date"], [class*="time"], [id*="date"], [class*="publish"], time'
+    for node in tree.css(selector)[:10]:
+        if parsed := find_date_in_text(node.text(deep=True)[:200]):
+            return parsed
+    return None
+
+
+def _attr(node: LexborNode | None, name: str) -> str | None:
+    return node.attributes.get(name) if node is not None else None
+
+
+def _text(node: LexborNode | None) -> str:
+    return node.text(deep=True) if node is not None else ""
+
+
+def _str(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,70 @@
+"""Queries on articles. Functions take `*, session` and never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from storage.models import Article
+
+# What a re-seen article may change; the rest (ids, story, first fetch) stays.
+_UPDATABLE = ("title", "lead", "text", "author", "image_url", "tags", "related",
+              "published_at", "updated_at", "language")  # fmt: skip
+
+
+def known(
+    source_id: int, *, url_keys: Iterable[str], guids: Iterable[str], session: Session
+) -> dict[str, Article]:
+    """Stored articles matching any of the keys or this source's guids, by key and guid."""
+    keys, ids = list(url_keys), [g for g in guids if g]
+    found: dict[str, Article] = {}
+    if keys:
+        for article in session.exec(select(Article).where(col(Article.url_key).in_(keys))):
+            found[article.url_key] = article
+    if ids:
+        query = select(Article).where(Article.source_id == source_id, col(Article.guid).in_(ids))
+        for article in session.exec(query):
+            found[f"guid:{article.guid}"] = article
+    return found
+
+
+def store(article: Article, *, session: Session) -> tuple[Article, bool]:
+    """Adds `article`, or updates the stored one it duplicates. Returns (row, created).
+
+    The same article is recognised by its URL key, by its guid within the same
+    source, or by the hash of its text (the same story reached through two feeds).
+    """
+    existing = session.exec(select(Article).where(Article.url_key == article.url_key)).first()
+    if existing is None and article.guid:
+        existing = session.exec(
+            select(Article).where(
+                Article.source_id == article.source_id, Article.guid == article.guid
+            )
+        ).first()
+    if existing is None and article.content_hash:
+        existing = session.exec(
+            select(Article).where(Article.content_hash == article.content_hash)
+        ).first()
+    if existing is None:
+        session.add(article)
+        session.flush()
+        return article, True
+    changed = False
+    for name in _UPDATABLE:
+        value = getattr(article, name)
+        if value not in (None, "", [], ()) and getattr(existing, name) != value:
+            setattr(existing, name, value)
+            changed = True
+    if changed:
+        if article.content_hash:
+            existing.content_hash = article.content_hash
+        session.add(existing)
+        session.flush()
+    return existing, False
+
+
+def fetched_since(since: dt.datetime, *, session: Session) -> list[Article]:
+    query = select(Article).where(col(Article.fetched_at) >= since).order_by(col(Article.id))
+    return list(session.exec(query))

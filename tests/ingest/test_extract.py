@@ -1,0 +1,117 @@
+"""Article extraction on pages written for these tests, each reproducing what real pages do."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.ingest.extract import Related, extract_article
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+RIYADH = dt.timezone(dt.timedelta(hours=3))
+
+
+def page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def test_english_page_with_json_ld() -> None:
+    found = extract_article(page("en-json-ld.html"), "https://daily.test/world/water-deal")
+    assert found.title == "Ministers agree water-sharing deal after all-night talks"
+    assert found.lead == (
+        "The agreement ends a decade of dispute over the river and sets up a joint commission."
+    )
+    assert found.paragraphs == (
+        "Water ministers from three countries agreed on Sunday to share the river's flow during "
+        "droughts, after talks that ran through the night in the capital.",
+        "The deal, which still needs the approval of the three parliaments, sets a minimum "
+        "release from the dam in dry years and creates a commission to settle disputes.",
+        "A decade of dispute",
+        "Negotiations began in 2015, when construction of the dam started, and stalled several "
+        "times, most recently in the spring.",
+        '"This is a good day for our farmers," one minister told reporters, adding that details '
+        "would be published within a week.",
+    )
+    assert found.published == dt.datetime(2026, 11, 29, 6, 45, tzinfo=RIYADH)
+    assert found.updated == dt.datetime(2026, 11, 29, 9, 0, tzinfo=RIYADH)
+    assert found.author == "Lina Haddad, Tom Reed"
+    assert found.image == "https://daily.test/images/dam.jpg"
+    assert found.language == "en"
+    assert found.tags == ("Water", "Diplomacy", "Nile")
+    assert found.url == "https://daily.test/world/2026/11/29/water-deal", "tracking removed"
+    assert found.related == (
+        Related("Drought hits farms along the lower river",
+                "https://daily.test/world/2026/11/28/drought-hits-farms"),
+        Related("Dam filling reaches its third stage this week",
+                "https://daily.test/world/2026/11/27/dam-filling"),
+        Related("River talks begin with hopes of a breakthrough",
+                "https://daily.test/world/2026/11/20/river-talks-begin"),
+    )  # fmt: skip
+
+
+def test_arabic_page_without_any_metadata() -> None:
+    found = extract_article(page("ar-no-metadata.html"), "https://sahifa.test/culture/123")
+    assert found.title == "افتتاح معرض الكتاب الدولي بمشاركة 40 دولة"
+    assert found.language == "ar"
+    assert found.published == dt.datetime(2026, 11, 29, 10, 30, tzinfo=dt.UTC)
+    assert found.paragraphs[0].startswith("افتتح وزير الثقافة صباح اليوم الأحد")
+    assert found.paragraphs[-1] == (
+        "ويحل على المعرض هذا العام ضيف شرف من أمريكا اللاتينية للمرة الأولى في تاريخه."
+    )
+    assert len(found.paragraphs) == 4
+    text = found.text
+    for furniture in (
+        "اقرأ أيضا",
+        "ارتفاع أسعار الكتب",
+        "فيسبوك",
+        "الكلمات المفتاحية",
+        "جميع الحقوق",
+    ):
+        assert furniture not in text
+    assert [r.url for r in found.related] == [
+        "https://sahifa.test/culture/2026/11/25/book-prices",
+        "https://sahifa.test/culture/2026/11/20/guest-country",
+    ]
+
+
+def test_article_split_over_several_blocks_inside_a_page_wide_form() -> None:
+    found = extract_article(page("en-split-chunks.html"), "https://times.test/budget")
+    assert found.title == "Budget talks drag on"
+    assert len(found.paragraphs) == 5
+    assert found.paragraphs[0].startswith("Budget negotiators met")
+    assert found.paragraphs[-1].startswith("Markets have so far")
+    assert "ADVERTISEMENT" not in found.text
+    assert "Another headline" not in found.text
+
+
+def test_text_in_a_div_split_by_line_breaks() -> None:
+    found = extract_article(page("br-text.html"), "https://weather.test/storm")
+    assert [p.split()[0] for p in found.paragraphs] == ["Forecasters", "Schools", "Residents"]
+
+
+def test_page_with_no_article_gives_no_text() -> None:
+    found = extract_article("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    assert found.paragraphs == ()
+    assert found.title == ""
+
+
+def test_json_ld_body_when_the_page_shows_little() -> None:
+    body = "First paragraph of the real story.\\nSecond paragraph with more detail."
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+        f'"headline": "Teaser only", "articleBody": "{body}"}}</script></head>'
+        "<body><h1>Teaser only</h1><p>Subscribe to read.</p></body></html>"
+    )
+    found = extract_article(html)
+    assert found.paragraphs == (
+        "First paragraph of the real story.",
+        "Second paragraph with more detail.",
+    )
+
+
+@pytest.mark.parametrize("selector", ["div.news-text", "div.news-text p"])
+def test_a_body_selector_from_the_catalog_wins(selector: str) -> None:
+    found = extract_article(page("ar-no-metadata.html"), "https://sahifa.test/1",
+                            body_selector=selector)  # fmt: skip
+    assert found.paragraphs[0].startswith("افتتح وزير الثقافة")
+    assert "الكلمات المفتاحية" not in found.text

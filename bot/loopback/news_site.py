@@ -157,7 +157,7 @@ class NewsSite:
 
 def _default_type(path: str, body: bytes) -> str:
     suffix = Path(path).suffix.lower()
-    kind = _TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+    kind = _TYPES.get(suffix) or mimetypes.guess_type(path)[0] or _sniff(body)
     if kind.startswith("text/") or kind.endswith("+xml") or kind.endswith("json"):
         try:
             body.decode("utf-8")
@@ -165,6 +165,13 @@ def _default_type(path: str, body: bytes) -> str:
             return kind  # an honest server says nothing it does not know
         return kind + "; charset=utf-8"
     return kind
+
+
+def _sniff(body: bytes) -> str:
+    head = body[:200].lstrip().lower()
+    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")):
+        return "application/xml"
+    return "text/html" if head.startswith(b"<") else "application/octet-stream"
 
 
 def _handler_for(site: NewsSite) -> type[BaseHTTPRequestHandler]:

@@ -1,0 +1,41 @@
+"""What the subcommands share: their type, their error, a ready database."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.engine import Engine, make_url
+
+from bot import catalog
+from bot.config import Settings
+from storage import db
+
+Command = Callable[[argparse.Namespace, Settings], int]
+Subcommands = Any  # argparse's private _SubParsersAction
+
+
+class UsageError(Exception):
+    """Stops a command with one line on stderr and exit status 2."""
+
+
+def group(commands: Subcommands, name: str, help: str) -> Subcommands:
+    """A command that only holds subcommands (`newsbot sources list`)."""
+    return commands.add_parser(name, help=help).add_subparsers(
+        title="commands", metavar="COMMAND", required=True
+    )
+
+
+def ready_engine(settings: Settings) -> Engine:
+    """The engine, with the schema upgraded and the catalogs synced (checked first)."""
+    loaded = catalog.load(sources_path=settings.sources_path, topics_path=settings.topics_path)
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    with db.session(engine) as session:
+        catalog.sync(loaded, session=session)
+    return engine
+
+
+def safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,233 @@
+"""refresh_source(): the one place where the stages of news in are strung together.
+
+source due -> fetch (conditional GET) -> feed entries or listing links -> only the
+new ones -> fetch each article page -> decode -> extract -> store -> ids of new
+articles. A failure of the source counts against that source only (backoff,
+Retry-After); a failed article page still stores what the feed said of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+from bot.ingest.decode import decode
+from bot.ingest.extract import Extracted, extract_article
+from bot.ingest.feeds import FeedError, FeedItem, parse_feed
+from bot.ingest.fetch import FetchError, FetchResult, fetch
+from bot.ingest.listing import extract_links
+from bot.ingest.text import canonical_url, content_hash, url_key
+from storage import articles as article_store
+from storage import sources as source_store
+from storage.db import session
+from storage.models import Article, Source
+
+log = logging.getLogger(__name__)
+
+MAX_ITEMS = 50  # newest entries looked at per poll
+MAX_BACKOFF = dt.timedelta(hours=6)
+FAILING_AFTER = dt.timedelta(days=1)
+_BINARY = ("image/", "audio/", "video/", "application/pdf", "application/zip",
+           "application/octet-stream", "font/")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: str
+    status: str  # new | unchanged | failed
+    new_ids: tuple[int, ...] = ()
+    seen: int = 0
+    error: str | None = None
+
+
+class Pipeline:
+    """News in for one process: the shared client, the limits, the database."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        client: httpx.AsyncClient,
+        *,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        concurrency: int = 8,
+        per_host: int = 2,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.client = client
+        self.clock = clock
+        self._sources = asyncio.Semaphore(concurrency)
+        self._per_host = per_host
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def poll_due(self) -> list[Outcome]:
+        """Refreshes every source whose time has come, a few at a time."""
+        with session(self.engine) as db:
+            due = [s.id for s in source_store.due(self.clock(), session=db) if s.id is not None]
+        return list(await asyncio.gather(*(self.refresh_source(i) for i in due)))
+
+    async def refresh_source(self, source_id: int) -> Outcome:
+        with session(self.engine) as db:
+            source = db.get(Source, source_id)
+            if source is None:
+                return Outcome(str(source_id), "failed", error="no such source")
+        async with self._sources:
+            try:
+                return await self._refresh(source)
+            except (FetchError, FeedError) as error:
+                return self._failed(source, error)
+            except Exception as error:  # a bug must not stop the other sources
+                log.exception("source crashed source_id=%s name=%s", source.id, source.name)
+                return self._failed(source, error)
+
+    async def _refresh(self, source: Source) -> Outcome:
+        result = await self._fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+        now = self.clock()
+        if result.not_modified:
+            self._succeeded(source, result, now)
+            return Outcome(source.name, "unchanged")
+        _refuse_binary(result)
+        items = self._items(source, result)[:MAX_ITEMS]
+        fresh, seen = self._new_items(source, items)
+        found = await asyncio.gather(*(self._article(item, source) for item in fresh))
+        new_ids = []
+        with session(self.engine) as db:
+            for item, extracted in zip(fresh, found, strict=True):
+                article, created = article_store.store(
+                    _article(source, item, extracted, now), session=db
+                )
+                if created and article.id is not None:
+                    new_ids.append(article.id)
+        self._succeeded(source, result, now)
+        log.info("source polled source_id=%s name=%s new=%d seen=%d",
+                 source.id, source.name, len(new_ids), seen)  # fmt: skip
+        return Outcome(source.name, "new", tuple(new_ids), seen)
+
+    def _items(self, source: Source, result: FetchResult) -> list[FeedItem]:
+        if source.kind == "listing":
+            text = decode(result.body, result.content_type).text
+            links = extract_links(text, result.url, link_selector=source.link_selector)
+            return [FeedItem(None, link.url, link.title, "", None) for link in links]
+        feed = parse_feed(result.body, url=result.url, content_type=result.content_type)
+        if feed.problem:
+            log.warning("feed has errors, kept %d entries source_id=%s name=%s problem=%s",
+                        len(feed.items), source.id, source.name, feed.problem[:200])  # fmt: skip
+        return feed.items
+
+    def _new_items(self, source: Source, items: list[FeedItem]) -> tuple[list[FeedItem], int]:
+        """Items not stored yet; a stored one whose headline changed is updated in place."""
+        assert source.id is not None
+        keys = {url_key(item.link): item for item in items}
+        fresh: list[FeedItem] = []
+        with session(self.engine) as db:
+            known = article_store.known(
+                source.id, url_keys=keys, guids=[i.guid for i in items if i.guid], session=db
+            )
+            for key, item in keys.items():
+                stored = known.get(key) or (known.get(f"guid:{item.guid}") if item.guid else None)
+                if stored is None:
+                    fresh.append(item)
+                elif item.title and stored.title != item.title:
+                    stored.title = item.title
+                    db.add(stored)
+        return fresh, len(keys) - len(fresh)
+
+    async def _article(self, item: FeedItem, source: Source) -> Extracted | None:
+        try:
+            result = await self._fetch(item.link)
+            _refuse_binary(result)
+            text = decode(result.body, result.content_type).text
+            return extract_article(text, result.url, body_selector=source.body_selector)
+        except (FetchError, FeedError) as error:
+            log.warning("article page failed, kept the feed's text source_id=%s url=%s reason=%s",
+                        source.id, item.link, error)  # fmt: skip
+            return None
+
+    async def _fetch(self, url: str, **conditional: str | None) -> FetchResult:
+        host = urlsplit(url).hostname or ""
+        limit = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
+        async with limit:
+            return await fetch(
+                self.client,
+                url,
+                max_bytes=self.settings.http_max_bytes,
+                allow_private=self.settings.allow_private_sources,
+                **conditional,
+            )
+
+    def _interval(self, source: Source) -> dt.timedelta:
+        seconds = source.poll_interval_seconds or self.settings.poll_interval_seconds
+        return dt.timedelta(seconds=seconds * random.uniform(0.9, 1.1))
+
+    def _succeeded(self, source: Source, result: FetchResult, now: dt.datetime) -> None:
+        with session(self.engine) as db:
+            row = db.get(Source, source.id)
+            if row is not None:
+                source_store.record_success(
+                    row, now=now, next_check_at=now + self._interval(source),
+                    etag=result.etag, last_modified=result.last_modified, session=db,
+                )  # fmt: skip
+
+    def _failed(self, source: Source, error: Exception) -> Outcome:
+        now = self.clock()
+        reason = str(error) or type(error).__name__
+        with session(self.engine) as db:
+            row = db.get(Source, source.id)
+            if row is None:
+                return Outcome(source.name, "failed", error=reason)
+            delay = min(self._interval(source) * 2 ** min(row.error_count, 10), MAX_BACKOFF)
+            wait = getattr(error, "retry_after", None)
+            if wait is not None:
+                delay = max(delay, dt.timedelta(seconds=wait))
+            source_store.record_failure(row, now=now, next_check_at=now + delay, error=reason,
+                                        session=db)  # fmt: skip
+            failing = row.failing_since is not None and now - row.failing_since >= FAILING_AFTER
+        log.warning("source failed source_id=%s name=%s reason=%s next_try_in=%ds%s",
+                    source.id, source.name, reason, delay.total_seconds(),
+                    " FAILING for over a day" if failing else "")  # fmt: skip
+        return Outcome(source.name, "failed", error=reason)
+
+
+def _refuse_binary(result: FetchResult) -> None:
+    kind = (result.content_type or "").lower()
+    # Servers label pages application/octet-stream often enough: look before refusing.
+    looks_like_markup = result.body[:200].lstrip().startswith((b"<", b"{"))
+    if kind.startswith(_BINARY) and not (
+        kind.startswith("application/octet") and looks_like_markup
+    ):
+        raise FeedError(f"{result.url} is {kind.split(';')[0]}, not a page or a feed")
+
+
+def _article(source: Source, item: FeedItem, found: Extracted | None, now: dt.datetime) -> Article:
+    assert source.id is not None
+    link = canonical_url(found.url if found and found.url else item.link)
+    text = found.text if found and found.paragraphs else item.summary
+    published = (found.published if found else None) or item.published
+    return Article(
+        source_id=source.id,
+        url=link,
+        url_key=url_key(item.link),
+        guid=item.guid,
+        content_hash=content_hash(text),
+        title=(found.title if found and found.title else item.title) or link,
+        lead=(found.lead if found else None) or (item.summary or None),
+        text=text,
+        language=(found.language if found else None) or source.language,
+        author=found.author if found else None,
+        image_url=(found.image if found else None) or item.image,
+        tags=list(found.tags if found and found.tags else item.categories),
+        related=[{"title": r.title, "url": r.url} for r in (found.related if found else ())],
+        published_at=published.astimezone(dt.UTC) if published else None,
+        updated_at=found.updated.astimezone(dt.UTC) if found and found.updated else None,
+        fetched_at=now,
+    )

@@ -1,0 +1,293 @@
+"""News in end to end: the real pipeline against the loopback news site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.ingest.fetch import make_client
+from bot.ingest.pipeline import MAX_BACKOFF, Pipeline
+from bot.loopback.news_site import NewsSite
+from storage.db import session
+from storage.models import Article, Source
+from tests.conftest import make_settings
+from tests.ingest.sample_site import article_page, publish_world, rss, words
+
+
+@pytest.fixture
+def fast_settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path, http_timeout_seconds=1.0, http_max_bytes=1_000_000,
+                         poll_interval_seconds=600)  # fmt: skip
+
+
+@pytest.fixture
+async def pipeline(fast_settings: Settings, engine: Engine) -> AsyncIterator[Pipeline]:
+    async with make_client(fast_settings) as client:
+        yield Pipeline(fast_settings, engine, client)
+
+
+def add_source(engine: Engine, name: str, url: str, **extra: object) -> int:
+    with session(engine) as db:
+        source = Source(name=name, url=url, origin="cli", **extra)
+        db.add(source)
+        db.flush()
+        assert source.id is not None
+        return source.id
+
+
+def stored(engine: Engine) -> list[Article]:
+    with session(engine) as db:
+        return list(db.exec(select(Article).order_by(Article.id)))
+
+
+def source_row(engine: Engine, source_id: int) -> Source:
+    with session(engine) as db:
+        row = db.get(Source, source_id)
+        assert row is not None
+        return row
+
+
+async def test_new_articles_are_fetched_extracted_and_stored(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    urls = publish_world(news_site)
+    source_id = add_source(engine, "World", news_site.url("/world.xml"))
+    outcome = await pipeline.refresh_source(source_id)
+    assert outcome.status == "new"
+    articles = stored(engine)
+    assert list(outcome.new_ids) == [a.id for a in articles]
+    assert [a.url for a in articles] == urls
+    first = articles[0]
+    assert first.title == "World story number 1"
+    assert first.text.startswith("Paragraph 1 about world 1: officials said")
+    assert "Share" not in first.text
+    assert first.published_at == dt.datetime(2026, 11, 29, 6, 0, tzinfo=dt.UTC)
+    assert first.related == [{"title": "An older world story worth reading",
+                              "url": news_site.url("/old/1")}]  # fmt: skip
+    assert first.language == "en"
+    assert first.guid == "world-1"
+    row = source_row(engine, source_id)
+    assert row.etag and row.last_success_at and row.error_count == 0
+    assert row.next_check_at is not None
+    assert (
+        dt.timedelta(seconds=530)
+        < row.next_check_at - row.last_success_at
+        < dt.timedelta(seconds=670)
+    ), "the poll interval, with jitter"
+
+
+async def test_an_unchanged_feed_costs_one_304(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    publish_world(news_site)
+    source_id = add_source(engine, "World", news_site.url("/world.xml"))
+    await pipeline.refresh_source(source_id)
+    before = len(news_site.requests)
+    again = await pipeline.refresh_source(source_id)
+    assert again.status == "unchanged"
+    assert again.new_ids == ()
+    assert len(news_site.requests) == before + 1
+    assert news_site.requests[-1].headers.get("If-None-Match")
+
+
+async def test_only_new_entries_are_fetched_and_a_changed_headline_updates(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    urls = publish_world(news_site, count=2)
+    source_id = add_source(engine, "World", news_site.url("/world.xml"))
+    await pipeline.refresh_source(source_id)
+    news_site.put("/world/new.html", article_page("A brand new story", words("new")))
+    news_site.put("/world.xml", rss([
+        ("world-new", news_site.url("/world/new.html"), "A brand new story"),
+        ("world-1", urls[0] + "?utm_source=rss", "World story number 1, updated headline"),
+        ("world-2", urls[1], "World story number 2"),
+    ]))  # fmt: skip
+    requests_before = len(news_site.requests)
+    outcome = await pipeline.refresh_source(source_id)
+    articles = stored(engine)
+    assert len(outcome.new_ids) == 1
+    assert (outcome.seen, len(articles)) == (2, 3)
+    assert articles[0].title == "World story number 1, updated headline"
+    fetched = [r.path for r in news_site.requests[requests_before:]]
+    assert fetched == ["/world.xml", "/world/new.html"]
+
+
+async def test_the_same_article_through_two_feeds_is_stored_once(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    urls = publish_world(news_site, count=2)
+    news_site.put("/top.xml", rss([("top-9", urls[0] + "?utm_medium=top&fbclid=x", "Top story")]))
+    first = add_source(engine, "World", news_site.url("/world.xml"))
+    second = add_source(engine, "Top", news_site.url("/top.xml"))
+    assert len((await pipeline.refresh_source(first)).new_ids) == 2
+    assert (await pipeline.refresh_source(second)).new_ids == ()
+    # The same text under another address (a syndicated copy) is recognised too.
+    news_site.put("/copy.html", article_page("World story number 2", words("world 2")))
+    news_site.put("/top.xml", rss([("top-10", news_site.url("/copy.html"), "Copy")]))
+    assert (await pipeline.refresh_source(second)).new_ids == ()
+    assert len(stored(engine)) == 2
+
+
+async def test_listing_page_source(pipeline: Pipeline, news_site: NewsSite, engine: Engine) -> None:
+    for n in (1, 2):
+        news_site.put(f"/news/2026/11/29/item-{n}", article_page(f"Listed story {n} today",
+                                                                 words(f"listed {n}")))  # fmt: skip
+    news_site.put(
+        "/latest",
+        """<html><body><nav><a href="/about">About us and our team</a></nav>
+        <main><h2><a href="/news/2026/11/29/item-1">Listed story 1 today</a></h2>
+        <h2><a href="/news/2026/11/29/item-2">Listed story 2 today</a></h2>
+        <a href="/tag/politics">Politics stories from everywhere</a>
+        <a href="https://elsewhere.test/2026/11/29/x">A story on another site entirely</a>
+        </main></body></html>""",
+    )
+    source_id = add_source(engine, "Latest", news_site.url("/latest"), kind="listing")
+    outcome = await pipeline.refresh_source(source_id)
+    assert [a.title for a in stored(engine)] == ["Listed story 1 today", "Listed story 2 today"]
+    assert len(outcome.new_ids) == 2
+
+
+async def test_arabic_page_in_windows_1256_without_charset(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    text = [
+        "افتتح وزير الثقافة اليوم معرض الكتاب بمشاركة ألف دار نشر من أربعين دولة، وسط إقبال.",
+        "ويستمر المعرض عشرة أيام، ويضم ندوات وأمسيات شعرية وورش عمل للأطفال.",
+    ]
+    page = article_page("افتتاح معرض الكتاب الدولي", text, lang="ar").replace(
+        '<meta charset="utf-8">', ""
+    )
+    news_site.put("/ar/1.html", page.encode("cp1256"), content_type="text/html")
+    news_site.put("/ar.xml", rss([("ar-1", news_site.url("/ar/1.html"), "معرض الكتاب")]))
+    source_id = add_source(engine, "Arabic", news_site.url("/ar.xml"), language="ar")
+    await pipeline.refresh_source(source_id)
+    [article] = stored(engine)
+    assert article.title == "افتتاح معرض الكتاب الدولي"
+    assert article.text.split("\n\n") == text
+    assert article.language == "ar"
+
+
+BAD_FEEDS = {
+    "timeout": ({"delay": 3.0}, "timed out"),
+    "server error": ({"status": 500}, "HTTP 500"),
+    "rate limited": ({"status": 429, "retry_after": 7200}, "HTTP 429"),
+    "redirect loop": ({"status": 302, "redirect_to": "/bad.xml"}, "redirects"),
+    "huge": ({"size": 50_000_000}, "too large"),
+    "truncated gzip": ({"truncate_gzip": True}, "broken gzip body"),
+    "html page": ({"body": b"<!DOCTYPE html><html><body><p>Hi</p></body></html>",
+                   "content_type": "text/html"}, "looks like an HTML page"),
+    "binary": ({"body": b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "content_type": "image/png"},
+               "image/png, not a page or a feed"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(BAD_FEEDS))
+async def test_a_bad_source_fails_alone_with_one_clear_line(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine, case: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    how, reason = BAD_FEEDS[case]
+    publish_world(news_site)
+    news_site.put("/bad.xml", rss([("b", news_site.url("/world/2026/11/29/story-1.html"), "B")]))
+    news_site.rule("/bad.xml", **how)
+    good = add_source(engine, "Good", news_site.url("/world.xml"))
+    bad = add_source(engine, "Bad", news_site.url("/bad.xml"))
+    with caplog.at_level(logging.WARNING, logger="bot.ingest.pipeline"):
+        outcomes = await pipeline.poll_due()
+    by_name = {o.source: o for o in outcomes}
+    assert by_name["Good"].status == "new"
+    assert len(by_name["Good"].new_ids) == 3
+    assert by_name["Bad"].status == "failed"
+    assert reason in (by_name["Bad"].error or "")
+    [line] = [r.getMessage() for r in caplog.records if "source failed" in r.getMessage()]
+    assert f"source_id={bad}" in line
+    assert "name=Bad" in line
+    assert reason in line
+    bad_row, good_row = source_row(engine, bad), source_row(engine, good)
+    assert (bad_row.error_count, good_row.error_count) == (1, 0)
+    assert bad_row.failing_since is not None
+    assert reason in (bad_row.last_error or "")
+    assert len(stored(engine)) == 3
+
+
+async def test_retry_after_is_honoured_and_failures_back_off(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    news_site.rule("/down.xml", status=503, retry_after=7200, times=1)
+    news_site.rule("/down.xml", status=500)
+    source_id = add_source(engine, "Down", news_site.url("/down.xml"))
+    await pipeline.refresh_source(source_id)
+    row = source_row(engine, source_id)
+    assert row.next_check_at is not None and row.last_checked_at is not None
+    assert row.next_check_at - row.last_checked_at >= dt.timedelta(seconds=7200)
+    delays = []
+    for _ in range(6):
+        await pipeline.refresh_source(source_id)
+        row = source_row(engine, source_id)
+        assert row.next_check_at is not None and row.last_checked_at is not None
+        delays.append(row.next_check_at - row.last_checked_at)
+    assert delays[1] > delays[0] * 1.5, "exponential"
+    assert max(delays) == MAX_BACKOFF, "capped"
+    assert row.error_count == 7
+
+
+async def test_broken_xml_keeps_its_entries_and_empty_feed_is_fine(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    urls = publish_world(news_site, count=2)
+    broken = (
+        rss([("1", urls[0], "Tom & Jerry"), ("2", urls[1], "Second")])
+        .replace("</channel></rss>", "")
+        .replace("&amp; Jerry", "& Jerry")
+    )
+    news_site.put("/broken.xml", broken)
+    news_site.put("/empty.xml", rss([]))
+    broken_id = add_source(engine, "Broken", news_site.url("/broken.xml"))
+    empty_id = add_source(engine, "Empty", news_site.url("/empty.xml"))
+    assert len((await pipeline.refresh_source(broken_id)).new_ids) == 2
+    empty = await pipeline.refresh_source(empty_id)
+    assert (empty.status, empty.new_ids) == ("new", ())
+    assert source_row(engine, empty_id).error_count == 0
+
+
+async def test_a_bad_article_page_keeps_what_the_feed_said(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    news_site.rule("/gone.html", status=404)
+    news_site.put("/pdf", b"%PDF-1.4 ...", content_type="application/pdf")
+    news_site.put("/empty.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    items = [
+        ("g", news_site.url("/gone.html"), "Gone page"),
+        ("p", news_site.url("/pdf"), "A PDF report"),
+        ("e", news_site.url("/empty.html"), "Empty page"),
+    ]
+    news_site.put("/mixed.xml", rss(items))
+    source_id = add_source(engine, "Mixed", news_site.url("/mixed.xml"))
+    outcome = await pipeline.refresh_source(source_id)
+    articles = stored(engine)
+    assert len(outcome.new_ids) == 3
+    assert [a.title for a in articles] == ["Gone page", "A PDF report", "Empty page"]
+    assert articles[0].text == "Summary of Gone page"
+    assert articles[1].text == "Summary of A PDF report"
+    assert articles[2].text == "Summary of Empty page"
+
+
+async def test_private_sources_are_refused_when_not_allowed(
+    news_site: NewsSite, engine: Engine, tmp_path: Path
+) -> None:
+    publish_world(news_site)
+    strict = make_settings(tmp_path, allow_private_sources=False)
+    source_id = add_source(engine, "Local", news_site.url("/world.xml"))
+    async with httpx.AsyncClient() as client:
+        outcome = await Pipeline(strict, engine, client).refresh_source(source_id)
+    assert outcome.status == "failed"
+    assert "private address" in (outcome.error or "")
+    assert news_site.requests == []

@@ -13,7 +13,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot import jobs
 from bot.config import Settings
+from bot.ingest.fetch import make_client
+from bot.ingest.pipeline import Pipeline
 from bot.texts import Language, text
 from bot.tg import handlers
 from bot.tg.context import BotData
@@ -31,7 +34,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
         .base_url(base_url)
         .base_file_url(_file_url(base_url))
         .context_types(ContextTypes(bot_data=BotData))
-        .post_init(_announce_commands)
+        .post_init(_start)
+        .post_shutdown(_stop)
         .build()
     )
     bot_data: BotData = application.bot_data
@@ -44,6 +48,26 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
     application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown))
     application.add_error_handler(handlers.on_error)
     return application
+
+
+async def _start(application: Application) -> None:  # type: ignore[type-arg]
+    """Once the bot is up: its command menu, and the scheduler's jobs."""
+    await _announce_commands(application)
+    bot_data: BotData = application.bot_data
+    client = make_client(bot_data.settings)
+    application.bot_data.client = client  # closed by _stop
+    pipeline = Pipeline(bot_data.settings, bot_data.engine, client)
+    assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
+    application.job_queue.run_repeating(
+        jobs.poll_sources, interval=jobs.POLL_TICK_SECONDS, first=1, data=pipeline,
+        name="poll_sources", job_kwargs={"max_instances": 1, "coalesce": True},
+    )  # fmt: skip
+
+
+async def _stop(application: Application) -> None:  # type: ignore[type-arg]
+    client = getattr(application.bot_data, "client", None)
+    if client is not None:
+        await client.aclose()
 
 
 async def _announce_commands(application: Application) -> None:  # type: ignore[type-arg]

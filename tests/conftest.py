@@ -112,6 +112,8 @@ async def running_bot(
     yield application
     await application.updater.stop()
     await application.stop()
+    if application.post_shutdown:
+        await application.post_shutdown(application)
     await application.shutdown()
 
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 from telegram.ext import Application
 
 from bot.loopback.bot_api import FakeBotAPI
+from bot.loopback.news_site import NewsSite
 from storage.db import session
-from storage.models import Chat
+from storage.models import Article, Chat, Source
 from tests.conftest import child_env, wait
+from tests.ingest.sample_site import publish_world
 
 ALICE = FakeBotAPI.user(2001, "Alice", "en-GB")
 SALMA = FakeBotAPI.user(2002, "سلمى", "ar")
@@ -108,3 +113,25 @@ def test_newsbot_run_answers_and_never_logs_the_token(tmp_path: Path) -> None:
     assert api.token not in err + out
     assert api.token.split(":")[1] not in err + out
     assert (tmp_path / "data" / "newsbot.db").is_file()
+
+
+async def test_the_scheduler_polls_due_sources(
+    running_bot: Application, news_site: NewsSite, engine: Engine
+) -> None:
+    publish_world(news_site, count=2)
+    with session(engine) as db:
+        db.add(Source(name="World", url=news_site.url("/world.xml"), origin="cli"))
+
+    def stored() -> list[str]:
+        with session(engine) as db:
+            return [a.title for a in db.exec(select(Article).order_by(Article.id))]
+
+    titles = await wait(lambda: _until(stored, 20))
+    assert titles == ["World story number 1", "World story number 2"]
+
+
+def _until(probe: Callable[[], list[str]], seconds: float) -> list[str]:
+    deadline = time.monotonic() + seconds
+    while not (found := probe()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found

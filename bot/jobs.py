@@ -1,0 +1,29 @@
+"""JobQueue callbacks: thin glue between python-telegram-bot's ticks and the work.
+
+The database decides what is due; a tick that comes late, or is skipped by
+APScheduler's misfire rules, loses nothing: the next one finds the same work.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import CallbackContext
+
+from bot.ingest.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+POLL_TICK_SECONDS = 30
+
+
+async def poll_sources(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    """Polls the sources that are due; each source's failure stays its own."""
+    job = context.job
+    if job is None or not isinstance(job.data, Pipeline):
+        return
+    outcomes = await job.data.poll_due()
+    new = sum(len(o.new_ids) for o in outcomes)
+    failed = [o.source for o in outcomes if o.status == "failed"]
+    if outcomes:
+        log.info("poll tick sources=%d new_articles=%d failed=%d", len(outcomes), new, len(failed))

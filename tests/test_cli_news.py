@@ -1,0 +1,139 @@
+"""`newsbot poll`, `extract` and `sources ...` as a user runs them, against the loopback site."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.loopback.news_site import NewsSite
+from tests.conftest import run_cli
+from tests.ingest.sample_site import article_page, publish_world, rss, words
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """Settings for a child newsbot: our own empty catalog, loopback allowed."""
+    catalog = tmp_path / "sources.toml"
+    catalog.write_text("")
+    return {"SOURCES_FILE": str(catalog), "ALLOW_PRIVATE_SOURCES": "true",
+            "HTTP_TIMEOUT_SECONDS": "2"}  # fmt: skip
+
+
+def test_poll_once_prints_what_it_stored(tmp_path: Path, news_site: NewsSite, env: dict) -> None:
+    publish_world(news_site, count=2)
+    news_site.rule("/down.xml", status=500)
+    (tmp_path / "sources.toml").write_text(
+        f'[[source]]\nname = "World"\nurl = "{news_site.url("/world.xml")}"\nlanguage = "en"\n'
+        f'[[source]]\nname = "Down"\nurl = "{news_site.url("/down.xml")}"\n'
+    )
+    first = run_cli("poll", "--once", cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "World: 2 new, 0 already stored" in first.stdout
+    assert "  + [1] World story number 1  <" in first.stdout
+    assert f"Down: FAILED: HTTP 500 from {news_site.url('/down.xml')}" in first.stdout
+    assert "source failed source_id=2 name=Down reason=HTTP 500" in first.stderr
+    again = run_cli("poll", "--source", "World", cwd=tmp_path, env=env)
+    assert again.stdout.strip() == "World: unchanged"
+    listed = run_cli("sources", "list", cwd=tmp_path, env=env).stdout.splitlines()
+    world = next(line for line in listed if line.startswith("World"))
+    down = next(line for line in listed if line.startswith("Down"))
+    assert " ok " in world and world.split()[-1] == "2"
+    assert "erroring (1)" in down and "HTTP 500" in down
+    missing = run_cli("poll", "--source", "Nope", cwd=tmp_path, env=env)
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "newsbot: no source named 'Nope' (see: newsbot sources list)"
+
+
+def test_extract_files_and_urls(tmp_path: Path, news_site: NewsSite, env: dict) -> None:
+    zipped = tmp_path / "page.html.gz"
+    zipped.write_bytes(gzip.compress((PAGES / "ar-no-metadata.html").read_bytes()))
+    url = news_site.put("/a.html", article_page("A page over HTTP", words("http")))
+    result = run_cli("extract", str(PAGES / "en-json-ld.html"), str(zipped), url,
+                     str(tmp_path / "missing.html"), "--jsonl", cwd=tmp_path, env=env)  # fmt: skip
+    assert result.returncode == 1, "one input failed"
+    assert "missing.html" in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["input"] for r in records] == [str(PAGES / "en-json-ld.html"), str(zipped), url]
+    english, arabic, remote = records
+    assert set(english) == {"input", "url", "title", "lead", "text", "published", "language",
+                            "author", "image", "tags", "related"}  # fmt: skip
+    assert english["published"] == "2026-11-29T06:45:00+03:00"
+    assert english["related"][0] == {
+        "title": "Drought hits farms along the lower river",
+        "url": "https://daily.test/world/2026/11/28/drought-hits-farms",
+    }
+    assert arabic["language"] == "ar"
+    assert arabic["title"] == "افتتاح معرض الكتاب الدولي بمشاركة 40 دولة"
+    assert remote["title"] == "A page over HTTP"
+
+
+def test_sources_add_finds_the_feed_or_reads_the_page(
+    tmp_path: Path, news_site: NewsSite, env: dict
+) -> None:
+    publish_world(news_site)
+    announce = '<link rel="alternate" type="application/rss+xml" href="/world.xml">'
+    news_site.put("/", f"<html><head><title>Test News</title>{announce}</head><body></body></html>")
+    added = run_cli("sources", "add", news_site.url("/"), cwd=tmp_path, env=env)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == (f"added 'Test feed': feed {news_site.url('/world.xml')} (en)")
+    again = run_cli("sources", "add", news_site.url("/world.xml"), cwd=tmp_path, env=env)
+    assert again.returncode == 2
+    assert "already a source, named 'Test feed'" in again.stderr
+
+    news_site.put("/ar/", "<html><head><title>أخبار</title></head><body><main>" + "".join(
+        f'<h2><a href="/ar/2026/11/29/{n}">خبر عاجل رقم {n} من العاصمة اليوم</a></h2>'
+        for n in range(5)) + "</main></body></html>")  # fmt: skip
+    listing = run_cli("sources", "add", news_site.url("/ar/"), "--name", "Arabic page",
+                      cwd=tmp_path, env=env)  # fmt: skip
+    assert listing.stdout.strip() == f"added 'Arabic page': listing {news_site.url('/ar/')} (ar)"
+
+    news_site.put("/nothing", "<html><body><p>Just a page.</p></body></html>")
+    nothing = run_cli("sources", "add", news_site.url("/nothing"), cwd=tmp_path, env=env)
+    assert nothing.returncode == 2
+    assert "no feed and no list of article links" in nothing.stderr
+
+
+def test_sources_add_refuses_private_addresses_by_default(tmp_path: Path, env: dict) -> None:
+    strict = {**env, "ALLOW_PRIVATE_SOURCES": "false"}
+    refused = run_cli("sources", "add", "http://127.0.0.1:9/feed", cwd=tmp_path, env=strict)
+    assert refused.returncode == 2
+    assert "private address" in refused.stderr
+    assert "ALLOW_PRIVATE_SOURCES=true" in refused.stderr
+
+
+def test_remove_opml_export_and_import(tmp_path: Path, news_site: NewsSite, env: dict) -> None:
+    news_site.put("/a.xml", rss([]))
+    (tmp_path / "sources.toml").write_text(
+        '[[source]]\nname = "Alpha"\nurl = "https://alpha.test/rss"\nlanguage = "en"\n'
+        '[[source]]\nname = "بيتا"\nurl = "https://beta.test/ar"\nkind = "listing"\n'
+    )
+    exported = run_cli("sources", "export-opml", cwd=tmp_path, env=env)
+    assert exported.returncode == 0, exported.stderr
+    assert 'xmlUrl="https://alpha.test/rss"' in exported.stdout
+    assert 'newsbotKind="listing"' in exported.stdout
+    removed = run_cli("sources", "remove", "Alpha", cwd=tmp_path, env=env)
+    assert removed.returncode == 0
+    listed = run_cli("sources", "list", cwd=tmp_path, env=env).stdout
+    assert next(line for line in listed.splitlines() if line.startswith("Alpha")).split()[3] == (
+        "removed"
+    )
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "in.opml").write_text(exported.stdout.replace("alpha.test", "gamma.test").replace(
+        '"Alpha"', '"Gamma"') + "\n")  # fmt: skip
+    (other / "bad.opml").write_text("<opml><body><outline")
+    empty = other / "sources.toml"
+    empty.write_text("")
+    other_env = {**env, "SOURCES_FILE": str(empty)}
+    imported = run_cli("sources", "import-opml", "in.opml", cwd=other, env=other_env)
+    assert imported.stdout.strip() == "imported 2 sources, skipped 0 (already there or refused)"
+    names = run_cli("sources", "list", cwd=other, env=other_env).stdout
+    assert "Gamma" in names and "بيتا" in names
+    broken = run_cli("sources", "import-opml", "bad.opml", cwd=other, env=other_env)
+    assert broken.returncode == 2
+    assert broken.stderr.startswith("newsbot: cannot read bad.opml:")

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import Article, Source, utcnow
@@ -16,6 +16,15 @@ _CATALOG_FIELDS = (
     "url", "homepage", "kind", "language", "enabled", "verified",
     "poll_interval_seconds", "link_selector", "body_selector",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SuccessfulCheck:
+    source_id: int
+    now: dt.datetime
+    next_check_at: dt.datetime
+    etag: str | None
+    last_modified: str | None
 
 
 @dataclass(frozen=True)
@@ -87,26 +96,23 @@ def by_url(url: str, *, session: Session) -> Source | None:
     return session.exec(select(Source).where(Source.url == url)).first()
 
 
-def record_success(
-    source: Source,
-    *,
-    now: dt.datetime,
-    next_check_at: dt.datetime,
-    etag: str | None,
-    last_modified: str | None,
-    session: Session,
-) -> None:
-    """A fetch that worked (200 or 304): clears the failure state."""
-    source.etag = etag or source.etag
-    source.last_modified = last_modified or source.last_modified
-    source.last_checked_at = now
-    source.last_success_at = now
-    source.next_check_at = next_check_at
-    source.error_count = 0
-    source.last_error = None
-    source.failing_since = None
-    session.add(source)
-    session.flush()
+def record_successes(checks: Iterable[SuccessfulCheck], *, session: Session) -> None:
+    """Fetches that worked (200 or 304): clears their failure state, in one batch."""
+    rows = []
+    for check in checks:
+        row: dict[str, object] = {
+            "id": check.source_id, "last_checked_at": check.now, "last_success_at": check.now,
+            "next_check_at": check.next_check_at, "error_count": 0, "last_error": None,
+            "failing_since": None,
+        }  # fmt: skip
+        if check.etag:
+            row["etag"] = check.etag
+        if check.last_modified:
+            row["last_modified"] = check.last_modified
+        rows.append(row)
+    # Rows with and without validators differ in columns: one bulk UPDATE per shape.
+    for shape in {tuple(sorted(r)) for r in rows}:
+        session.execute(update(Source), [r for r in rows if tuple(sorted(r)) == shape])
 
 
 def record_failure(

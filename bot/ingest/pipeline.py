@@ -73,28 +73,45 @@ class Pipeline:
     async def poll_due(self) -> list[Outcome]:
         """Refreshes every source whose time has come, a few at a time."""
         with session(self.engine) as db:
-            due = [s.id for s in source_store.due(self.clock(), session=db) if s.id is not None]
-        return list(await asyncio.gather(*(self.refresh_source(i) for i in due)))
+            due = source_store.due(self.clock(), session=db)
+        quiet: list[source_store.SuccessfulCheck] = []
+        outcomes = await asyncio.gather(*(self.refresh(source, quiet) for source in due))
+        if quiet:  # the 304s of the tick, written together
+            with session(self.engine) as db:
+                source_store.record_successes(quiet, session=db)
+        return list(outcomes)
 
     async def refresh_source(self, source_id: int) -> Outcome:
         with session(self.engine) as db:
             source = db.get(Source, source_id)
-            if source is None:
-                return Outcome(str(source_id), "failed", error="no such source")
+        if source is None:
+            return Outcome(str(source_id), "failed", error="no such source")
+        return await self.refresh(source)
+
+    async def refresh(
+        self, source: Source, quiet: list[source_store.SuccessfulCheck] | None = None
+    ) -> Outcome:
+        """Polls one source, loaded beforehand (its row is only read here). A 304 is
+        added to `quiet` for the caller to record, or recorded now without it."""
         async with self._sources:
             try:
-                return await self._refresh(source)
+                return await self._refresh(source, quiet)
             except (FetchError, FeedError) as error:
                 return self._failed(source, error)
             except Exception as error:  # a bug must not stop the other sources
                 log.exception("source crashed source_id=%s name=%s", source.id, source.name)
                 return self._failed(source, error)
 
-    async def _refresh(self, source: Source) -> Outcome:
+    async def _refresh(
+        self, source: Source, quiet: list[source_store.SuccessfulCheck] | None
+    ) -> Outcome:
         result = await self._fetch(source.url, etag=source.etag, last_modified=source.last_modified)
         now = self.clock()
         if result.not_modified:
-            self._succeeded(source, result, now)
+            if quiet is not None:
+                quiet.append(self._check(source, result, now))
+            else:
+                self._succeeded(source, result, now)
             return Outcome(source.name, "unchanged")
         _refuse_binary(result)
         items = self._items(source, result)[:MAX_ITEMS]
@@ -169,14 +186,17 @@ class Pipeline:
         seconds = source.poll_interval_seconds or self.settings.poll_interval_seconds
         return dt.timedelta(seconds=seconds * random.uniform(0.9, 1.1))
 
+    def _check(
+        self, source: Source, result: FetchResult, now: dt.datetime
+    ) -> source_store.SuccessfulCheck:
+        assert source.id is not None
+        return source_store.SuccessfulCheck(
+            source.id, now, now + self._interval(source), result.etag, result.last_modified
+        )
+
     def _succeeded(self, source: Source, result: FetchResult, now: dt.datetime) -> None:
         with session(self.engine) as db:
-            row = db.get(Source, source.id)
-            if row is not None:
-                source_store.record_success(
-                    row, now=now, next_check_at=now + self._interval(source),
-                    etag=result.etag, last_modified=result.last_modified, session=db,
-                )  # fmt: skip
+            source_store.record_successes([self._check(source, result, now)], session=db)
 
     def _failed(self, source: Source, error: Exception) -> Outcome:
         now = self.clock()

@@ -18,10 +18,11 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.loopback.server import LoopbackServer, serve
 from bot.loopback.telegram_html import EntityParseError, parse_html, utf16_len
 
 MAX_TEXT = 4096
@@ -116,18 +117,12 @@ class FakeBotAPI:
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
         self._message_ids: dict[int, Iterator[int]] = defaultdict(lambda: itertools.count(1))
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LoopbackServer | None = None
         self._stopping = False
 
     # ---- lifecycle -------------------------------------------------------
     def start(self) -> FakeBotAPI:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._server = serve(_handler_for(self))
         return self
 
     def stop(self) -> None:

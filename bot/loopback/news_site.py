@@ -16,10 +16,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from bot.loopback.server import LoopbackServer, serve
 
 _TYPES = {
     ".xml": "application/rss+xml",
@@ -75,14 +77,10 @@ class NewsSite:
         self._rules: dict[str, list[Rule]] = {}
         self._lock = threading.Lock()
         self.requests: list[Request] = []
-        self._server: ThreadingHTTPServer | None = None
+        self._server: LoopbackServer | None = None
 
     def start(self) -> NewsSite:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        self._server = serve(_handler_for(self))
         return self
 
     def stop(self) -> None:
@@ -276,3 +274,21 @@ def _handler_for(site: NewsSite) -> type[BaseHTTPRequestHandler]:
             pass  # requests are recorded in site.requests instead
 
     return Handler
+
+
+def main() -> None:
+    """`python -m bot.loopback.news_site FOLDER`: serve a folder; prints the base URL."""
+    import sys
+
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd()
+    site = NewsSite(root).start()
+    sys.stdout.write(site.base_url + "\n")
+    sys.stdout.flush()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        site.stop()
+
+
+if __name__ == "__main__":
+    main()

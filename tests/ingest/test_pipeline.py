@@ -291,3 +291,29 @@ async def test_private_sources_are_refused_when_not_allowed(
     assert outcome.status == "failed"
     assert "private address" in (outcome.error or "")
     assert news_site.requests == []
+
+
+async def test_a_tick_of_quiet_feeds_records_every_304(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    publish_world(news_site, count=1, prefix="one")
+    publish_world(news_site, count=1, prefix="two")
+    ids = [add_source(engine, n, news_site.url(f"/{n}.xml")) for n in ("one", "two")]
+    await pipeline.poll_due()
+    first = [source_row(engine, i).last_success_at for i in ids]
+    with session(engine) as db:
+        for source_id in ids:
+            row = db.get(Source, source_id)
+            assert row is not None
+            row.next_check_at, row.error_count = None, 2
+            db.add(row)
+    outcomes = await pipeline.poll_due()
+    assert [o.status for o in outcomes] == ["unchanged", "unchanged"]
+    for source_id, before in zip(ids, first, strict=True):
+        row = source_row(engine, source_id)
+        assert row.last_success_at is not None and before is not None
+        assert row.last_success_at > before
+        assert row.next_check_at is not None and row.next_check_at > row.last_success_at
+        assert row.error_count == 0
+        assert row.etag
+    assert await pipeline.poll_due() == [], "nothing is due any more"

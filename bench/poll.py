@@ -1,0 +1,189 @@
+"""Polling at scale: 1,000 feeds on the loopback news site, run in its own process.
+
+Cycles, each printed with wall time, CPU time and the peak RSS seen during it:
+  ingest      every feed has 20 new items: fetch feed, fetch and extract each
+              article page, store (empty database)
+  unchanged   every feed answers 304: the cost of a quiet poll, per feed
+  ingest+     20 more new items per feed with 20,000 articles already stored:
+              peak memory must not grow with what is stored
+Peer, same feeds, same run: feedparser.parse(url, etag=..., modified=...) for
+the unchanged cycle, one feed after another (what a plain script does).
+
+Usage: .venv/bin/python bench/poll.py [--feeds 1000] [--items 20]
+Single host here, so the per-host limit is raised to what many hosts would
+allow together (--per-host, default 16).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import feedparser
+from sqlalchemy import update
+
+from bot.config import Settings
+from bot.ingest.fetch import make_client
+from bot.ingest.pipeline import Pipeline
+from storage import db
+from storage.models import Source
+
+SENTENCE = (
+    "the minister said on Sunday that talks on the new water agreement would resume "
+    "next week after a pause of several months while experts reviewed the data"
+)
+WORDS = SENTENCE.split()
+
+
+def page(feed: int, item: str) -> str:
+    body = "".join(
+        f"<p>{' '.join(WORDS[(k + n) % len(WORDS)] for k in range(40))}, story {feed}-{item}.</p>"
+        for n in range(8)
+    )
+    return (f"<html><head><title>Story {feed}-{item} | Bench</title>"
+            f'<meta property="article:published_time" content="2026-11-29T08:00:00Z"></head>'
+            f"<body><nav><a href='/'>Home</a></nav><article><h1>Story {feed}-{item}</h1>"
+            f"{body}</article><footer>Bench</footer></body></html>")  # fmt: skip
+
+
+def write_site(root: Path, feeds: int, items: int, round_: int) -> None:
+    for feed in range(feeds):
+        entries = []
+        for n in range(items):
+            item = f"{round_}-{n}"
+            path = f"a/{feed}/{item}.html"
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(page(feed, item), encoding="utf-8")
+            entries.append(f"<item><guid>{feed}-{item}</guid><link>/{path}</link>"
+                           f"<title>Story {feed}-{item}</title></item>")  # fmt: skip
+        (root / "feeds").mkdir(exist_ok=True)
+        (root / f"feeds/{feed}.xml").write_text(
+            f'<rss version="2.0"><channel><title>Feed {feed}</title>{"".join(entries)}'
+            "</channel></rss>", encoding="utf-8")  # fmt: skip
+
+
+class PeakRSS:
+    """Samples this process's resident memory every 20 ms while running."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        page_size = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            with open("/proc/self/statm") as statm:
+                self.peak = max(self.peak, int(statm.read().split()[1]) * page_size)
+            self._stop.wait(0.02)
+
+    def __enter__(self) -> PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def measure(run: Callable[[], Any]) -> tuple[Any, float, float, float]:
+    with PeakRSS() as rss:
+        cpu, wall = time.process_time(), time.perf_counter()
+        result = run()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return result, wall, cpu, rss.peak / 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--per-host", type=int, default=16)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "site"
+        root.mkdir()
+        write_site(root, args.feeds, args.items, 0)
+        server = subprocess.Popen([sys.executable, "-m", "bot.loopback.news_site", str(root)],
+                                  stdout=subprocess.PIPE, text=True)  # fmt: skip
+        try:
+            assert server.stdout is not None
+            base = server.stdout.readline().strip()
+            return run(args, root, base, Path(folder) / "bench.db")
+        finally:
+            server.terminate()
+            server.wait()
+
+
+def run(args: argparse.Namespace, root: Path, base: str, database: Path) -> int:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{database}",  # type: ignore[call-arg]
+                        allow_private_sources=True, http_timeout_seconds=60)  # fmt: skip
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    with db.session(engine) as session:
+        for feed in range(args.feeds):
+            session.add(Source(name=f"feed {feed}", url=f"{base}/feeds/{feed}.xml", origin="cli"))
+
+    def make_all_due() -> None:
+        with db.session(engine) as session:
+            session.exec(update(Source).values(next_check_at=None))  # type: ignore[call-overload]
+
+    async def cycle() -> tuple[int, int]:
+        async with make_client(settings) as client:
+            pipeline = Pipeline(settings, engine, client, concurrency=32, per_host=args.per_host)
+            new = polled = 0
+            while outcomes := await pipeline.poll_due():
+                polled += len(outcomes)
+                new += sum(len(o.new_ids) for o in outcomes)
+                failed = [o for o in outcomes if o.status == "failed"]
+                if failed:
+                    print(f"# {len(failed)} feeds failed, first: {failed[0].error}", flush=True)
+            return polled, new
+
+    rows = []
+    (polled, new), wall, cpu, peak = measure(lambda: asyncio.run(cycle()))
+    rows.append(("newsbot ingest", polled, new, wall, cpu, peak))
+    make_all_due()
+    (polled, new), wall, cpu, peak = measure(lambda: asyncio.run(cycle()))
+    rows.append(("newsbot unchanged (304)", polled, new, wall, cpu, peak))
+
+    def feedparser_unchanged() -> tuple[int, int]:
+        tags = [feedparser.parse(f"{base}/feeds/{feed}.xml") for feed in range(args.feeds)]
+        quiet = 0
+        for feed, first in enumerate(tags):
+            again = feedparser.parse(f"{base}/feeds/{feed}.xml", etag=first.get("etag"),
+                                     modified=first.get("modified"))  # fmt: skip
+            quiet += again.get("status") == 304
+        return args.feeds, quiet
+
+    (polled, quiet), wall, cpu, peak = measure(feedparser_unchanged)
+    rows.append(("feedparser, 2 GETs/feed", polled, 0, wall, cpu, peak))
+    print(f"# feedparser: {quiet} of {polled} second GETs answered 304", flush=True)
+
+    write_site(root, args.feeds, args.items, 1)
+    make_all_due()
+    (polled, new), wall, cpu, peak = measure(lambda: asyncio.run(cycle()))
+    rows.append(("newsbot ingest+ (stored)", polled, new, wall, cpu, peak))
+
+    print()
+    print(f"| {'cycle':<26} | {'feeds':>5} | {'new':>6} | {'wall s':>7} | {'CPU s':>6} | "
+          f"{'CPU ms/feed':>11} | {'articles/s':>10} | {'peak RSS MB':>11} |")  # fmt: skip
+    print("|" + "|".join("-" * w for w in (28, 7, 8, 9, 8, 13, 12, 13)) + "|")
+    for name, polled, new, wall, cpu, peak in rows:
+        rate = f"{new / wall:.0f}" if new else "-"
+        print(f"| {name:<26} | {polled:>5} | {new:>6} | {wall:>7.2f} | {cpu:>6.2f} | "
+              f"{1000 * cpu / max(polled, 1):>11.3f} | {rate:>10} | {peak:>11.0f} |")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

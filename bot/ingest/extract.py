@@ -51,6 +51,28 @@ _INLINE = ["a", "b", "strong", "i", "em", "u", "span", "font", "small", "big", "
            "abbr", "time", "mark", "cite", "q", "code", "s", "del", "ins", "bdi", "bdo",
            "label", "var", "kbd", "tt", "strike", "nobr", "wbr"]  # fmt: skip
 _INLINE_SET = frozenset(_INLINE)
+_BLOCK_SET = frozenset(
+    (
+        "p",
+        "div",
+        "ul",
+        "ol",
+        "table",
+        "section",
+        "article",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "li",
+        "dl",
+        "form",
+    )
+)
 _JUNK_WORDS = (
     "share",
     "social",
@@ -93,10 +115,17 @@ _JUNK_CSS = ", ".join(
        '[id^="ad-"]', '[class^="ad-"]', '[hidden]', '[aria-hidden="true"]',
        '[style*="display:none"]', '[style*="display: none"]', '[role="complementary"]']
 )  # fmt: skip
+# Reader comments are never the article (and can outweigh a short one).
+_COMMENTS_CSS = (
+    "#comments, #respond, #disqus_thread, .comments-area, .comment-list, .commentlist, "
+    '[class~="comments"], [class~="comment"], [itemprop="comment"], [id^="comment-"]'
+)
 _BOILERPLATE = re.compile(
     r"^(اقرأ\s+(أيضا|أيضاً|ايضا|المزيد)|إقرأ\s+أيضا|شاهد\s+أيضا|طالع\s+أيضا|ذات صلة|"
     r"read\s+(more|also|next)|related\s*:|see\s+also|advertisement|إعلان|share\s+this|"
     r"follow\s+us|تابعونا|sign\s+up|subscribe|click\s+here|all\s+rights\s+reserved|"
+    r"you\s+may\s+also\s+like|disclaimer$|registration\s+on\s+or\s+use\s+of\s+this\s+site|"
+    r"the\s+material\s+on\s+this\s+site\s+may\s+not|community\s+rules\s+apply|"
     r"جميع\s+الحقوق|copyright|©)",
     re.I,
 )
@@ -153,6 +182,8 @@ def extract_article(
     )
     lead = _clean(lead_node.text(deep=True)) if lead_node is not None else ""
     tree.strip_tags(_DROP)
+    for comments in tree.css(_COMMENTS_CSS):
+        comments.decompose()
     containers = _chosen(tree, body_selector)
     paragraphs = _paragraphs(containers, meta.title)
     paragraphs = _prefer_ld_body(paragraphs, meta)
@@ -186,8 +217,11 @@ def _chosen(tree: LexborHTMLParser, selector: str | None) -> list[LexborNode]:
     nodes: dict[int, LexborNode] = {}
     for node in tree.css("p, pre, td, blockquote, div, li, dd, section, article"):
         if node.tag in ("div", "li", "dd", "section", "article"):
-            text = node.text(deep=False)
-            if len(text.strip()) < 60:
+            # A block's own text: all of it when no other block sits inside
+            # (<div><span>text</span></div>), else only what stands between blocks.
+            leaf = node.tag == "div" and not any(c.tag in _BLOCK_SET for c in node.iter())
+            text = node.text(deep=leaf)
+            if len(text.strip()) < 60 or (leaf and _link_density(node) > 0.3):
                 continue
         else:
             text = node.text(deep=True)

@@ -115,3 +115,51 @@ def test_a_body_selector_from_the_catalog_wins(selector: str) -> None:
                             body_selector=selector)  # fmt: skip
     assert found.paragraphs[0].startswith("افتتح وزير الثقافة")
     assert "الكلمات المفتاحية" not in found.text
+
+
+def test_a_short_post_is_not_outweighed_by_its_comments() -> None:
+    comment = "<li class='comment'><div class='comment-body'><p>{}</p></div></li>"
+    long_reply = (
+        "I have been reading this blog for years, and I think the analysis of the "
+        "charity's budget, its staff and its programmes is very thorough, thanks. "
+    )
+    html = (
+        "<html><body><main><article><h1>Open thread</h1><div class='entry'>"
+        "<p>Our goal with these open threads is to give readers a place to raise questions, "
+        "in the comments below, about our work and related topics.</p></div></article>"
+        "<div id='comments' class='comments-area'><ol class='comment-list'>"
+        + "".join(comment.format(long_reply * 3) for _ in range(6))
+        + "</ol></div></main></body></html>"
+    )
+    found = extract_article(html)
+    assert found.paragraphs == (
+        "Our goal with these open threads is to give readers a place to raise questions, "
+        "in the comments below, about our work and related topics.",
+    )
+
+
+def test_paragraphs_written_as_divs_of_spans() -> None:
+    para = "<div><span style='font-size: small'><span>{}</span></span></div>"
+    lines = [
+        "Photos released online show the actress looking stunning in new make-up photos.",
+        "The veteran actress, who won an award for best actress in 2008, shared the photos "
+        "on her page, where they were widely shared.",
+    ]
+    sidebar = "".join(
+        f"<div class='item'><a href='/n/{n}'>Another headline in the sidebar number {n} "
+        f"that is long enough to look like text</a></div>"
+        for n in range(8)
+    )
+    html = (f"<html><body><div class='post-body'>{''.join(para.format(x) for x in lines)}</div>"
+            f"<div class='sidebar-list'>{sidebar}</div></body></html>")  # fmt: skip
+    assert extract_article(html).paragraphs == tuple(lines)
+
+
+def test_site_legal_lines_are_not_article_text() -> None:
+    body = "".join(f"<p>Sentence {n} of the story, which goes on for a while, as stories do.</p>"
+                   for n in range(5))  # fmt: skip
+    legal = ("<p>Registration on or use of this site constitutes acceptance of our User "
+             "Agreement.</p><p>You may also like...</p><p>Disclaimer</p>")  # fmt: skip
+    found = extract_article(f"<html><body><div class='story'>{body}{legal}</div></body></html>")
+    assert len(found.paragraphs) == 5
+    assert found.paragraphs[-1].startswith("Sentence 4")

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.ingest.metadata import Metadata, read_metadata
+from bot.ingest.related import Related, find_related
 from bot.ingest.text import canonical_url
 
 # Not "form": some sites (ASP.NET) wrap the whole page in one.
@@ -129,24 +129,29 @@ _BOILERPLATE = re.compile(
     r"جميع\s+الحقوق|copyright|©)",
     re.I,
 )
+# Said anywhere in a short block: a comment policy or a site notice, not the story.
+_NOTICE = re.compile(
+    r"(الآراء\s+الواردة.{0,40}لا\s+تعبر|ترحب\s+.{0,30}بالنقاش|إرشادات\s+الاستخدام|"
+    r"لا\s+مانع\s+من\s+الاقتباس|views\s+expressed.{0,60}(do\s+not|don't)\s+(necessarily\s+)?"
+    r"reflect|comments\s+are\s+moderated|جميع\s+الحقوق\s+محفوظة)",
+    re.I,
+)
+# Lines that stand before the story: a byline, a dateline alone, a date label.
+_LEADING = re.compile(
+    r"^(\(?[^()\n]{2,40}\)$|(حوار|كتب|كتبت|بقلم|إعداد|اعداد|تقرير|متابعة|ترجمة|by|words\s+by|"
+    r"photos?\s+by)\s*[:：]?\s+\S.{0,50}$|(التاريخ|تاريخ\s+النشر|نشر\s+في|آخر\s+تحديث|"
+    r"published|updated|posted|last\s+updated)\s*[:：]?.{0,60}$)",
+    re.I,
+)
+# A last line that only credits an agency: "(بترا)", "--(AFP)", "Reuters".
+_TRAILING = re.compile(r"^[-–—\s]*\(?\s*[\w.\s]{2,20}\s*\)?\s*$")
 _CREDIT = re.compile(
     r"^((image|photo|picture|video)\s*(copyright|credit|source)?\s*[:©]|getty images|"
     r"reuters$|afp$|ap photo|صورة\s*:|المصدر\s*:|الصورة\s*:|تصوير\s*:)",
     re.I,
 )
-_RELATED_LABEL = re.compile(
-    r"(اقرأ\s+(أيضا|أيضاً|ايضا)|إقرأ\s+أيضا|ذات\s+صلة|أخبار\s+متعلقة|مواضيع\s+ذات|"
-    r"related|read\s+(more|also)|more\s+on\s+this|more\s+from|see\s+also)",
-    re.I,
-)
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _LATIN = re.compile(r"[A-Za-z]")
-
-
-@dataclass(frozen=True)
-class Related:
-    title: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -174,7 +179,7 @@ def extract_article(
     tree = LexborHTMLParser(html)
     meta = read_metadata(tree, url)
     base = url or meta.canonical or ""
-    related = _related_links(tree, base, meta.canonical or url)
+    related = find_related(tree, base, meta.canonical or url)
     lead_node = tree.css_first(
         '[class*="standfirst"], [class*="article-lead"], [class*="lead-text"], '
         '[class*="summary"], [class*="intro"], [class*="dek"], [class*="subtitle"], '
@@ -324,7 +329,21 @@ def _paragraphs(containers: list[LexborNode], title: str) -> list[str]:
                     blocks.append(text)
     if blocks and title and _clean(blocks[0]) == _clean(title):
         blocks = blocks[1:]
-    return _dedupe(blocks)
+    return _trim_edges(_dedupe([b for b in blocks if not (len(b) < 300 and _NOTICE.search(b))]))
+
+
+def _trim_edges(blocks: list[str]) -> list[str]:
+    """Drops bylines, datelines and date labels before the story, and a bare agency
+    credit after it; never the only text there is."""
+    start = 0
+    while start < min(3, len(blocks) - 1) and (
+        _LEADING.match(blocks[start]) or not re.search(r"\w", blocks[start])
+    ):
+        start += 1
+    end = len(blocks)
+    if end - start > 1 and len(blocks[end - 1]) <= 25 and _TRAILING.match(blocks[end - 1]):
+        end -= 1
+    return blocks[start:end]
 
 
 def _own_lines(node: LexborNode) -> list[str]:
@@ -353,32 +372,6 @@ def _prefer_ld_body(paragraphs: list[str], meta: Metadata) -> list[str]:
     if found < 0.5 * len(body):
         return [p for p in (_clean(line) for line in re.split(r"\n\s*\n|\n", body)) if p]
     return paragraphs
-
-
-def _related_links(tree: LexborHTMLParser, base: str, own: str | None) -> tuple[Related, ...]:
-    boxes = tree.css(
-        '[class*="related"], [id*="related"], [class*="read-also"], [class*="readmore"], '
-        '[class*="read-more"], [class*="more-news"], [class*="also"]'
-    )
-    for heading in tree.css("h2, h3, h4, strong, p, span, div.title"):
-        text = heading.text(deep=False).strip()
-        if text and len(text) < 40 and _RELATED_LABEL.search(text):
-            parent = heading.parent
-            if parent is not None:
-                boxes.append(parent)
-    seen: dict[str, Related] = {}
-    own_path = urlsplit(own or "").path
-    for box in boxes:
-        for anchor in box.css("a[href]"):
-            title = _clean(anchor.text(deep=True))
-            href = anchor.attributes.get("href") or ""
-            if len(title) < 15 or href.startswith(("#", "javascript:", "mailto:")):
-                continue
-            absolute = urljoin(base, href)
-            if urlsplit(absolute).path in ("", "/", own_path):
-                continue
-            seen.setdefault(absolute, Related(title, absolute))
-    return tuple(seen.values())[:10]
 
 
 def _link_density(node: LexborNode) -> float:
@@ -411,4 +404,4 @@ def _dedupe(blocks: list[str]) -> list[str]:
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(text.replace("\ufeff", " ").replace("\u200b", " ").split())

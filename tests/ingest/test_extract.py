@@ -163,3 +163,37 @@ def test_site_legal_lines_are_not_article_text() -> None:
     found = extract_article(f"<html><body><div class='story'>{body}{legal}</div></body></html>")
     assert len(found.paragraphs) == 5
     assert found.paragraphs[-1].startswith("Sentence 4")
+
+
+def test_bylines_datelines_and_agency_credits_are_trimmed() -> None:
+    story = [
+        "ثمّن القائم بأعمال السفارة جهود الدولة في مواجهة الوباء، مشيدا بالتسهيلات المقدمة.",
+        "ودعا أبناء الجالية إلى الالتزام التام بالإجراءات الاحترازية والوقائية المعلنة.",
+    ]
+    policy = "الآراء الواردة أدناه لا تعبر عن رأي الموقع، بل تعكس وجهات نظر أصحابها."
+    lines = ["(أبوظبي - البيان)", "التاريخ: 03 يونيو 2020", "حوار: آسيا العتروس", *story,
+             "--(بترا)", policy]  # fmt: skip
+    html = "<html><body><div class='text'>" + "".join(f"<p>{x}</p>" for x in lines) + "</div>"
+    assert extract_article(html + "</body></html>").paragraphs == tuple(story)
+
+
+def test_related_boxes_found_by_their_label() -> None:
+    body = "نص الخبر الرئيسي، وهو نص طويل بما يكفي ليكون فقرة من فقرات الخبر. " * 3
+    first, second = "عنوان الخبر الأول المرتبط بالموضوع", "عنوان الخبر الثاني المرتبط بالموضوع"
+    html = "".join([
+        f"<html><body><div class='article'><p>{body}</p><p>{body}</p></div>",
+        "<div class='box'><div class='head'><h2>",
+        "<a href='javascript:void(0)'>مقالات ذات صلة</a></h2></div>",
+        f"<div class='cards'><a href='/news/1/a' title='{first}'><img src='x'></a>",
+        f"<a href='/news/2/b'>{second}</a></div></div>",
+        "<dl><dt><h3>انظر أيضا:</h3></dt><dd><a href='/radio/3'>",
+        "<strong>كورونا وتحديات التعليم عن بعد</strong></a></dd></dl>",
+        "<div class='menu'><a href='/sport/4'>رياضة وأخبار الملاعب اليوم</a></div>",
+        "</body></html>",
+    ])  # fmt: skip
+    found = extract_article(html, "https://site.test/news/0/this")
+    assert [(r.title, r.url) for r in found.related] == [
+        (first, "https://site.test/news/1/a"),
+        (second, "https://site.test/news/2/b"),
+        ("كورونا وتحديات التعليم عن بعد", "https://site.test/radio/3"),
+    ]

@@ -315,8 +315,8 @@ def _paragraphs(containers: list[LexborNode], title: str) -> list[str]:
             if junk.mem_id != container.mem_id and len(junk.text(deep=True)) < 0.5 * whole:
                 junk.decompose()
         for node in container.css("ul, ol, div, section, table, p, dl"):
-            text_length = len(node.text(deep=True).strip())
-            if text_length and _link_density(node) > 0.5:
+            has_links = node.mem_id != container.mem_id and node.css_first("a") is not None
+            if has_links and _link_density(node) > 0.5:
                 node.decompose()
         container.unwrap_tags(_INLINE)
         container.merge_text_nodes()

@@ -17,7 +17,9 @@ _BOX_CSS = (
     '[class*="related"], [id*="related"], [class*="read-also"], [class*="readmore"], '
     '[class*="read-more"], [class*="more-news"], [class*="also"]'
 )
-_LABEL_CSS = "h2, h3, h4, h5, dt, p, strong, b, span, [class*='title'], [class*='head']"
+# Headings are read whole; inline and paragraph labels by their own text only.
+_HEADING_CSS = "h2, h3, h4, h5, dt"
+_INLINE_LABEL_CSS = "p, strong, b, span, [class*='title'], [class*='head']"
 _LABEL = re.compile(
     r"(اقرأ\s+(أيضا|أيضاً|ايضا)|إقرأ\s+أيضا|انظر\s+(أيضا|أيضاً|ايضا)|شاهد\s+أيضا|ذات\s+صلة|"
     r"(أخبار|مواضيع|الموضوعات|المواضيع)\s+(متعلقة|المتعلقة)|مواضيع\s+ذات|"
@@ -35,9 +37,10 @@ class Related:
 
 def find_related(tree: LexborHTMLParser, base: str, own: str | None) -> tuple[Related, ...]:
     boxes = list(tree.css(_BOX_CSS))
-    for label in tree.css(_LABEL_CSS):
-        own = label.text(deep=False).strip()  # "Read more: <a>headline</a>"
-        text = own if own and _LABEL.match(own) else label.text(deep=True).strip()
+    labels = [(node, node.text(deep=True)) for node in tree.css(_HEADING_CSS)]
+    labels += [(node, node.text(deep=False)) for node in tree.css(_INLINE_LABEL_CSS)]
+    for label, raw in labels:
+        text = raw.strip()  # "Read more: <a>headline</a>" is read as "Read more:"
         if not text or len(text) > 40 or not _LABEL.search(text):
             continue
         box: LexborNode | None = label

@@ -32,7 +32,9 @@ _MONTHS = {
 }  # fmt: skip
 _MONTH_WORDS = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 _DAY_MONTH_YEAR = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:من\s+)?({_MONTH_WORDS})[\s,.،/-]*(\d{{4}})", re.I
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:من\s+)?({_MONTH_WORDS})"
+    rf"(?:\s*/\s*(?:{_MONTH_WORDS}))?[\s,.،/-]*(\d{{4}})",  # "24 نيسان / أبريل 2020"
+    re.I,
 )
 _MONTH_DAY_YEAR = re.compile(
     rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", re.I

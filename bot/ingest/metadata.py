@@ -28,6 +28,8 @@ _ARTICLE_TYPES = {
     "webpage",
     "liveblogposting",
 }
+_DATED_PROPERTIES = {"datepublished", "datemodified", "author", "dc:date", "dc:created",
+                     "dcterms:created", "dcterms:issued", "dcterms:modified"}  # fmt: skip
 _SEPARATORS = re.compile(r"\s+[|\-–—:•·»«]\s+|\s+::\s+|\s*\|\s*")
 
 
@@ -57,7 +59,8 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         or _first_date(meta, "article:published_time", "og:published_time",
                        "datepublished", "pubdate", "publishdate", "publish-date",
                        "dc.date.issued", "dcterms.created", "date", "sailthru.date",
-                       "parsely-pub-date", "article.published")
+                       "parsely-pub-date", "article.published", "dc:date",
+                       "dcterms:issued", "dcterms:created", "dc:created")
         or _time_element(tree)
         or date_from_url(canonical or url)
         or _visible_date(tree)
@@ -89,10 +92,12 @@ def _meta_values(tree: LexborHTMLParser) -> dict[str, str]:
         content = (attrs.get("content") or "").strip()
         if key and content:
             values.setdefault(key.strip().lower(), content)
-    for node in tree.css("[itemprop]"):
-        key = (node.attributes.get("itemprop") or "").lower()
-        if key in ("datepublished", "datemodified", "author") and key not in values:
-            value = node.attributes.get("content") or node.attributes.get("datetime")
+    # Microdata and RDFa on any element: itemprop="datePublished", property="dc:date".
+    for node in tree.css("[itemprop], [property][content]"):
+        attrs = node.attributes
+        key = (attrs.get("itemprop") or attrs.get("property") or "").lower()
+        if key in _DATED_PROPERTIES and key not in values:
+            value = attrs.get("content") or attrs.get("datetime")
             if value:
                 values[key] = value
     return values
@@ -219,7 +224,10 @@ def _time_element(tree: LexborHTMLParser) -> dt.datetime | None:
 
 
 def _visible_date(tree: LexborHTMLParser) -> dt.datetime | None:
-    selector = '[class*="date"], [class*="time"], [id*="date"], [class*="publish"], time'
+    selector = (
+        '[class*="date"], [class*="time"], [id*="date"], [class*="publish"], '
+        '[class*="created"], [class*="posted"], time'
+    )
     for node in tree.css(selector)[:10]:
         if parsed := find_date_in_text(node.text(deep=True)[:200]):
             return parsed

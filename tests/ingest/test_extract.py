@@ -197,3 +197,15 @@ def test_related_boxes_found_by_their_label() -> None:
         (second, "https://site.test/news/2/b"),
         ("كورونا وتحديات التعليم عن بعد", "https://site.test/radio/3"),
     ]
+
+
+def test_rdfa_date_and_a_date_in_a_created_label() -> None:
+    para = "<p>Text of the story, long enough to be read as the article body, and more.</p>"
+    rdfa = '<span property="dc:date" content="2019-02-08T00:00:00+01:00">الجمعة 8 فيفري 2019</span>'
+    found = extract_article(f"<html><body><div>{rdfa}</div><div>{para * 3}</div></body></html>")
+    assert found.published is not None
+    assert found.published.isoformat() == "2019-02-08T00:00:00+01:00"
+    label = '<div class="article_created">تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً</div>'
+    found = extract_article(f"<html><body>{label}<div>{para * 3}</div></body></html>")
+    assert found.published is not None
+    assert found.published.timetuple()[:5] == (2020, 4, 24, 21, 22)

@@ -51,7 +51,7 @@ def find_related(tree: LexborHTMLParser, base: str, own: str | None) -> tuple[Re
             if count > 30:
                 break
             if count >= 1:
-                boxes.append(box)
+                boxes.append(_whole_list(box))
                 break
             box = box.parent
     seen: dict[str, Related] = {}
@@ -64,6 +64,25 @@ def find_related(tree: LexborHTMLParser, base: str, own: str | None) -> tuple[Re
             if absolute not in seen or len(title) > len(seen[absolute].title):
                 seen[absolute] = Related(title, absolute)
     return tuple(seen.values())[:MAX_RELATED]
+
+
+def _whole_list(box: LexborNode) -> LexborNode:
+    """A box can be the first item of a list of them (<dl> after <dl>): take the list
+    while it stays a short, link-dense block."""
+    for _ in range(2):
+        parent = box.parent
+        if parent is None or parent.tag in ("body", "html", "article", "main"):
+            break
+        if len(_headlines(parent)) > 12 or _link_share(parent) < 0.6:
+            break
+        box = parent
+    return box
+
+
+def _link_share(node: LexborNode) -> float:
+    total = len("".join(node.text(deep=True).split()))
+    linked = sum(len("".join(a.text(deep=True).split())) for a in node.css("a"))
+    return linked / total if total else 0.0
 
 
 def _headlines(box: LexborNode) -> list[tuple[str, str]]:

@@ -186,8 +186,9 @@ def test_related_boxes_found_by_their_label() -> None:
         "<a href='javascript:void(0)'>مقالات ذات صلة</a></h2></div>",
         f"<div class='cards'><a href='/news/1/a' title='{first}'><img src='x'></a>",
         f"<a href='/news/2/b'>{second}</a></div></div>",
-        "<dl><dt><h3>انظر أيضا:</h3></dt><dd><a href='/radio/3'>",
+        "<div class='refs'><dl><dt><h3>انظر أيضا:</h3></dt><dd><a href='/radio/3'>",
         "<strong>كورونا وتحديات التعليم عن بعد</strong></a></dd></dl>",
+        "<dl><dt></dt><dd><a href='/world/5'>دفعات مالية لمواجهة ضغوط كورونا</a></dd></dl></div>",
         "<div class='menu'><a href='/sport/4'>رياضة وأخبار الملاعب اليوم</a></div>",
         "</body></html>",
     ])  # fmt: skip
@@ -196,6 +197,7 @@ def test_related_boxes_found_by_their_label() -> None:
         (first, "https://site.test/news/1/a"),
         (second, "https://site.test/news/2/b"),
         ("كورونا وتحديات التعليم عن بعد", "https://site.test/radio/3"),
+        ("دفعات مالية لمواجهة ضغوط كورونا", "https://site.test/world/5"),
     ]
 
 

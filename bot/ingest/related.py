@@ -19,7 +19,7 @@ _BOX_CSS = (
 )
 # Headings are read whole; inline and paragraph labels by their own text only.
 _HEADING_CSS = "h2, h3, h4, h5, dt"
-_INLINE_LABEL_CSS = "p, strong, b, span, [class*='title'], [class*='head']"
+_INLINE_LABEL_CSS = "p, strong, b"
 _LABEL = re.compile(
     r"(اقرأ\s+(أيضا|أيضاً|ايضا)|إقرأ\s+أيضا|انظر\s+(أيضا|أيضاً|ايضا)|شاهد\s+أيضا|ذات\s+صلة|"
     r"(أخبار|مواضيع|الموضوعات|المواضيع)\s+(متعلقة|المتعلقة)|مواضيع\s+ذات|"

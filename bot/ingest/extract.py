@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.ingest.metadata import Metadata, read_metadata
 from bot.ingest.related import Related, find_related
-from bot.ingest.text import canonical_url
+from bot.ingest.urls import canonical_url
 
 # Not "form": some sites (ASP.NET) wrap the whole page in one.
 _DROP = [

@@ -25,7 +25,7 @@ from bot.ingest.extract import Extracted, extract_article
 from bot.ingest.feeds import FeedError, FeedItem, parse_feed
 from bot.ingest.fetch import FetchError, FetchResult, fetch
 from bot.ingest.listing import extract_links
-from bot.ingest.text import canonical_url, content_hash, url_key
+from bot.ingest.urls import canonical_url, content_hash, url_key
 from storage import articles as article_store
 from storage import sources as source_store
 from storage.db import session

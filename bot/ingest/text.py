@@ -1,51 +1,170 @@
-"""Text helpers for news in: canonical URLs and the keys articles are deduplicated by."""
+"""Language helpers for matching, never for display: normalization, tokens and
+stems, language detection, sentence splitting. Arabic and English. Pure.
+
+Arabic normalization folds what writers vary freely: tashkeel and tatweel go,
+alef forms (أ إ آ ٱ) become ا, ى becomes ي, ة becomes ه, Arabic-Indic and
+Persian digits become 0-9. Arabic stems strip clitics (و ف ب ك ل ال) and common
+suffixes so that "الأوكرانية" and "أوكرانيا" meet; English stems are Snowball's.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+import unicodedata
+from functools import lru_cache
 
-# Query parameters that only say where a click came from.
-_TRACKING = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|igshid|"
-    r"_ga|_gl|_hsenc|_hsmi|ocid|cmpid|at_\w+|ns_\w+|rss|ref_src|ref|feature|s_cid|"
-    r"xtor|smid|soc_src|soc_trk|taid|sr_share|spm)$",
-    re.I,
+import Stemmer
+
+_TASHKEEL = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_FOLD = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
+    **{chr(0x0660 + d): str(d) for d in range(10)},
+    **{chr(0x06F0 + d): str(d) for d in range(10)},
+})  # fmt: skip
+_WORD = re.compile(r"\w+")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_LATIN = re.compile(r"[a-zA-Z]")
+_EN_COMMON = frozenset(
+    (
+        "the of and to in a is that for on with as was by at from it an be are this "
+        "said has have not but were which will after their its who"
+    ).split()
 )
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Longest first; normalized forms (ة is already ه).
+_AR_PREFIXES = ("وبال", "وكال", "فبال", "وال", "فال", "بال", "كال", "ولل", "لل", "ال", "و", "ف",
+                "ب", "ل", "ك", "س")  # fmt: skip
+_AR_SUFFIXES = ("تهما", "كما", "هما", "تها", "ات", "ون", "ين", "ان", "يه", "يا", "ها", "هم",
+                "هن", "كم", "نا", "وا", "ه", "ي", "ا", "ت")  # fmt: skip
+_EN_STEMMER = Stemmer.Stemmer("english")
+STOPWORDS_AR = frozenset(
+    (
+        "في من على الى إلى عن مع ان أن إن هذا هذه ذلك التي الذي الذين كان كانت قد لا ما "
+        "لم لن هو هي هم بين كما او أو ثم حتى بعد قبل عند كل وقال قال وقالت قالت يوم "
+        "اليوم ايضا أيضا وفي ومن وعلى الا إلا اي أي منذ خلال حيث تم وهو وهي التى"
+    ).split()
+)
+STOPWORDS_EN = _EN_COMMON | frozenset(
+    (
+        "i you he she we they them his her our your my me us him or if so than then "
+        "there these those what when where why how all any both each few more most "
+        "other some such no nor only own same too very can just should now also into "
+        "about over under again further been being do does did doing had having would "
+        "could up down out off here one two new says say"
+    ).split()
+)
 
 
-def canonical_url(url: str) -> str:
-    """The URL to link to: lower-case scheme and host, no default port, no fragment,
-    no tracking parameters, the rest of the query sorted, no trailing slash."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower().rstrip(".")
-    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{parts.port}"
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
-    if len(path) > 1:
-        path = path.rstrip("/")
-    query = sorted(
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not _TRACKING.match(key)
-    )
-    return urlunsplit((scheme, host, path, urlencode(query), ""))
+def normalize(text: str) -> str:
+    """NFKC, lower case, Arabic letter forms folded, tashkeel and tatweel removed."""
+    text = unicodedata.normalize("NFKC", text)
+    return _TASHKEEL.sub("", text).translate(_FOLD).lower()
 
 
-def url_key(url: str) -> str:
-    """What makes two URLs the same article: the canonical URL without its scheme
-    and without a leading www. or m. on the host."""
-    canonical = canonical_url(url)
-    rest = canonical.split("://", 1)[-1]
-    return re.sub(r"^(www\d?|m|amp)\.", "", rest)
+def words(text: str) -> list[str]:
+    """Normalized words (letters and digits), in order."""
+    return _WORD.findall(normalize(text))
 
 
-def content_hash(text: str) -> str | None:
-    """A hash of the body's words, or None when there is too little text to trust one."""
-    words = re.findall(r"\w+", text.lower())
-    if len(words) < 40:
-        return None
-    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The matching stem of one normalized word."""
+    if _ARABIC.match(word):
+        return _arabic_stem(word)
+    return str(_EN_STEMMER.stemWord(word)) if word.isascii() else word
+
+
+def stems(text: str, *, drop_stopwords: bool = True) -> list[str]:
+    """Stems of the text's words, in order; stop words and 1-letter words left out."""
+    return [
+        stem(word)
+        for word in words(text)
+        if len(word) > 1 and not (drop_stopwords and (word in STOPWORDS_EN or word in _AR_STOP))
+    ]
+
+
+def _arabic_stem(word: str) -> str:
+    for prefix in _AR_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    for suffix in _AR_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word
+
+
+def detect_language(text: str) -> str:
+    """ar, en or other, from the script and, for Latin text, common English words."""
+    sample = text[:4000]
+    arabic, latin = len(_ARABIC.findall(sample)), len(_LATIN.findall(sample))
+    if arabic == 0 and latin == 0:
+        return "other"
+    if arabic >= latin:
+        return "ar"
+    tokens = _WORD.findall(sample.lower())
+    common = sum(token in _EN_COMMON for token in tokens)
+    return "en" if tokens and common / len(tokens) >= 0.08 else "other"
+
+
+_ABBREVIATIONS = frozenset(
+    (
+        "mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr gov sen rep rev hon pres "
+        "vs etc inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec no fig "
+        "approx dept est"
+    ).split()
+)
+# A sentence ends at . ! ? ؟ ؛ … (and the closing quotes or brackets after them), or at
+# a line break; never at the Arabic comma.
+_END = re.compile(r"([.!?؟؛…]+[\"'”’»)\]]*)(\s+)|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of Arabic or English text, keeping abbreviations, initials and decimals."""
+    sentences: list[str] = []
+    start = 0
+    for match in _END.finditer(text):
+        if match.group(1) and _not_an_end(text, match.start(1), match.end()):
+            continue
+        piece = text[start : match.end(1) if match.group(1) else match.start()].strip()
+        if piece:
+            sentences.append(piece)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return _merge_quotes(sentences)
+
+
+def _not_an_end(text: str, dot: int, after: int) -> bool:
+    if text[dot] != ".":
+        return False
+    before = re.search(r"(\w+)\.?$", text[max(0, dot - 20) : dot + 1])
+    word = before.group(1) if before else ""
+    if word.lower() in _ABBREVIATIONS:
+        return True
+    if len(word) == 1 and word.isalpha() and word.isupper():  # initials: J. K. Rowling, U.S.
+        return True
+    following = text[after : after + 1]
+    return bool(following) and following.islower() and following.isascii()
+
+
+def _merge_quotes(sentences: list[str]) -> list[str]:
+    """A quotation split inside itself is put back together."""
+    merged: list[str] = []
+    for sentence in sentences:
+        if merged and _open_quote(merged[-1]):
+            merged[-1] = f"{merged[-1]} {sentence}"
+        else:
+            merged.append(sentence)
+    return merged
+
+
+def _open_quote(text: str) -> bool:
+    straight = text.count('"') % 2 == 1
+    curly = text.count("“") > text.count("”")
+    guillemet = text.count("«") > text.count("»")
+    return straight or curly or guillemet
+
+
+_AR_STOP = frozenset(normalize(word) for word in STOPWORDS_AR)

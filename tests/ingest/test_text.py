@@ -1,0 +1,60 @@
+import pytest
+
+from bot.ingest.text import detect_language, normalize, split_sentences, stems
+
+
+def test_arabic_normalization_folds_letter_forms_marks_and_digits() -> None:
+    assert normalize("أَحْمَدُ إلى آخرِ الـمـدينة ٱلكبرى ١٢٣ ۴۵") == "احمد الي اخر المدينه الكبري 123 45"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("الأوكرانية", "أوكرانيا"),
+        ("والمفاوضات", "المفاوضات"),
+        ("بالمفاوضات", "مفاوضات"),
+        ("negotiations", "negotiating"),
+        ("Elections", "elected"),
+    ],
+)
+def test_forms_of_a_word_meet(one: str, other: str) -> None:
+    assert stems(one) == stems(other)
+
+
+def test_stop_words_are_left_out() -> None:
+    assert stems("the talks of the day") == ["talk", "day"]
+    assert stems("قال الوزير في بيان") == ["وزير", "بيان"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The minister said on Sunday that the talks would resume.", "en"),
+        ("قال الوزير إن المحادثات ستستأنف الأسبوع المقبل", "ar"),
+        ("Le ministre a dit dimanche que les discussions reprendraient.", "other"),
+        ("12345 !!!", "other"),
+    ],
+)
+def test_language_detection(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_english_sentences_keep_abbreviations_initials_decimals_and_quotes() -> None:
+    text = ('Mr. Smith met Dr. Jones in the U.S. capital. Costs rose 3.5 per cent. '
+            '"Is it over? Not yet," he said. Talks resume on Monday!')  # fmt: skip
+    assert split_sentences(text) == [
+        "Mr. Smith met Dr. Jones in the U.S. capital.",
+        "Costs rose 3.5 per cent.",
+        '"Is it over? Not yet," he said.',
+        "Talks resume on Monday!",
+    ]
+
+
+def test_arabic_sentences_end_at_arabic_marks_and_lines_not_commas() -> None:
+    text = "قال الوزير، في بيان، إن المحادثات مستمرة. هل تنجح؟ ربما\nسطر آخر من النص"
+    assert split_sentences(text) == [
+        "قال الوزير، في بيان، إن المحادثات مستمرة.",
+        "هل تنجح؟",
+        "ربما",
+        "سطر آخر من النص",
+    ]

@@ -26,13 +26,13 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _LATIN = re.compile(r"[a-zA-Z]")
 _EN_COMMON = frozenset(
     (
-        "the of and to in a is that for on with as was by at from it an be are this "
+        "the of and to in is that for on with as was by at from it an be are this "
         "said has have not but were which will after their its who"
     ).split()
 )
 # Longest first; normalized forms (ة is already ه).
 _AR_PREFIXES = ("وبال", "وكال", "فبال", "وال", "فال", "بال", "كال", "ولل", "لل", "ال", "و", "ف",
-                "ب", "ل", "ك", "س")  # fmt: skip
+                "ب", "ل", "ك")  # fmt: skip
 _AR_SUFFIXES = ("تهما", "كما", "هما", "تها", "ات", "ون", "ين", "ان", "يه", "يا", "ها", "هم",
                 "هن", "كم", "نا", "وا", "ه", "ي", "ا", "ت")  # fmt: skip
 _EN_STEMMER = Stemmer.Stemmer("english")
@@ -84,7 +84,8 @@ def stems(text: str, *, drop_stopwords: bool = True) -> list[str]:
 
 def _arabic_stem(word: str) -> str:
     for prefix in _AR_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+        # A one-letter clitic only on a long word: بيان and وزير keep their first letter.
+        if word.startswith(prefix) and len(word) - len(prefix) >= (3 if len(prefix) > 1 else 4):
             word = word[len(prefix) :]
             break
     for suffix in _AR_SUFFIXES:

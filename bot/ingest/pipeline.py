@@ -25,6 +25,7 @@ from bot.ingest.extract import Extracted, extract_article
 from bot.ingest.feeds import FeedError, FeedItem, parse_feed
 from bot.ingest.fetch import FetchError, FetchResult, fetch
 from bot.ingest.listing import extract_links
+from bot.ingest.summarize import summarize
 from bot.ingest.urls import canonical_url, content_hash, url_key
 from storage import articles as article_store
 from storage import sources as source_store
@@ -233,16 +234,19 @@ def _article(source: Source, item: FeedItem, found: Extracted | None, now: dt.da
     link = canonical_url(found.url if found and found.url else item.link)
     text = found.text if found and found.paragraphs else item.summary
     published = (found.published if found else None) or item.published
+    title = (found.title if found and found.title else item.title) or link
+    language = (found.language if found else None) or source.language
     return Article(
         source_id=source.id,
         url=link,
         url_key=url_key(item.link),
         guid=item.guid,
         content_hash=content_hash(text),
-        title=(found.title if found and found.title else item.title) or link,
+        title=title,
         lead=(found.lead if found else None) or (item.summary or None),
         text=text,
-        language=(found.language if found else None) or source.language,
+        summary=summarize(text, title=title, language=language) or None,
+        language=language,
         author=found.author if found else None,
         image_url=(found.image if found else None) or item.image,
         tags=list(found.tags if found and found.tags else item.categories),

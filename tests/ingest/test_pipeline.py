@@ -74,6 +74,9 @@ async def test_new_articles_are_fetched_extracted_and_stored(
                               "url": news_site.url("/old/1")}]  # fmt: skip
     assert first.language == "en"
     assert first.guid == "world-1"
+    assert first.summary is not None
+    assert first.summary.startswith("Paragraph 1 about world 1")
+    assert first.summary.count("Paragraph") == 2, "two sentences within the budget"
     row = source_row(engine, source_id)
     assert row.etag and row.last_success_at and row.error_count == 0
     assert row.next_check_at is not None

@@ -34,7 +34,7 @@ def store(article: Article, *, session: Session) -> tuple[Article, bool]:
     """Adds `article`, or updates the stored one it duplicates. Returns (row, created).
 
     The same article is recognised by its URL key, by its guid within the same
-    source, or by the hash of its text (the same story reached through two feeds).
+    source, or by the hash of its text on the same site (reached through two feeds).
     """
     existing = session.exec(select(Article).where(Article.url_key == article.url_key)).first()
     if existing is None and article.guid:
@@ -44,9 +44,19 @@ def store(article: Article, *, session: Session) -> tuple[Article, bool]:
             )
         ).first()
     if existing is None and article.content_hash:
-        existing = session.exec(
-            select(Article).where(Article.content_hash == article.content_hash)
-        ).first()
+        # The same text on the same site (under another address) is the same article;
+        # on another site it is a copy, kept and flagged by the story stage.
+        site = article.url_key.split("/", 1)[0] + "/"
+        existing = next(
+            (
+                row
+                for row in session.exec(
+                    select(Article).where(Article.content_hash == article.content_hash)
+                )
+                if row.url_key.startswith(site)
+            ),
+            None,
+        )
     if existing is None:
         session.add(article)
         session.flush()

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.config import Settings
 from bot.ingest.decode import decode
@@ -25,18 +26,21 @@ from bot.ingest.extract import Extracted, extract_article
 from bot.ingest.feeds import FeedError, FeedItem, parse_feed
 from bot.ingest.fetch import FetchError, FetchResult, fetch
 from bot.ingest.listing import extract_links
+from bot.ingest.stories import StoryIndex, sketch, story_words
 from bot.ingest.summarize import summarize
 from bot.ingest.urls import canonical_url, content_hash, url_key
 from storage import articles as article_store
 from storage import sources as source_store
+from storage import stories as story_store
 from storage.db import session
-from storage.models import Article, Source
+from storage.models import Article, Source, Story
 
 log = logging.getLogger(__name__)
 
 MAX_ITEMS = 50  # newest entries looked at per poll
 MAX_BACKOFF = dt.timedelta(hours=6)
 FAILING_AFTER = dt.timedelta(days=1)
+STORY_WINDOW = dt.timedelta(hours=72)
 _BINARY = ("image/", "audio/", "video/", "application/pdf", "application/zip",
            "application/octet-stream", "font/")  # fmt: skip
 
@@ -70,11 +74,13 @@ class Pipeline:
         self._sources = asyncio.Semaphore(concurrency)
         self._per_host = per_host
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._stories: StoryIndex | None = None
 
     async def poll_due(self) -> list[Outcome]:
         """Refreshes every source whose time has come, a few at a time."""
         with session(self.engine) as db:
             due = source_store.due(self.clock(), session=db)
+        self.story_index().expire(self.clock())
         quiet: list[source_store.SuccessfulCheck] = []
         outcomes = await asyncio.gather(*(self.refresh(source, quiet) for source in due))
         if quiet:  # the 304s of the tick, written together
@@ -125,6 +131,7 @@ class Pipeline:
                     _article(source, item, extracted, now), session=db
                 )
                 if created and article.id is not None:
+                    self._place(article, now, db)
                     new_ids.append(article.id)
         self._succeeded(source, result, now)
         log.info("source polled source_id=%s name=%s new=%d seen=%d",
@@ -159,6 +166,40 @@ class Pipeline:
                     stored.title = item.title
                     db.add(stored)
         return fresh, len(keys) - len(fresh)
+
+    def story_index(self) -> StoryIndex:
+        """The recent stories, rebuilt from storage the first time they are needed."""
+        if self._stories is None:
+            index = StoryIndex(window=STORY_WINDOW)
+            with session(self.engine) as db:
+                recent = story_store.recent_articles(self.clock() - STORY_WINDOW, session=db)
+            for row in recent:
+                index.add(row.story_id, row.id, story_words(row.title, row.lead or row.text),
+                          row.fetched_at, sketch(row.text))  # fmt: skip
+            self._stories = index
+        return self._stories
+
+    def _place(self, article: Article, now: dt.datetime, db: Session) -> None:
+        """Puts a new article in the story of the same event, or starts one."""
+        assert article.id is not None
+        index = self.story_index()
+        words = story_words(article.title, article.lead or article.text)
+        fingerprint = sketch(article.text)
+        placement = index.place(words, fingerprint)
+        story = db.get(Story, placement.story) if placement.story is not None else None
+        headline = None
+        if story is None:
+            story = story_store.start(article.title, when=now, session=db)
+        elif placement.copy_of is None:
+            title_words = story_words(article.title, "")
+            if index.fit(story.id or 0, title_words) > index.fit(
+                story.id or 0, story_words(story.headline, "")
+            ):
+                headline = article.title
+        article.copy_of_id = placement.copy_of
+        story_store.attach(story, article, when=now, headline=headline, session=db)
+        assert story.id is not None
+        index.add(story.id, article.id, words, now, fingerprint)
 
     async def _article(self, item: FeedItem, source: Source) -> Extracted | None:
         try:

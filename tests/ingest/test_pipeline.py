@@ -17,7 +17,7 @@ from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import MAX_BACKOFF, Pipeline
 from bot.loopback.news_site import NewsSite
 from storage.db import session
-from storage.models import Article, Source
+from storage.models import Article, Source, Story
 from tests.conftest import make_settings
 from tests.ingest.sample_site import article_page, publish_world, rss, words
 
@@ -320,3 +320,46 @@ async def test_a_tick_of_quiet_feeds_records_every_304(
         assert row.error_count == 0
         assert row.etag
     assert await pipeline.poll_due() == [], "nothing is due any more"
+
+
+async def test_articles_are_grouped_into_stories_across_sources(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine, fast_settings: Settings
+) -> None:
+    wire = [
+        "Water ministers from Egypt, Sudan and Ethiopia agreed on Sunday to share the flow "
+        "of the Nile during droughts, after talks that ran through the night.",
+        "The deal still needs the approval of the three parliaments and sets a minimum "
+        "release from the dam in dry years, officials said.",
+    ]
+    pages = {
+        "/a/nile.html": ("Egypt, Sudan and Ethiopia agree Nile dam deal", wire),
+        "/b/nile.html": ("Nile dam deal agreed by Ethiopia, Egypt and Sudan", wire),
+        "/b/cup.html": ("Real Madrid beat Bayern Munich in the Champions League",
+                        words("football")),
+    }  # fmt: skip
+    for path, (title, text) in pages.items():
+        news_site.put(path, article_page(title, text))
+
+    # Outlet B is the same loopback server under another host name.
+    def b(path: str) -> str:
+        return news_site.url(path).replace("127.0.0.1", "localhost")
+
+    news_site.put("/a.xml", rss([("a1", news_site.url("/a/nile.html"), "Nile deal")]))
+    news_site.put("/b.xml", rss([("b1", b("/b/nile.html"), "Nile deal"),
+                                 ("b2", b("/b/cup.html"), "Cup")]))  # fmt: skip
+    await pipeline.refresh_source(add_source(engine, "A", news_site.url("/a.xml")))
+    await pipeline.refresh_source(add_source(engine, "B", b("/b.xml")))
+    nile_a, nile_b, cup = stored(engine)
+    assert nile_a.story_id == nile_b.story_id != cup.story_id
+    assert nile_b.copy_of_id == nile_a.id, "the same wire text"
+    with session(engine) as db:
+        story = db.get(Story, nile_a.story_id)
+        assert story is not None
+        assert (story.article_count, story.source_count) == (2, 2)
+    # After a restart the recent stories are rebuilt from storage.
+    news_site.put("/c/nile.html", article_page("Nile dam deal: Ethiopia and Egypt sign", wire[1:]))
+    news_site.put("/c.xml", rss([("c1", news_site.url("/c/nile.html"), "Nile")]))
+    async with make_client(fast_settings) as client:
+        restarted = Pipeline(fast_settings, engine, client)
+        await restarted.refresh_source(add_source(engine, "C", news_site.url("/c.xml")))
+    assert stored(engine)[-1].story_id == nile_a.story_id

@@ -1,0 +1,175 @@
+"""Same event, other sources: online story clustering and copy detection. Pure.
+
+Each article is placed as it arrives, in one pass, among the stories of a
+recent window (72 h by default), by a Dirichlet-process mixture over words
+(MStream, Yin et al. 2018): an article joins the story whose word counts make
+its words most probable, weighted by the story's size, or starts a new story
+when that is more probable. Only stories sharing a word with the article are
+considered (an inverted index), and stories leave the window as they age, so
+the cost of placing an article depends on the window, never on the archive.
+
+Copies (wire copy re-published by several outlets) are found with a bottom-k
+sketch of each article's word 4-grams: two articles whose sketches agree on
+most of their smallest hashes are near-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from bot.ingest.text import stems
+
+_LONG_AGO = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+SKETCH = 16
+COPY_SIMILARITY = 0.7
+
+
+@dataclass
+class _Story:
+    size: int = 0
+    words: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    last_seen: dt.datetime = field(default=_LONG_AGO)
+
+
+@dataclass(frozen=True)
+class Placement:
+    story: int | None  # an existing story's id, or None for a new story
+    copy_of: int | None  # the article this one is a near copy of
+
+
+class StoryIndex:
+    """The recent stories, held in memory and rebuilt from storage at start."""
+
+    def __init__(
+        self, *, window: dt.timedelta = dt.timedelta(hours=72), alpha: float = 1.0,
+        beta: float = 0.04,
+    ) -> None:  # fmt: skip
+        self.window = window
+        self.alpha = alpha
+        self.beta = beta
+        self._stories: dict[int, _Story] = {}
+        self._by_word: dict[str, set[int]] = defaultdict(set)
+        self._vocabulary: set[str] = set()
+        self._documents = 0
+        self._sketches: dict[int, tuple[int, ...]] = {}
+        self._by_hash: dict[int, set[int]] = defaultdict(set)
+        self._seen_at: dict[int, dt.datetime] = {}
+
+    def place(self, words: Counter[str], sketch: tuple[int, ...] = ()) -> Placement:
+        """Where an article with these words goes; changes nothing (see `add`)."""
+        copy_of = self._copy_of(sketch)
+        if not words:
+            return Placement(None, copy_of)
+        vocabulary = len(self._vocabulary) + sum(1 for w in words if w not in self._vocabulary)
+        documents = self._documents + 1
+        length = sum(words.values())
+        lg = math.lgamma
+        beta = self.beta
+        new = math.log(self.alpha * documents)
+        new += sum(lg(beta + c) - lg(beta) for c in words.values())
+        new -= lg(vocabulary * beta + length) - lg(vocabulary * beta)
+        best, best_score = None, new
+        candidates = set().union(*(self._by_word.get(w, ()) for w in words))
+        for story_id in candidates:
+            story = self._stories[story_id]
+            score = math.log(story.size)
+            for word, count in words.items():
+                n = story.counts.get(word, 0)
+                score += lg(n + beta + count) - lg(n + beta)
+            score -= lg(story.words + vocabulary * beta + length) - lg(
+                story.words + vocabulary * beta
+            )
+            if score > best_score:
+                best, best_score = story_id, score
+        return Placement(best, copy_of)
+
+    def add(
+        self, story_id: int, article_id: int, words: Counter[str], when: dt.datetime,
+        sketch: tuple[int, ...] = (),
+    ) -> None:  # fmt: skip
+        """Records an article in a story (new or not)."""
+        story = self._stories.setdefault(story_id, _Story())
+        story.size += 1
+        story.words += sum(words.values())
+        story.counts.update(words)
+        story.last_seen = max(story.last_seen, when)
+        for word in words:
+            self._by_word[word].add(story_id)
+        self._vocabulary.update(words)
+        self._documents += 1
+        if sketch:
+            self._sketches[article_id] = sketch
+            self._seen_at[article_id] = when
+            for value in sketch:
+                self._by_hash[value].add(article_id)
+
+    def expire(self, now: dt.datetime) -> None:
+        """Forgets stories and sketches older than the window."""
+        cutoff = now - self.window
+        for story_id in [s for s, story in self._stories.items() if story.last_seen < cutoff]:
+            story = self._stories.pop(story_id)
+            self._documents -= story.size
+            for word in story.counts:
+                holders = self._by_word.get(word)
+                if holders is not None:
+                    holders.discard(story_id)
+                    if not holders:
+                        del self._by_word[word]
+        for article_id in [a for a, when in self._seen_at.items() if when < cutoff]:
+            for value in self._sketches.pop(article_id, ()):
+                self._by_hash[value].discard(article_id)
+            del self._seen_at[article_id]
+        self._vocabulary = set(self._by_word)
+
+    def __len__(self) -> int:
+        return len(self._stories)
+
+    def fit(self, story_id: int, words: Counter[str]) -> float:
+        """How well these words (a headline's) stand for the story: the mean share of
+        the story's articles that use each of them."""
+        story = self._stories.get(story_id)
+        if story is None or not words or not story.size:
+            return 0.0
+        return sum(min(story.counts.get(w, 0), story.size) for w in words) / (
+            len(words) * story.size
+        )
+
+    def _copy_of(self, sketch: tuple[int, ...]) -> int | None:
+        if not sketch:
+            return None
+        votes: Counter[int] = Counter()
+        for value in sketch:
+            votes.update(self._by_hash.get(value, ()))
+        for article_id, _ in votes.most_common(3):
+            if similarity(sketch, self._sketches[article_id]) >= COPY_SIMILARITY:
+                return article_id
+        return None
+
+
+def story_words(title: str, text: str) -> Counter[str]:
+    """What an article is about, for placing it: the stems of its headline and of
+    its lead or first lines."""
+    return Counter(stems(f"{title} {text[:600]}"))
+
+
+def sketch(text: str) -> tuple[int, ...]:
+    """The SKETCH smallest hashes of the text's word 4-grams (empty for short texts)."""
+    tokens = text.lower().split()
+    if len(tokens) < 20:
+        return ()
+    shingles = {" ".join(tokens[i : i + 4]) for i in range(len(tokens) - 3)}
+    hashes = {zlib.crc32(s.encode("utf-8")) for s in shingles}
+    return tuple(sorted(heapq.nsmallest(SKETCH, hashes)))
+
+
+def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """Estimated Jaccard similarity of two sketches (bottom-k of the union)."""
+    union = heapq.nsmallest(SKETCH, set(a) | set(b))
+    both = set(a) & set(b)
+    return sum(1 for value in union if value in both) / len(union) if union else 0.0

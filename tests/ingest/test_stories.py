@@ -1,0 +1,55 @@
+import datetime as dt
+
+from bot.ingest.stories import StoryIndex, similarity, sketch, story_words
+
+NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
+WIRE = (
+    "Water ministers from Egypt, Sudan and Ethiopia agreed on Sunday to share the flow of the "
+    "Nile during droughts, after talks that ran through the night in Washington. The deal "
+    "still needs the approval of the three parliaments and sets a minimum release from the dam."
+)
+
+
+def place_all(index: StoryIndex, headlines: list[str]) -> list[int]:
+    stories = []
+    for article_id, headline in enumerate(headlines):
+        words = story_words(headline, "")
+        placement = index.place(words)
+        story = placement.story if placement.story is not None else article_id
+        index.add(story, article_id, words, NOW)
+        stories.append(story)
+    return stories
+
+
+def test_the_same_event_told_differently_joins_one_story() -> None:
+    stories = place_all(StoryIndex(), [
+        "Nile dam deal: Egypt, Sudan and Ethiopia agree on drought rules",
+        "Champions League: Real Madrid beat Bayern Munich in semi-final",
+        "Ethiopia, Egypt and Sudan reach Nile dam agreement after overnight talks",
+        "Bayern Munich lose to Real Madrid in Champions League semi-final",
+        "مصر والسودان وإثيوبيا تتفق على قواعد ملء سد النهضة في أوقات الجفاف",
+        "اتفاق بين مصر وإثيوبيا والسودان حول سد النهضة بعد مفاوضات طويلة",
+    ])  # fmt: skip
+    assert stories[0] == stories[2] != stories[1] == stories[3]
+    assert stories[4] == stories[5] not in (stories[0], stories[1])
+
+
+def test_stories_leave_the_window() -> None:
+    index = StoryIndex(window=dt.timedelta(hours=72))
+    words = story_words("Nile dam deal agreed by Egypt, Sudan and Ethiopia", "")
+    index.add(7, 1, words, NOW - dt.timedelta(hours=80))
+    assert index.place(words).story == 7
+    index.expire(NOW)
+    assert len(index) == 0
+    assert index.place(words).story is None, "an old story is not a candidate any more"
+
+
+def test_near_copies_are_found_and_different_texts_are_not() -> None:
+    index = StoryIndex()
+    index.add(1, 10, story_words("Nile deal", WIRE), NOW, sketch(WIRE))
+    republished = "(AFP) " + WIRE.replace("Sunday", "Sunday evening") + " Reporting by staff."
+    assert index.place(story_words("Nile deal", republished), sketch(republished)).copy_of == 10
+    other = " ".join(reversed(WIRE.split()))
+    assert index.place(story_words("Nile deal", other), sketch(other)).copy_of is None
+    assert sketch("too short to judge") == ()
+    assert similarity(sketch(WIRE), sketch(WIRE)) == 1.0

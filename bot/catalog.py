@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.ingest.topics import TopicRule
 from storage import sources as source_store
 from storage import topics as topic_store
 from storage.models import Source, Topic
@@ -17,7 +18,9 @@ _SOURCE_KEYS = {
     "name", "homepage", "url", "kind", "language", "enabled", "verified",
     "poll_interval_seconds", "link_selector", "body_selector",
 }  # fmt: skip
-_TOPIC_KEYS = {"slug", "name_en", "name_ar", "enabled"}
+_TOPIC_KEYS = {"slug", "name_en", "name_ar", "enabled", "keywords_en", "keywords_ar",
+               "exclude_en", "exclude_ar", "sections"}  # fmt: skip
+_RULE_KEYS = ("keywords_en", "keywords_ar", "exclude_en", "exclude_ar", "sections")
 
 
 class CatalogError(ValueError):
@@ -55,8 +58,26 @@ def load_topics(path: Path) -> list[Topic]:
         if slug in slugs:
             raise CatalogError(f"{where}: the slug is used twice")
         slugs.add(slug)
-        topics.append(Topic(**entry))
+        for key in _RULE_KEYS:
+            value = entry.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise CatalogError(f"{where}: {key} must be a list of strings")
+        topics.append(Topic(**{k: v for k, v in entry.items() if k not in _RULE_KEYS}))
     return topics
+
+
+def load_topic_rules(path: Path) -> list[TopicRule]:
+    """The matching rules of each enabled topic (load_topics has checked the file)."""
+    return [
+        TopicRule(
+            slug=entry["slug"],
+            keywords=(*entry.get("keywords_en", []), *entry.get("keywords_ar", [])),
+            excludes=(*entry.get("exclude_en", []), *entry.get("exclude_ar", [])),
+            sections=tuple(entry.get("sections", [])),
+        )
+        for entry in _entries(path, "topic")
+        if entry.get("enabled", True)
+    ]
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,9 @@ def store(article: Article, *, session: Session) -> tuple[Article, bool]:
 def fetched_since(since: dt.datetime, *, session: Session) -> list[Article]:
     query = select(Article).where(col(Article.fetched_at) >= since).order_by(col(Article.id))
     return list(session.exec(query))
+
+
+def latest(limit: int, *, session: Session) -> list[Article]:
+    """The most recently fetched articles, newest first."""
+    query = select(Article).order_by(col(Article.fetched_at).desc(), col(Article.id).desc())
+    return list(session.exec(query.limit(limit)))

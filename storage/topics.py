@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
-from storage.models import Topic
+from storage.models import ArticleTopic, Topic
 
 
 def sync_catalog(topics: Iterable[Topic], *, session: Session) -> tuple[int, int]:
@@ -31,3 +31,24 @@ def sync_catalog(topics: Iterable[Topic], *, session: Session) -> tuple[int, int
 
 def list_enabled(*, session: Session) -> list[Topic]:
     return list(session.exec(select(Topic).where(col(Topic.enabled)).order_by(col(Topic.id))))
+
+
+def set_for_article(article_id: int, scores: list[tuple[str, float]], *, session: Session) -> None:
+    """The article's topics, replacing any it had; unknown slugs are ignored."""
+    ids = {t.slug: t.id for t in session.exec(select(Topic)) if t.id is not None}
+    for link in session.exec(select(ArticleTopic).where(ArticleTopic.article_id == article_id)):
+        session.delete(link)
+    for slug, score in scores:
+        if slug in ids:
+            session.add(ArticleTopic(article_id=article_id, topic_id=ids[slug], score=score))
+    session.flush()
+
+
+def of_article(article_id: int, *, session: Session) -> list[tuple[str, float]]:
+    query = (
+        select(Topic.slug, ArticleTopic.score)
+        .join(ArticleTopic, col(ArticleTopic.topic_id) == col(Topic.id))
+        .where(ArticleTopic.article_id == article_id)
+        .order_by(col(ArticleTopic.score).desc())
+    )
+    return [(slug, score) for slug, score in session.exec(query)]

@@ -20,6 +20,7 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.catalog import load_topic_rules
 from bot.config import Settings
 from bot.ingest.decode import decode
 from bot.ingest.extract import Extracted, extract_article
@@ -28,10 +29,12 @@ from bot.ingest.fetch import FetchError, FetchResult, fetch
 from bot.ingest.listing import extract_links
 from bot.ingest.stories import StoryIndex, sketch, story_words
 from bot.ingest.summarize import summarize
+from bot.ingest.topics import Document, Matcher
 from bot.ingest.urls import canonical_url, content_hash, url_key
 from storage import articles as article_store
 from storage import sources as source_store
 from storage import stories as story_store
+from storage import topics as topic_store
 from storage.db import session
 from storage.models import Article, Source, Story
 
@@ -41,6 +44,8 @@ MAX_ITEMS = 50  # newest entries looked at per poll
 MAX_BACKOFF = dt.timedelta(hours=6)
 FAILING_AFTER = dt.timedelta(days=1)
 STORY_WINDOW = dt.timedelta(hours=72)
+LEARN_FROM = 5000  # stored articles the topic profiles are learned from
+RELEARN_EVERY = 1000  # new articles after which they are learned again
 _BINARY = ("image/", "audio/", "video/", "application/pdf", "application/zip",
            "application/octet-stream", "font/")  # fmt: skip
 
@@ -75,6 +80,8 @@ class Pipeline:
         self._per_host = per_host
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._stories: StoryIndex | None = None
+        self._matcher: Matcher | None = None
+        self._since_learning = 0
 
     async def poll_due(self) -> list[Outcome]:
         """Refreshes every source whose time has come, a few at a time."""
@@ -132,6 +139,7 @@ class Pipeline:
                 )
                 if created and article.id is not None:
                     self._place(article, now, db)
+                    self._tag(article, item, db)
                     new_ids.append(article.id)
         self._succeeded(source, result, now)
         log.info("source polled source_id=%s name=%s new=%d seen=%d",
@@ -201,6 +209,23 @@ class Pipeline:
         assert story.id is not None
         index.add(story.id, article.id, words, now, fingerprint)
 
+    def matcher(self) -> Matcher:
+        """The topic matcher: the catalog's rules, and profiles learned from the
+        recent stored articles (again after every RELEARN_EVERY new ones)."""
+        if self._matcher is None or self._since_learning >= RELEARN_EVERY:
+            matcher = Matcher(load_topic_rules(self.settings.topics_path))
+            with session(self.engine) as db:
+                recent = article_store.latest(LEARN_FROM, session=db)
+            matcher.learn(_document(a) for a in recent)
+            self._matcher, self._since_learning = matcher, 0
+        return self._matcher
+
+    def _tag(self, article: Article, item: FeedItem, db: Session) -> None:
+        assert article.id is not None
+        doc = _document(article, item.categories)
+        topic_store.set_for_article(article.id, self.matcher().match(doc), session=db)
+        self._since_learning += 1
+
     async def _article(self, item: FeedItem, source: Source) -> Extracted | None:
         try:
             result = await self._fetch(item.link)
@@ -258,6 +283,11 @@ class Pipeline:
                     source.id, source.name, reason, delay.total_seconds(),
                     " FAILING for over a day" if failing else "")  # fmt: skip
         return Outcome(source.name, "failed", error=reason)
+
+
+def _document(article: Article, categories: tuple[str, ...] = ()) -> Document:
+    return Document(title=article.title, lead=article.lead or "", body=article.text,
+                    url=article.url, categories=categories or tuple(article.tags))  # fmt: skip
 
 
 def _refuse_binary(result: FetchResult) -> None:

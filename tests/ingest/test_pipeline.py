@@ -363,3 +363,22 @@ async def test_articles_are_grouped_into_stories_across_sources(
         restarted = Pipeline(fast_settings, engine, client)
         await restarted.refresh_source(add_source(engine, "C", news_site.url("/c.xml")))
     assert stored(engine)[-1].story_id == nile_a.story_id
+
+
+async def test_new_articles_get_their_topics(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine, settings: Settings
+) -> None:
+    from bot import catalog
+    from storage import topics as topic_store
+
+    with session(engine) as db:
+        catalog.sync(catalog.load(sources_path=settings.sources_path,
+                                  topics_path=settings.topics_path), session=db)  # fmt: skip
+    news_site.put("/e/oil.html", article_page("Oil prices jump after OPEC cuts output",
+                                              words("oil markets")))  # fmt: skip
+    news_site.put("/e.xml", rss([("e1", news_site.url("/e/oil.html"), "Oil")]))
+    outcome = await pipeline.refresh_source(add_source(engine, "E", news_site.url("/e.xml")))
+    with session(engine) as db:
+        topics = topic_store.of_article(outcome.new_ids[0], session=db)
+    assert topics[0][0] == "energy"
+    assert all(0 < score <= 1 for _, score in topics)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.models import Article, Story
@@ -32,20 +31,20 @@ def attach(
     story: Story, article: Article, *, when: dt.datetime, headline: str | None, session: Session
 ) -> None:
     """Puts `article` in `story`: its counts, last seen time and, if given, a better headline."""
+    same_source = session.exec(
+        select(Article.id)
+        .where(Article.story_id == story.id, Article.source_id == article.source_id)
+        .limit(1)
+    ).first()
     article.story_id = story.id
     session.add(article)
-    session.flush()
-    story.article_count = session.exec(
-        select(func.count()).select_from(Article).where(Article.story_id == story.id)
-    ).one()
-    story.source_count = session.exec(
-        select(func.count(func.distinct(Article.source_id))).where(Article.story_id == story.id)
-    ).one()
+    story.article_count += 1
+    if same_source is None:
+        story.source_count += 1
     story.last_seen_at = max(story.last_seen_at, when)
     if headline:
         story.headline = headline
     session.add(story)
-    session.flush()
 
 
 def recent_articles(since: dt.datetime, *, session: Session) -> list[RecentArticle]:

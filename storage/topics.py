@@ -33,15 +33,20 @@ def list_enabled(*, session: Session) -> list[Topic]:
     return list(session.exec(select(Topic).where(col(Topic.enabled)).order_by(col(Topic.id))))
 
 
-def set_for_article(article_id: int, scores: list[tuple[str, float]], *, session: Session) -> None:
-    """The article's topics, replacing any it had; unknown slugs are ignored."""
-    ids = {t.slug: t.id for t in session.exec(select(Topic)) if t.id is not None}
+def ids_by_slug(*, session: Session) -> dict[str, int]:
+    return {t.slug: t.id for t in session.exec(select(Topic)) if t.id is not None}
+
+
+def set_for_article(
+    article_id: int, scores: list[tuple[str, float]], *, ids: dict[str, int], session: Session
+) -> None:
+    """The article's topics (`ids` from ids_by_slug), replacing any it had; unknown slugs
+    are ignored."""
     for link in session.exec(select(ArticleTopic).where(ArticleTopic.article_id == article_id)):
         session.delete(link)
     for slug, score in scores:
         if slug in ids:
             session.add(ArticleTopic(article_id=article_id, topic_id=ids[slug], score=score))
-    session.flush()
 
 
 def of_article(article_id: int, *, session: Session) -> list[tuple[str, float]]:

@@ -18,34 +18,25 @@ from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from bot.catalog import load_topic_rules
 from bot.config import Settings
+from bot.ingest.curate import Curator
 from bot.ingest.decode import decode
 from bot.ingest.extract import Extracted, extract_article
 from bot.ingest.feeds import FeedError, FeedItem, parse_feed
 from bot.ingest.fetch import FetchError, FetchResult, fetch
 from bot.ingest.listing import extract_links
-from bot.ingest.stories import StoryIndex, sketch, story_words
-from bot.ingest.summarize import summarize
-from bot.ingest.topics import Document, Matcher
 from bot.ingest.urls import canonical_url, content_hash, url_key
 from storage import articles as article_store
 from storage import sources as source_store
-from storage import stories as story_store
-from storage import topics as topic_store
 from storage.db import session
-from storage.models import Article, Source, Story
+from storage.models import Article, Source
 
 log = logging.getLogger(__name__)
 
 MAX_ITEMS = 50  # newest entries looked at per poll
 MAX_BACKOFF = dt.timedelta(hours=6)
 FAILING_AFTER = dt.timedelta(days=1)
-STORY_WINDOW = dt.timedelta(hours=72)
-LEARN_FROM = 5000  # stored articles the topic profiles are learned from
-RELEARN_EVERY = 1000  # new articles after which they are learned again
 _BINARY = ("image/", "audio/", "video/", "application/pdf", "application/zip",
            "application/octet-stream", "font/")  # fmt: skip
 
@@ -79,15 +70,13 @@ class Pipeline:
         self._sources = asyncio.Semaphore(concurrency)
         self._per_host = per_host
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._stories: StoryIndex | None = None
-        self._matcher: Matcher | None = None
-        self._since_learning = 0
+        self.curator = Curator(engine, settings.topics_path, clock=clock)
 
     async def poll_due(self) -> list[Outcome]:
         """Refreshes every source whose time has come, a few at a time."""
         with session(self.engine) as db:
             due = source_store.due(self.clock(), session=db)
-        self.story_index().expire(self.clock())
+        self.curator.expire()
         quiet: list[source_store.SuccessfulCheck] = []
         outcomes = await asyncio.gather(*(self.refresh(source, quiet) for source in due))
         if quiet:  # the 304s of the tick, written together
@@ -138,8 +127,7 @@ class Pipeline:
                     _article(source, item, extracted, now), session=db
                 )
                 if created and article.id is not None:
-                    self._place(article, now, db)
-                    self._tag(article, item, db)
+                    self.curator.curate(article, now=now, categories=item.categories, session=db)
                     new_ids.append(article.id)
         self._succeeded(source, result, now)
         log.info("source polled source_id=%s name=%s new=%d seen=%d",
@@ -174,57 +162,6 @@ class Pipeline:
                     stored.title = item.title
                     db.add(stored)
         return fresh, len(keys) - len(fresh)
-
-    def story_index(self) -> StoryIndex:
-        """The recent stories, rebuilt from storage the first time they are needed."""
-        if self._stories is None:
-            index = StoryIndex(window=STORY_WINDOW)
-            with session(self.engine) as db:
-                recent = story_store.recent_articles(self.clock() - STORY_WINDOW, session=db)
-            for row in recent:
-                index.add(row.story_id, row.id, story_words(row.title, row.lead or row.text),
-                          row.fetched_at, sketch(row.text))  # fmt: skip
-            self._stories = index
-        return self._stories
-
-    def _place(self, article: Article, now: dt.datetime, db: Session) -> None:
-        """Puts a new article in the story of the same event, or starts one."""
-        assert article.id is not None
-        index = self.story_index()
-        words = story_words(article.title, article.lead or article.text)
-        fingerprint = sketch(article.text)
-        placement = index.place(words, fingerprint)
-        story = db.get(Story, placement.story) if placement.story is not None else None
-        headline = None
-        if story is None:
-            story = story_store.start(article.title, when=now, session=db)
-        elif placement.copy_of is None:
-            title_words = story_words(article.title, "")
-            if index.fit(story.id or 0, title_words) > index.fit(
-                story.id or 0, story_words(story.headline, "")
-            ):
-                headline = article.title
-        article.copy_of_id = placement.copy_of
-        story_store.attach(story, article, when=now, headline=headline, session=db)
-        assert story.id is not None
-        index.add(story.id, article.id, words, now, fingerprint)
-
-    def matcher(self) -> Matcher:
-        """The topic matcher: the catalog's rules, and profiles learned from the
-        recent stored articles (again after every RELEARN_EVERY new ones)."""
-        if self._matcher is None or self._since_learning >= RELEARN_EVERY:
-            matcher = Matcher(load_topic_rules(self.settings.topics_path))
-            with session(self.engine) as db:
-                recent = article_store.latest(LEARN_FROM, session=db)
-            matcher.learn(_document(a) for a in recent)
-            self._matcher, self._since_learning = matcher, 0
-        return self._matcher
-
-    def _tag(self, article: Article, item: FeedItem, db: Session) -> None:
-        assert article.id is not None
-        doc = _document(article, item.categories)
-        topic_store.set_for_article(article.id, self.matcher().match(doc), session=db)
-        self._since_learning += 1
 
     async def _article(self, item: FeedItem, source: Source) -> Extracted | None:
         try:
@@ -285,11 +222,6 @@ class Pipeline:
         return Outcome(source.name, "failed", error=reason)
 
 
-def _document(article: Article, categories: tuple[str, ...] = ()) -> Document:
-    return Document(title=article.title, lead=article.lead or "", body=article.text,
-                    url=article.url, categories=categories or tuple(article.tags))  # fmt: skip
-
-
 def _refuse_binary(result: FetchResult) -> None:
     kind = (result.content_type or "").lower()
     # Servers label pages application/octet-stream often enough: look before refusing.
@@ -316,7 +248,6 @@ def _article(source: Source, item: FeedItem, found: Extracted | None, now: dt.da
         title=title,
         lead=(found.lead if found else None) or (item.summary or None),
         text=text,
-        summary=summarize(text, title=title, language=language) or None,
         language=language,
         author=found.author if found else None,
         image_url=(found.image if found else None) or item.image,

@@ -26,6 +26,7 @@ from bot.ingest.text import stems
 
 _LONG_AGO = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 SKETCH = 16
+CANDIDATES = 40  # the stories sharing the most words with an article are scored
 COPY_SIMILARITY = 0.7
 
 
@@ -71,17 +72,24 @@ class StoryIndex:
         length = sum(words.values())
         lg = math.lgamma
         beta = self.beta
-        new = math.log(self.alpha * documents)
-        new += sum(lg(beta + c) - lg(beta) for c in words.values())
+        # Words a story has never seen weigh the same in every story and in a new
+        # one: count them once (`unseen`), then only the shared words per story.
+        unseen = {w: lg(beta + c) - lg(beta) for w, c in words.items()}
+        base = sum(unseen.values())
+        new = math.log(self.alpha * documents) + base
         new -= lg(vocabulary * beta + length) - lg(vocabulary * beta)
         best, best_score = None, new
-        candidates = set().union(*(self._by_word.get(w, ()) for w in words))
-        for story_id in candidates:
+        overlap: Counter[int] = Counter()
+        for word in words:
+            overlap.update(self._by_word.get(word, ()))
+        for story_id, _ in overlap.most_common(CANDIDATES):
             story = self._stories[story_id]
-            score = math.log(story.size)
+            score = math.log(story.size) + base
+            counts = story.counts
             for word, count in words.items():
-                n = story.counts.get(word, 0)
-                score += lg(n + beta + count) - lg(n + beta)
+                n = counts.get(word)
+                if n:
+                    score += lg(n + beta + count) - lg(n + beta) - unseen[word]
             score -= lg(story.words + vocabulary * beta + length) - lg(
                 story.words + vocabulary * beta
             )

@@ -67,18 +67,20 @@ def pick(
     """Indexes of the `k` best sentences, in article order."""
     weights = weights or WEIGHTS.get(language, WEIGHTS["en"])
     bags = [Counter(stems(s)) for s in sentences]
+    norms = [math.sqrt(sum(v * v for v in bag.values())) for bag in bags]
     usable = [i for i, bag in enumerate(bags) if bag]
     if len(usable) <= k:
         return usable
     heading = set(stems(title)) if title else set()
     centroid = _centroid(bags)
+    centroid_norm = math.sqrt(sum(v * v for v in centroid.values()))
     scores = {}
     for i in usable:
         bag, sentence = bags[i], sentences[i]
         if heading and _jaccard(set(bag), heading) >= 0.7:
             continue  # the headline again
         score = weights.position / (1 + weights.decay * i) ** 0.8
-        score += weights.centrality * _cosine(bag, centroid)
+        score += weights.centrality * _cosine(bag, centroid, norms[i], centroid_norm)
         if heading:
             score += weights.title * len(set(bag) & heading) / len(heading)
         if len(sentence.split()) < 6:
@@ -90,7 +92,8 @@ def pick(
     for i in sorted(scores, key=scores.__getitem__, reverse=True):
         if len(chosen) == k:
             break
-        if any(_cosine(bags[i], bags[j]) > weights.redundancy for j in chosen):
+        if any(_cosine(bags[i], bags[j], norms[i], norms[j]) > weights.redundancy
+               for j in chosen):  # fmt: skip
             continue
         chosen.append(i)
     # A sentence pointing back at one not taken gives way to the next best, if any.
@@ -114,14 +117,14 @@ def _centroid(bags: list[Counter[str]]) -> dict[str, float]:
     return {w: c * math.log(1 + n / df[w]) for w, c in total.items()}
 
 
-def _cosine(a: Counter[str] | dict[str, float], b: Counter[str] | dict[str, float]) -> float:
+def _cosine(
+    a: Counter[str] | dict[str, float], b: Counter[str] | dict[str, float],
+    norm_a: float, norm_b: float,
+) -> float:  # fmt: skip
     if len(a) > len(b):
         a, b = b, a
     dot = sum(v * b.get(w, 0.0) for w, v in a.items())
-    if not dot:
-        return 0.0
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm
+    return dot / (norm_a * norm_b) if dot else 0.0
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

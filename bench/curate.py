@@ -1,0 +1,63 @@
+"""Curation throughput: `newsbot curate` on real articles of about 600 words.
+
+Feeds the CNN articles (English) and BBC Arabic articles of ../shared/bench/curation
+through the same code as `newsbot curate` (bot.cli.curate.run: store, summarize,
+place in a story, tag), in one process, and prints articles per second.
+Usage: .venv/bin/python bench/curate.py [--limit 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench" / "curation"
+sys.path.insert(0, str(SHARED))
+
+import baseline_summ  # noqa: E402  (the shared loaders)
+
+from bot.cli import curate  # noqa: E402
+from bot.config import Settings  # noqa: E402
+
+
+def articles(limit: int) -> list[dict[str, object]]:
+    items: list[dict[str, object]] = []
+    for name, docs in (("en", baseline_summ.load_en_cnn(limit)),
+                       ("ar", baseline_summ.load_ar_bbc(limit))):  # fmt: skip
+        for doc in docs:
+            sentences = doc["sentences"]
+            items.append({"id": f"{name}-{doc['id']}", "title": sentences[0][:120],
+                          "text": " ".join(sentences[1:]), "source": name})  # fmt: skip
+    return items
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=500, help="articles per language")
+    args = parser.parse_args()
+    items = articles(args.limit)
+    words = sum(len(str(i["text"]).split()) for i in items) / len(items)
+    stdin = io.StringIO("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    out = io.StringIO()
+    sys.stdin = stdin
+    started = time.perf_counter()
+    with redirect_stdout(out):
+        curate.run(argparse.Namespace(jsonl=True), settings)
+    seconds = time.perf_counter() - started
+    results = [json.loads(line) for line in out.getvalue().splitlines()]
+    stories = len({r["story"] for r in results})
+    print("| articles | mean words | stories | seconds | articles/s |")
+    print("|---|---|---|---|---|")
+    print(f"| {len(results)} | {words:.0f} | {stories} | {seconds:.2f} | "
+          f"{len(results) / seconds:.0f} |")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

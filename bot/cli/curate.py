@@ -1,0 +1,120 @@
+"""`newsbot curate`: articles as JSON lines in, what curation makes of them out.
+
+Same code as the live pipeline (Curator), on a temporary database: input
+articles are stored in order, each summarized, placed in a story and tagged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bot import catalog
+from bot.cli.common import Subcommands
+from bot.config import Settings
+from bot.ingest.curate import Curator
+from bot.ingest.dates import parse_date
+from bot.ingest.urls import url_key
+from storage import articles as article_store
+from storage import db
+from storage import topics as topic_store
+from storage.models import Article, Source
+
+BATCH = 200
+
+
+def register(commands: Subcommands) -> None:
+    curate = commands.add_parser(
+        "curate", help="summarize, group and tag articles given as JSON lines on stdin"
+    )
+    curate.add_argument("--jsonl", action="store_true", help="one JSON object per line")
+    curate.set_defaults(command=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    topics = catalog.load_topics(settings.topics_path)
+    with tempfile.TemporaryDirectory(prefix="newsbot-curate-") as folder:
+        engine = db.make_engine(f"sqlite:///{Path(folder) / 'curate.db'}")
+        db.upgrade(engine)
+        with db.session(engine) as session:
+            topic_store.sync_catalog(topics, session=session)
+        now = dt.datetime.now(dt.UTC)
+        curator = Curator(engine, settings.topics_path, clock=lambda: now)
+        ids: dict[int, Any] = {}  # our article id -> the input's id
+        sources: dict[str, int] = {}  # source name -> its id in the temporary store
+        bad = 0
+        # The store is temporary: one unit of work per BATCH lines, as a poll stores
+        # a feed's new articles together.
+        with db.session(engine) as session:
+            for number, line in enumerate(sys.stdin, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = _item(json.loads(line))
+                except (ValueError, TypeError) as error:
+                    print(f"newsbot: line {number}: {error}", file=sys.stderr)
+                    bad += 1
+                    continue
+                result = _curate(item, curator, now, ids, sources, session)
+                print(json.dumps(result, ensure_ascii=False, indent=None if args.jsonl else 2))
+                if number % BATCH == 0:
+                    session.commit()
+        engine.dispose()
+    return 1 if bad else 0
+
+
+def _item(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValueError("expected a JSON object")
+    for key in ("id", "title", "text"):
+        if key not in data:
+            raise ValueError(f"missing {key!r}")
+    if not isinstance(data["title"], str) or not isinstance(data["text"], str):
+        raise ValueError("title and text must be strings")
+    return data
+
+
+def _curate(
+    item: dict[str, Any], curator: Curator, now: dt.datetime, ids: dict[int, Any],
+    sources: dict[str, int], session: Any,
+) -> dict[str, Any]:  # fmt: skip
+    name = str(item.get("source") or "stdin")
+    if name not in sources:
+        source = Source(name=name, url=f"urn:newsbot:curate:{name}", origin="cli")
+        session.add(source)
+        session.flush()
+        assert source.id is not None
+        sources[name] = source.id
+    source_id = sources[name]
+    # Without a URL each source gets a host of its own: one site's copy of another's
+    # text is a copy, not the same article.
+    host = f"source-{source_id}.curate.invalid"
+    url = str(item.get("url") or f"https://{host}/{item['id']}")
+    published = parse_date(str(item["published"])) if item.get("published") else None
+    article, _ = article_store.store(
+        Article(
+            source_id=source_id, url=url, url_key=url_key(url), title=item["title"],
+            lead=item.get("lead"), text=item["text"], language=item.get("language"),
+            published_at=published.astimezone(dt.UTC) if published else None, fetched_at=now,
+        ),
+        session=session,
+    )  # fmt: skip
+    assert article.id is not None
+    if article.id not in ids:
+        ids[article.id] = item["id"]
+        topics = curator.curate(article, now=now, session=session)
+    else:  # the same article again (same URL, or same text on the same site)
+        topics = topic_store.of_article(article.id, session=session)
+    return {
+        "id": item["id"],
+        "language": article.language,
+        "summary": article.summary,
+        "story": article.story_id,
+        "copy_of": ids.get(article.copy_of_id) if article.copy_of_id else None,
+        "topics": [{"slug": slug, "score": round(score, 4)} for slug, score in topics],
+    }

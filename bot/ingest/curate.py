@@ -1,0 +1,116 @@
+"""Curator: what a newly stored article goes through: summary, story, copies, topics.
+
+The one place where the curation stages meet storage; the stages themselves
+(summarize, stories, topics) are pure. Used by the pipeline and by
+`newsbot curate`, so both run the same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.catalog import load_topic_rules
+from bot.ingest.stories import StoryIndex, sketch, story_words
+from bot.ingest.summarize import summarize
+from bot.ingest.text import detect_language
+from bot.ingest.topics import Document, Matcher
+from storage import articles as article_store
+from storage import stories as story_store
+from storage import topics as topic_store
+from storage.db import session
+from storage.models import Article, Story
+
+STORY_WINDOW = dt.timedelta(hours=72)
+LEARN_FROM = 5000  # stored articles the topic profiles are learned from
+RELEARN_EVERY = 1000  # new articles after which they are learned again
+
+
+class Curator:
+    def __init__(
+        self, engine: Engine, topics_path: Path,
+        *, clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:  # fmt: skip
+        self.engine = engine
+        self.topics_path = topics_path
+        self.clock = clock
+        self._stories: StoryIndex | None = None
+        self._matcher: Matcher | None = None
+        self._since_learning = 0
+        self._topic_ids: dict[str, int] | None = None
+
+    def curate(
+        self, article: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
+        session: Session,
+    ) -> list[tuple[str, float]]:  # fmt: skip
+        """Summary, story (or a new one), copy_of and topics of a stored article;
+        returns the topics."""
+        assert article.id is not None
+        language = article.language or detect_language(article.text or article.title)
+        article.language = language
+        article.summary = summarize(article.text, title=article.title, language=language) or None
+        self._place(article, now, session)
+        doc = document(article, categories)
+        if self._topic_ids is None:
+            self._topic_ids = topic_store.ids_by_slug(session=session)
+        topics = self.matcher().match(doc)
+        topic_store.set_for_article(article.id, topics, ids=self._topic_ids, session=session)
+        self._since_learning += 1
+        return topics
+
+    def expire(self) -> None:
+        self.story_index().expire(self.clock())
+
+    def story_index(self) -> StoryIndex:
+        """The recent stories, rebuilt from storage the first time they are needed."""
+        if self._stories is None:
+            index = StoryIndex(window=STORY_WINDOW)
+            with session(self.engine) as db:
+                recent = story_store.recent_articles(self.clock() - STORY_WINDOW, session=db)
+            for row in recent:
+                index.add(row.story_id, row.id, story_words(row.title, row.lead or row.text),
+                          row.fetched_at, sketch(row.text))  # fmt: skip
+            self._stories = index
+        return self._stories
+
+    def matcher(self) -> Matcher:
+        """The topic matcher: the catalog's rules, and profiles learned from the
+        recent stored articles (again after every RELEARN_EVERY new ones)."""
+        if self._matcher is None or self._since_learning >= RELEARN_EVERY:
+            matcher = Matcher(load_topic_rules(self.topics_path))
+            with session(self.engine) as db:
+                recent = article_store.latest(LEARN_FROM, session=db)
+            matcher.learn(document(a) for a in recent)
+            self._matcher, self._since_learning = matcher, 0
+        return self._matcher
+
+    def _place(self, article: Article, now: dt.datetime, db: Session) -> None:
+        """Puts the article in the story of the same event, or starts one."""
+        assert article.id is not None
+        index = self.story_index()
+        words = story_words(article.title, article.lead or article.text)
+        fingerprint = sketch(article.text)
+        placement = index.place(words, fingerprint)
+        story = db.get(Story, placement.story) if placement.story is not None else None
+        headline = None
+        if story is None:
+            story = story_store.start(article.title, when=now, session=db)
+        elif placement.copy_of is None:
+            title_words = story_words(article.title, "")
+            if index.fit(story.id or 0, title_words) > index.fit(
+                story.id or 0, story_words(story.headline, "")
+            ):
+                headline = article.title
+        article.copy_of_id = placement.copy_of
+        story_store.attach(story, article, when=now, headline=headline, session=db)
+        assert story.id is not None
+        index.add(story.id, article.id, words, now, fingerprint)
+
+
+def document(article: Article, categories: tuple[str, ...] = ()) -> Document:
+    return Document(title=article.title, lead=article.lead or "", body=article.text,
+                    url=article.url, categories=categories or tuple(article.tags))  # fmt: skip

@@ -1,0 +1,51 @@
+"""`newsbot curate` as a user runs it: JSON lines in, curation out."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import child_env
+
+WIRE = (
+    "Oil prices rose on Monday after OPEC and its allies agreed to cut output by a million "
+    "barrels a day from next month. Brent crude gained 3 percent to 92 dollars a barrel. "
+    "Analysts said the cut would tighten supply through the winter. Importers in Asia said "
+    "they would look for other suppliers. The group meets again in June to review the cut."
+)
+
+
+def curate(lines: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "curate", "--jsonl"],
+        input="\n".join(lines) + "\n", env=child_env({}), cwd=cwd,
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_curate_prints_summary_story_copies_and_topics(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": 1, "title": "Oil prices jump after OPEC cuts output", "text": WIRE,
+                    "source": "Wire"}),
+        json.dumps({"id": 2, "title": "OPEC output cut lifts oil prices", "text": WIRE,
+                    "source": "Daily"}),
+        "not json",
+        json.dumps({"id": 3, "title": "ريال مدريد يفوز على برشلونة في الكلاسيكو",
+                    "text": "فاز ريال مدريد على برشلونة بهدفين مقابل هدف في مباراة الكلاسيكو "
+                            "مساء السبت. وسجل المهاجم هدف الفوز في الدقيقة الأخيرة من المباراة."}),
+        json.dumps({"id": 4, "title": "no text"}),
+    ]  # fmt: skip
+    result = curate(lines, tmp_path)
+    assert result.returncode == 1, "two lines were bad"
+    assert "line 3:" in result.stderr
+    assert "line 5: missing 'text'" in result.stderr
+    first, second, arabic = (json.loads(line) for line in result.stdout.splitlines())
+    assert set(first) == {"id", "language", "summary", "story", "copy_of", "topics"}
+    assert first["language"] == "en"
+    assert first["summary"].startswith("Oil prices rose on Monday after OPEC")
+    assert {t["slug"] for t in first["topics"][:2]} == {"energy", "economy"}
+    assert second["story"] == first["story"]
+    assert second["copy_of"] == 1
+    assert arabic["language"] == "ar"
+    assert arabic["story"] != first["story"]
+    assert {t["slug"] for t in arabic["topics"]} >= {"football"}

@@ -73,6 +73,7 @@ class Story(SQLModel, table=True):
     last_seen_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     article_count: int = 0
     source_count: int = 0
+    terms: list[str] = Field(default_factory=list, sa_type=JSON)  # its key words (stems)
 
 
 class Article(SQLModel, table=True):
@@ -94,7 +95,7 @@ class Article(SQLModel, table=True):
     author: str | None = None
     image_url: str | None = None
     tags: list[str] = Field(default_factory=list, sa_type=JSON)
-    related: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
+    related: list[dict[str, object]] = Field(default_factory=list, sa_type=JSON)
     published_at: dt.datetime | None = _when(index=True)
     updated_at: dt.datetime | None = _when()
     fetched_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

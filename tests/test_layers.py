@@ -13,7 +13,7 @@ PURE = (
     "bot.ingest.decode", "bot.ingest.feeds", "bot.ingest.extract", "bot.ingest.text",
     "bot.ingest.urls", "bot.ingest.metadata", "bot.ingest.dates", "bot.ingest.related",
     "bot.ingest.listing", "bot.ingest.summarize", "bot.ingest.topics", "bot.ingest.stories",
-    "bot.digest.schedule", "bot.digest.render", "bot.tg.keyboards",
+    "bot.digest.schedule", "bot.digest.render", "bot.digest.rank", "bot.tg.keyboards",
 )  # fmt: skip
 # (modules the rule covers, what they never import)
 RULES = [

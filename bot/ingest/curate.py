@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.catalog import load_topic_rules
 from bot.ingest.stories import StoryIndex, sketch, story_words
 from bot.ingest.summarize import summarize
-from bot.ingest.text import detect_language
+from bot.ingest.text import detect_language, stems
 from bot.ingest.topics import Document, Matcher
 from storage import articles as article_store
 from storage import stories as story_store
@@ -54,6 +54,7 @@ class Curator:
         article.language = language
         article.summary = summarize(article.text, title=article.title, language=language) or None
         self._place(article, now, session)
+        article.related = _marked_on_topic(article)
         doc = document(article, categories)
         if self._topic_ids is None:
             self._topic_ids = topic_store.ids_by_slug(session=session)
@@ -109,6 +110,18 @@ class Curator:
         story_store.attach(story, article, when=now, headline=headline, session=db)
         assert story.id is not None
         index.add(story.id, article.id, words, now, fingerprint)
+        story.terms = index.terms(story.id)
+        db.add(story)
+
+
+def _marked_on_topic(article: Article) -> list[dict[str, object]]:
+    """The page's related links, each marked on_topic when its headline shares a key
+    word with the article's headline or lead."""
+    own = set(stems(f"{article.title} {article.lead or ''}"))
+    return [
+        {**link, "on_topic": bool(own & set(stems(str(link.get("title", "")))))}
+        for link in article.related
+    ]
 
 
 def document(article: Article, categories: tuple[str, ...] = ()) -> Document:

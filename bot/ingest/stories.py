@@ -138,6 +138,11 @@ class StoryIndex:
     def __len__(self) -> int:
         return len(self._stories)
 
+    def terms(self, story_id: int, count: int = 12) -> list[str]:
+        """The story's key words: those most of its articles use."""
+        story = self._stories.get(story_id)
+        return [w for w, _ in story.counts.most_common(count)] if story else []
+
     def fit(self, story_id: int, words: Counter[str]) -> float:
         """How well these words (a headline's) stand for the story: the mean share of
         the story's articles that use each of them."""

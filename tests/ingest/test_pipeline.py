@@ -71,7 +71,7 @@ async def test_new_articles_are_fetched_extracted_and_stored(
     assert "Share" not in first.text
     assert first.published_at == dt.datetime(2026, 11, 29, 6, 0, tzinfo=dt.UTC)
     assert first.related == [{"title": "An older world story worth reading",
-                              "url": news_site.url("/old/1")}]  # fmt: skip
+                              "url": news_site.url("/old/1"), "on_topic": True}]  # fmt: skip
     assert first.language == "en"
     assert first.guid == "world-1"
     assert first.summary is not None
@@ -356,6 +356,7 @@ async def test_articles_are_grouped_into_stories_across_sources(
         story = db.get(Story, nile_a.story_id)
         assert story is not None
         assert (story.article_count, story.source_count) == (2, 2)
+        assert {"nile", "dam"} <= set(story.terms)
     # After a restart the recent stories are rebuilt from storage.
     news_site.put("/c/nile.html", article_page("Nile dam deal: Ethiopia and Egypt sign", wire[1:]))
     news_site.put("/c.xml", rss([("c1", news_site.url("/c/nile.html"), "Nile")]))
@@ -382,3 +383,18 @@ async def test_new_articles_get_their_topics(
         topics = topic_store.of_article(outcome.new_ids[0], session=db)
     assert topics[0][0] == "energy"
     assert all(0 < score <= 1 for _, score in topics)
+
+
+async def test_page_links_are_marked_on_topic_or_not(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    related = [("Dam talks to resume in Washington", "/r/1"), ("Ten recipes for summer", "/r/2")]
+    news_site.put("/d/dam.html", article_page("Dam talks collapse again", words("dam"),
+                                              related=related))  # fmt: skip
+    news_site.put("/d.xml", rss([("d1", news_site.url("/d/dam.html"), "Dam")]))
+    await pipeline.refresh_source(add_source(engine, "D", news_site.url("/d.xml")))
+    [article] = stored(engine)
+    assert [(link["title"], link["on_topic"]) for link in article.related] == [
+        ("Dam talks to resume in Washington", True),
+        ("Ten recipes for summer", False),
+    ]

@@ -15,6 +15,7 @@ from telegram.ext import (
 
 from bot import jobs
 from bot.config import Settings
+from bot.ingest.abstractive import Summarizer
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.texts import Language, text
@@ -55,8 +56,9 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
     await _announce_commands(application)
     bot_data: BotData = application.bot_data
     client = make_client(bot_data.settings)
-    application.bot_data.client = client  # closed by _stop
-    pipeline = Pipeline(bot_data.settings, bot_data.engine, client)
+    summarizer = Summarizer(bot_data.settings)
+    application.bot_data.closing = [client.aclose, summarizer.aclose]  # run by _stop
+    pipeline = Pipeline(bot_data.settings, bot_data.engine, client, summarizer=summarizer)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     application.job_queue.run_repeating(
         jobs.poll_sources, interval=jobs.POLL_TICK_SECONDS, first=1, data=pipeline,
@@ -65,9 +67,8 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _stop(application: Application) -> None:  # type: ignore[type-arg]
-    client = getattr(application.bot_data, "client", None)
-    if client is not None:
-        await client.aclose()
+    for close in getattr(application.bot_data, "closing", []):
+        await close()
 
 
 async def _announce_commands(application: Application) -> None:  # type: ignore[type-arg]

@@ -77,15 +77,32 @@ class Settings(BaseSettings):
         description="a non-empty User-Agent header value",
     )
 
-    @field_validator("telegram_bot_token", "sources_file", "topics_file", mode="before")
+    summary_api_url: str | None = Field(
+        default=None,
+        description="empty (off), or the base URL of an OpenAI-compatible API, like "
+        "https://api.openai.com/v1",
+    )
+    summary_api_key: SecretStr | None = Field(default=None, description="the API key, if any")
+    summary_model: str = Field(default="gpt-4o-mini", min_length=1, description="a model name")
+    summary_timeout_seconds: float = Field(
+        default=15.0, gt=0, le=120, description="a number of seconds above 0, at most 120"
+    )
+    summary_max_chars: int = Field(
+        default=400, ge=100, le=2000, description="a whole number from 100 to 2000"
+    )
+
+    @field_validator(
+        "telegram_bot_token", "sources_file", "topics_file", "summary_api_url",
+        "summary_api_key", mode="before",
+    )  # fmt: skip
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("telegram_api_base_url")
+    @field_validator("telegram_api_base_url", "summary_api_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", value):
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("not an http(s) URL")
         return value
 
@@ -149,6 +166,7 @@ def describe_errors(error: ValidationError) -> list[str]:
         info = Settings.model_fields.get(field)
         allowed = info.description if info and info.description else item["msg"]
         given = item.get("input")
-        shown = "" if field == "telegram_bot_token" else f"={given!r}"
+        secret = field in ("telegram_bot_token", "summary_api_key")
+        shown = "" if secret else f"={given!r}"
         lines.append(f"{field.upper()}{shown} is not valid: expected {allowed}")
     return lines

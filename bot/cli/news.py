@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.cli.common import Subcommands, UsageError, ready_engine
 from bot.config import Settings
+from bot.ingest.abstractive import Summarizer
 from bot.ingest.decode import decode
 from bot.ingest.extract import Extracted, extract_article
 from bot.ingest.fetch import FetchError, fetch, make_client
@@ -46,18 +47,25 @@ def poll_(args: argparse.Namespace, settings: Settings) -> int:
         source_id = source.id
 
     async def loop() -> int:
+        summarizer = Summarizer(settings)
         async with make_client(settings) as client:
-            pipeline = Pipeline(settings, engine, client)
-            while True:
-                outcomes = (
-                    [await pipeline.refresh_source(source_id)]
-                    if source_id is not None
-                    else await pipeline.poll_due()
-                )
-                _report(outcomes, engine)
-                if args.once or source_id is not None:
-                    return 1 if outcomes and all(o.status == "failed" for o in outcomes) else 0
-                await asyncio.sleep(TICK_SECONDS)
+            pipeline = Pipeline(settings, engine, client, summarizer=summarizer)
+            try:
+                return await ticks(pipeline)
+            finally:
+                await summarizer.aclose()
+
+    async def ticks(pipeline: Pipeline) -> int:
+        while True:
+            outcomes = (
+                [await pipeline.refresh_source(source_id)]
+                if source_id is not None
+                else await pipeline.poll_due()
+            )
+            _report(outcomes, engine)
+            if args.once or source_id is not None:
+                return 1 if outcomes and all(o.status == "failed" for o in outcomes) else 0
+            await asyncio.sleep(TICK_SECONDS)
 
     return asyncio.run(loop())
 

@@ -52,7 +52,9 @@ class Curator:
         assert article.id is not None
         language = article.language or detect_language(article.text or article.title)
         article.language = language
-        article.summary = summarize(article.text, title=article.title, language=language) or None
+        if not article.summary:  # an abstractive one may have come with the article
+            summary = summarize(article.text, title=article.title, language=language)
+            article.summary = summary or None
         self._place(article, now, session)
         article.related = _marked_on_topic(article)
         doc = document(article, categories)

@@ -20,6 +20,7 @@ import httpx
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
+from bot.ingest.abstractive import Summarizer
 from bot.ingest.curate import Curator
 from bot.ingest.decode import decode
 from bot.ingest.extract import Extracted, extract_article
@@ -62,6 +63,7 @@ class Pipeline:
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         concurrency: int = 8,
         per_host: int = 2,
+        summarizer: Summarizer | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine
@@ -71,6 +73,7 @@ class Pipeline:
         self._per_host = per_host
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self.curator = Curator(engine, settings.topics_path, clock=clock)
+        self.summarizer = summarizer
 
     async def poll_due(self) -> list[Outcome]:
         """Refreshes every source whose time has come, a few at a time."""
@@ -120,12 +123,20 @@ class Pipeline:
         items = self._items(source, result)[:MAX_ITEMS]
         fresh, seen = self._new_items(source, items)
         found = await asyncio.gather(*(self._article(item, source) for item in fresh))
+        drafts = [
+            _article(source, item, extracted, now)
+            for item, extracted in zip(fresh, found, strict=True)
+        ]
+        if self.summarizer is not None and self.summarizer.enabled:
+            abstracts = await asyncio.gather(
+                *(self.summarizer.summarize(a.title, a.text, a.language or "en") for a in drafts)
+            )
+            for draft, abstract in zip(drafts, abstracts, strict=True):
+                draft.summary = abstract
         new_ids = []
         with session(self.engine) as db:
-            for item, extracted in zip(fresh, found, strict=True):
-                article, created = article_store.store(
-                    _article(source, item, extracted, now), session=db
-                )
+            for item, draft in zip(fresh, drafts, strict=True):
+                article, created = article_store.store(draft, session=db)
                 if created and article.id is not None:
                     self.curator.curate(article, now=now, categories=item.categories, session=db)
                     new_ids.append(article.id)

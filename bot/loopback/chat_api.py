@@ -1,0 +1,82 @@
+"""An OpenAI-compatible chat completions endpoint on 127.0.0.1, for tests and the demo.
+
+POST /v1/chat/completions answers with `reply` (a function of the request), or
+misbehaves as told: `status` (an HTTP error), `delay` (seconds), an empty
+answer. Every request body is recorded in `requests`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+from bot.loopback.server import LoopbackServer, serve
+
+Json = dict[str, Any]
+
+
+class FakeChatAPI:
+    def __init__(self, reply: Callable[[Json], str] | None = None) -> None:
+        self.reply = reply or (lambda request: "A short summary.")
+        self.status = 200
+        self.delay = 0.0
+        self.requests: list[Json] = []
+        self._server: LoopbackServer | None = None
+
+    def __enter__(self) -> FakeChatAPI:
+        self._server = serve(_handler_for(self))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        assert self._server, "use `with FakeChatAPI() as api:`"
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+
+def _handler_for(api: FakeChatAPI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            request = json.loads(self.rfile.read(length) or b"{}")
+            request["_authorization"] = self.headers.get("Authorization")
+            api.requests.append(request)
+            if api.delay:
+                time.sleep(api.delay)
+            if self.path.rstrip("/") != "/v1/chat/completions":
+                self._send(404, {"error": {"message": "not found"}})
+            elif api.status != 200:
+                self._send(api.status, {"error": {"message": "failure injected by the test"}})
+            else:
+                content = api.reply(request)
+                self._send(200, {
+                    "id": "chatcmpl-test", "object": "chat.completion",
+                    "model": request.get("model", ""),
+                    "choices": [{"index": 0, "finish_reason": "stop",
+                                 "message": {"role": "assistant", "content": content}}],
+                })  # fmt: skip
+
+        def _send(self, status: int, body: Json) -> None:
+            data = json.dumps(body).encode("utf-8")
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from storage.models import ArticleTopic, Topic
@@ -42,11 +43,14 @@ def set_for_article(
 ) -> None:
     """The article's topics (`ids` from ids_by_slug), replacing any it had; unknown slugs
     are ignored."""
-    for link in session.exec(select(ArticleTopic).where(ArticleTopic.article_id == article_id)):
-        session.delete(link)
-    for slug, score in scores:
-        if slug in ids:
-            session.add(ArticleTopic(article_id=article_id, topic_id=ids[slug], score=score))
+    session.exec(delete(ArticleTopic).where(col(ArticleTopic.article_id) == article_id))
+    rows = [
+        {"article_id": article_id, "topic_id": ids[slug], "score": score}
+        for slug, score in scores
+        if slug in ids
+    ]
+    if rows:
+        session.exec(insert(ArticleTopic), params=rows)
 
 
 def of_article(article_id: int, *, session: Session) -> list[tuple[str, float]]:

@@ -27,6 +27,7 @@ from bot.ingest.text import stems
 _LONG_AGO = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 SKETCH = 16
 CANDIDATES = 40  # the stories sharing the most words with an article are scored
+CANDIDATE_WORDS = 15  # ... counted over its rarest words
 COPY_SIMILARITY = 0.7
 
 
@@ -79,9 +80,12 @@ class StoryIndex:
         new = math.log(self.alpha * documents) + base
         new -= lg(vocabulary * beta + length) - lg(vocabulary * beta)
         best, best_score = None, new
+        # Candidates come from the article's rarest words: a word every story has
+        # tells nothing, and counting its holders would cost more than all the rest.
+        holders = sorted((self._by_word.get(w, ()) for w in words), key=len)
         overlap: Counter[int] = Counter()
-        for word in words:
-            overlap.update(self._by_word.get(word, ()))
+        for stories in holders[:CANDIDATE_WORDS]:
+            overlap.update(stories)
         for story_id, _ in overlap.most_common(CANDIDATES):
             story = self._stories[story_id]
             score = math.log(story.size) + base

@@ -56,6 +56,8 @@ STOPWORDS_EN = _EN_COMMON | frozenset(
 
 def normalize(text: str) -> str:
     """NFKC, lower case, Arabic letter forms folded, tashkeel and tatweel removed."""
+    if text.isascii():  # nothing to fold: the common English case, made cheap
+        return text.lower()
     text = unicodedata.normalize("NFKC", text)
     return _TASHKEEL.sub("", text).translate(_FOLD).lower()
 

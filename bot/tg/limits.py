@@ -1,0 +1,83 @@
+"""Telegram's sending limits, kept by ourselves rather than learnt from 429s.
+
+Three sliding windows: all chats together (30 a second by default), each
+private chat (1 a second), each group or channel (20 a minute). `acquire`
+waits until a message may go to a chat and books its slot; a 429 pauses a
+chat, or everything, for exactly the time Telegram asked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_second: int = 30
+    private_per_second: int = 1
+    group_per_minute: int = 20
+
+
+class Limiter:
+    def __init__(
+        self, limits: Limits = Limits(), *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limits = limits
+        self.clock = clock
+        self._all: deque[float] = deque()
+        self._chats: dict[int, deque[float]] = defaultdict(deque)
+        self._paused_until: dict[int, float] = {}
+        self._global_pause = 0.0
+        self._lock = asyncio.Lock()
+
+    async def acquire(self, chat_id: int, *, group: bool) -> None:
+        """Waits for the chat's next slot within every limit, then books it."""
+        while True:
+            async with self._lock:
+                wait = self._wait(chat_id, group)
+                if wait <= 0:
+                    now = self.clock()
+                    self._all.append(now)
+                    self._chats[chat_id].append(now)
+                    return
+            await asyncio.sleep(wait)
+
+    def pause(self, chat_id: int | None, seconds: float) -> None:
+        """After a 429: that chat (or, with None, everything) waits `seconds`."""
+        until = self.clock() + seconds
+        if chat_id is None:
+            self._global_pause = max(self._global_pause, until)
+        else:
+            self._paused_until[chat_id] = max(self._paused_until.get(chat_id, 0.0), until)
+
+    def busy(self) -> bool:
+        """Whether the last second used most of the overall limit (a 429 then is global)."""
+        now = self.clock()
+        return sum(1 for t in self._all if t > now - 1.0) >= 0.9 * self.limits.per_second
+
+    def _wait(self, chat_id: int, group: bool) -> float:
+        now = self.clock()
+        waits = [self._global_pause - now, self._paused_until.get(chat_id, 0.0) - now]
+        waits.append(_window_wait(self._all, self.limits.per_second, 1.0, now))
+        if group:
+            waits.append(
+                _window_wait(self._chats[chat_id], self.limits.group_per_minute, 60.0, now)
+            )
+        else:
+            waits.append(
+                _window_wait(self._chats[chat_id], self.limits.private_per_second, 1.0, now)
+            )
+        return max(waits)
+
+
+def _window_wait(window: deque[float], limit: int, span: float, now: float) -> float:
+    """How long until `window` has room for one more within `limit` per `span`."""
+    while window and window[0] <= now - span:
+        window.popleft()
+    if len(window) < limit:
+        return 0.0
+    return window[-limit] + span - now + 0.001

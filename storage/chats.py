@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel
 
 from storage.models import Chat
 
@@ -51,3 +52,21 @@ def get_or_create(
         session.add(chat)
         session.flush()
     return chat, False
+
+
+def migrate(old_id: int, new_id: int, *, session: Session) -> None:
+    """A group became a supergroup (a new id): the chat keeps its settings, follows,
+    history and planned messages under the new id."""
+
+    old = session.get(Chat, old_id)
+    if old is None or session.get(Chat, new_id) is not None:
+        return
+    data = old.model_dump()
+    data.update(id=new_id, kind="supergroup")
+    session.add(Chat(**data))
+    session.flush()
+    for name in ("subscription", "delivery", "outgoing"):
+        table = SQLModel.metadata.tables[name]
+        session.exec(update(table).where(table.c.chat_id == old_id).values(chat_id=new_id))
+    session.delete(old)
+    session.flush()

@@ -140,6 +140,8 @@ class Chat(SQLModel, table=True):
     digest_time: str = "08:00"  # HH:MM in `timezone`
     next_digest_at: dt.datetime | None = _when(index=True)
     active: bool = True
+    thread_id: int | None = None  # a forum topic the digest goes to
+    last_message_id: int | None = None  # the newest message we know we sent there
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -165,6 +167,31 @@ class Subscription(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class Outgoing(SQLModel, table=True):
+    """A message planned for a chat, sent (and marked) exactly once, in order.
+
+    pending -> sending (asked Telegram; outcome unknown until marked) -> sent;
+    or gone (the chat blocked us) or failed (Telegram refused it for good).
+    """
+
+    __table_args__ = (Index("ix_outgoing_status_chat", "status", "chat_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("chat.id", ondelete="CASCADE"), nullable=False)
+    )
+    kind: str = "digest"  # digest | alert | notice
+    run: str = ""  # what planned it, e.g. "digest 2026-11-29T05:00Z"
+    position: int = 0  # order within the run
+    text: str
+    status: str = "pending"
+    attempts: int = 0
+    message_ids: list[int] = Field(default_factory=list, sa_type=JSON)
+    error: str | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: dt.datetime | None = _when()
+
+
 class Delivery(SQLModel, table=True):
     """A story that went to a chat; at most once per (chat, story)."""
 
@@ -182,4 +209,8 @@ class Delivery(SQLModel, table=True):
     )
     kind: str = "digest"  # digest | alert | news
     message_id: int | None = None
+    outgoing_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("outgoing.id", ondelete="SET NULL"), nullable=True),
+    )
     sent_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -226,3 +226,9 @@ async def test_wait_for_messages_does_not_block_the_loop(bot: Bot, bot_api: Fake
     waiting = wait(bot_api.wait_for_messages, ALICE["id"], 1, 5.0)
     await bot.send_message(ALICE["id"], "arrived")
     assert (await waiting)[0]["text"] == "arrived"
+
+
+async def test_users_messages_cannot_be_edited_by_the_bot(bot: Bot, bot_api: FakeBotAPI) -> None:
+    said = bot_api.send(ALICE, "my own words")
+    with pytest.raises(BadRequest, match=r"(?i)message can't be edited"):
+        await bot.edit_message_text("changed", ALICE["id"], said["message_id"])

@@ -471,7 +471,7 @@ class FakeBotAPI:
         return message
 
     def _m_editMessageText(self, params: Json) -> Json:
-        message = self._find_message(_chat_id(params), int(params.get("message_id", 0)))
+        message = self._own_message(params)
         text, entities = _message_text(params)
         markup = _checked_markup(params.get("reply_markup"))
         if (
@@ -486,7 +486,7 @@ class FakeBotAPI:
         return message
 
     def _m_editMessageReplyMarkup(self, params: Json) -> Json:
-        message = self._find_message(_chat_id(params), int(params.get("message_id", 0)))
+        message = self._own_message(params)
         markup = _checked_markup(params.get("reply_markup"))
         if markup == message.get("reply_markup"):
             raise ApiError(400, _NOT_MODIFIED)
@@ -542,6 +542,13 @@ class FakeBotAPI:
             if message["message_id"] == message_id and not message.get("_deleted"):
                 return message
         raise ApiError(400, "Bad Request: message to edit not found")
+
+    def _own_message(self, params: Json) -> Json:
+        """A message the bot may edit: one it sent itself."""
+        message = self._find_message(_chat_id(params), int(params.get("message_id", 0)))
+        if message.get("from", {}).get("id") != self.bot_user["id"]:
+            raise ApiError(400, "Bad Request: message can't be edited")
+        return message
 
     def _user_for(self, chat: Json, user_id: int) -> Json:
         if user_id == self.bot_user["id"]:

@@ -112,6 +112,15 @@ class Sender:
             attempt = 0
         return Sent("sent", chat_id, tuple(sent_ids), None, migrated_from)
 
+    async def arrived(self, chat_id: int, text: str, after_id: int | None) -> int | None:
+        """Whether `text` arrived in the chat after message `after_id` (after a crash)."""
+        if after_id is not None:
+            self._last_ids.setdefault(chat_id, after_id)
+        else:  # nothing known: the first messages of the chat are probed
+            self._last_ids.setdefault(chat_id, 0)
+        found = await self._arrived(chat_id, text, plain=False)
+        return found if found is not None else await self._arrived(chat_id, text, plain=True)
+
     async def _arrived(self, chat_id: int, text: str, plain: bool) -> int | None:
         """After a timeout: the id of the message if it did arrive, found by editing the
         next few message ids to the same text ("not modified" means it is there)."""

@@ -1,0 +1,167 @@
+"""The delivery engine: plan what is due, then send what is planned, exactly once.
+
+Planning (one unit of work per chat): its stories are chosen, the messages
+rendered and recorded with one Delivery row per story (unique per chat and
+story), and the chat's next digest time advanced. A crash before the commit
+plans nothing; after it, the messages are in the ledger and will be sent.
+
+Sending: each message is marked `sending` (committed) before Telegram is asked
+and `sent` after; a message found `sending` after a restart had an unknown
+outcome, and is only sent again if Telegram shows it did not arrive.
+The database decides what is due; the JobQueue only ticks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from bot.digest import render, select
+from bot.digest.schedule import local, next_due, parse_hhmm
+from bot.tg.send import Sender
+from storage import chats as chat_store
+from storage import digests as digest_store
+from storage import outgoing as outgoing_store
+from storage.db import session
+from storage.models import Chat, Outgoing
+
+log = logging.getLogger(__name__)
+
+STORY_WINDOW = dt.timedelta(hours=24)
+GROUP_KINDS = ("group", "supergroup", "channel")
+
+
+@dataclass
+class PlanReport:
+    planned: int = 0  # chats whose digest was planned
+    messages: int = 0
+    empty: int = 0  # due, but nothing new for them
+    skipped: int = 0  # missed by more than the grace window
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    gone: int = 0
+    failed: int = 0
+    recovered: int = 0  # found already delivered after a crash
+
+
+def plan_digests(
+    engine: Engine, now: dt.datetime, *, grace: dt.timedelta, names: dict[str, tuple[str, str]]
+) -> PlanReport:
+    """Plans the digest of every chat that is due; `names` maps a topic's slug to its
+    (Arabic, English) names."""
+    report = PlanReport()
+    with session(engine) as db:
+        due = [chat.id for chat in digest_store.due_chats(now, session=db)]
+        rows = digest_store.recent_stories(now - STORY_WINDOW, session=db)
+        followed = digest_store.followed_topics(session=db)
+    by_topic = select.candidates_by_topic(rows)
+    for chat_id in due:
+        with session(engine) as db:
+            chat = db.get(Chat, chat_id)
+            if chat is None or chat.next_digest_at is None:
+                continue
+            scheduled = chat.next_digest_at
+            chat.next_digest_at = next_due(parse_hhmm(chat.digest_time), chat.timezone, now)
+            db.add(chat)
+            if now - scheduled > grace:
+                report.skipped += 1
+                log.info("digest skipped, missed by more than the grace window chat_id=%s "
+                         "scheduled=%s", chat_id, scheduled.isoformat())  # fmt: skip
+                continue
+            delivered = outgoing_store.delivered_story_ids(chat_id, session=db)
+            chosen = select.choose(followed.get(chat_id, set()), delivered, by_topic, now)
+            if not chosen:
+                report.empty += 1
+                continue
+            language = chat.language if chat.language in ("ar", "en") else "en"
+            cards = [
+                render.StoryCard(
+                    headline=row.headline, url=row.url, summary=row.summary,
+                    sources=tuple(row.sources[:3]), when=local(row.last_seen, chat.timezone),
+                    topic=names.get(slug, (slug, slug))[0 if language == "ar" else 1],
+                )
+                for slug, row in chosen
+            ]  # fmt: skip
+            texts = render.digest(cards, language=language, date=local(now, chat.timezone).date())
+            stories = [row.story_id for _, row in chosen]
+            # Every story rides with the first message: the ledger is per chat and story.
+            messages = [(text, stories if i == 0 else []) for i, text in enumerate(texts)]
+            outgoing_store.plan(chat_id, run=f"digest {scheduled.isoformat()}", kind="digest",
+                                messages=messages, session=db)  # fmt: skip
+            report.planned += 1
+            report.messages += len(messages)
+    return report
+
+
+class Courier:
+    """Sends the planned messages, chats in parallel, each chat's messages in order."""
+
+    def __init__(self, engine: Engine, sender: Sender, *, concurrency: int = 64) -> None:
+        self.engine = engine
+        self.sender = sender
+        self.concurrency = concurrency
+
+    async def send_unsent(self, *, limit: int = 5000) -> SendReport:
+        report = SendReport()
+        with session(self.engine) as db:
+            unsent = outgoing_store.unsent(session=db, limit=limit)
+            chats = {c.id: c for c in (db.get(Chat, i) for i in {o.chat_id for o in unsent}) if c}
+        by_chat: dict[int, list[Outgoing]] = defaultdict(list)
+        for message in unsent:
+            by_chat[message.chat_id].append(message)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one_chat(chat: Chat, messages: list[Outgoing]) -> None:
+            async with gate:
+                for message in messages:
+                    if not await self._deliver(chat, message, report):
+                        break
+
+        await asyncio.gather(
+            *(one_chat(chats[chat_id], messages) for chat_id, messages in by_chat.items()
+              if chat_id in chats)
+        )  # fmt: skip
+        return report
+
+    async def _deliver(self, chat: Chat, message: Outgoing, report: SendReport) -> bool:
+        """Sends one message; False when the chat can take no more."""
+        assert message.id is not None
+        if message.status == "sending":  # a crash cut in: did it arrive?
+            arrived = await self.sender.arrived(chat.id, message.text, chat.last_message_id)
+            if arrived is not None:
+                with session(self.engine) as db:
+                    outgoing_store.mark_sent(message.id, chat.id, [arrived], session=db)
+                chat.last_message_id = arrived
+                report.recovered += 1
+                return True
+        with session(self.engine) as db:
+            outgoing_store.mark_sending(message.id, session=db)
+        result = await self.sender.send(
+            chat.id, message.text, group=chat.kind in GROUP_KINDS, thread_id=chat.thread_id
+        )
+        with session(self.engine) as db:
+            if result.migrated_from is not None:
+                chat_store.migrate(result.migrated_from, result.chat_id, session=db)
+            if result.status == "sent":
+                outgoing_store.mark_sent(message.id, result.chat_id, result.message_ids,
+                                         session=db)  # fmt: skip
+                chat.last_message_id = max(result.message_ids)
+                report.sent += 1
+                return True
+            if result.status == "gone":
+                outgoing_store.chat_gone(result.chat_id, result.error or "gone", session=db)
+                log.info("chat gone, marked inactive chat_id=%s reason=%s", chat.id, result.error)
+                report.gone += 1
+                return False
+            outgoing_store.mark_failed(message.id, result.error or "failed", session=db)
+            log.warning("message failed chat_id=%s reason=%s", chat.id, result.error)
+            report.failed += 1
+            return True

@@ -1,0 +1,102 @@
+"""Stories -> Telegram HTML messages of at most 4096 characters. Pure.
+
+Every piece of text is escaped; a message is cut between stories, never inside
+one; lines start in their own direction (an Arabic line is marked RTL, and
+Latin runs inside it are isolated) so mixed lines read in order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass
+
+MAX_TEXT = 4096
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 .,'&:/-]*[A-Za-z0-9]|[A-Za-z]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+RLM, FSI, PDI = "\u200f", "\u2068", "\u2069"
+
+_TITLES = {"ar": "📰 موجز الأخبار", "en": "📰 Your news digest"}
+_RELATED = {"ar": "ذات صلة", "en": "Related"}
+
+
+@dataclass(frozen=True)
+class StoryCard:
+    headline: str
+    url: str
+    summary: str
+    sources: tuple[str, ...]
+    when: dt.datetime  # in the chat's own time
+    topic: str  # the topic's name in the chat's language
+    related: tuple[tuple[str, str, str], ...] = ()  # (title, url, source)
+
+
+def digest(cards: list[StoryCard], *, language: str, date: dt.date) -> list[str]:
+    """The digest's messages: a title, then the stories grouped by topic."""
+    title = f"<b>{_line(_TITLES.get(language, _TITLES['en']))} – {date.isoformat()}</b>"
+    blocks: list[str] = []
+    topic = None
+    for card in sorted(cards, key=lambda c: c.topic):
+        block = []
+        if card.topic != topic:
+            topic = card.topic
+            block.append(f"\n<b>{_line(topic)}</b>")
+        block.append(story(card, language=language))
+        blocks.append("\n".join(block))
+    return pack([title, *blocks])
+
+
+def story(card: StoryCard, *, language: str) -> str:
+    lines = [f'• <a href="{html.escape(card.url, quote=True)}">{_line(card.headline)}</a>']
+    if card.summary:
+        lines.append(_line(card.summary))
+    meta = "، ".join(card.sources) if language == "ar" else ", ".join(card.sources)
+    lines.append(f"<i>{_line(meta)} · {card.when:%H:%M}</i>")
+    if card.related:
+        links = " · ".join(
+            f'<a href="{html.escape(url, quote=True)}">{_line(title)}</a> ({_line(source)})'
+            for title, url, source in card.related[:3]
+        )
+        lines.append(f"{_line(_RELATED.get(language, _RELATED['en']))}: {links}")
+    return "\n".join(lines)
+
+
+def pack(blocks: list[str], limit: int = MAX_TEXT) -> list[str]:
+    """Blocks joined into messages of at most `limit` characters, never cutting one
+    (a single block longer than the limit is cut between its lines)."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        pieces = [block] if len(block) <= limit else _cut(block, limit)
+        for piece in pieces:
+            joined = f"{current}\n{piece}" if current else piece
+            if len(joined) <= limit:
+                current = joined
+            else:
+                messages.append(current)
+                current = piece
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _cut(block: str, limit: int) -> list[str]:
+    parts, current = [], ""
+    for line in block.split("\n"):
+        line = line[:limit]
+        joined = f"{current}\n{line}" if current else line
+        if len(joined) <= limit:
+            current = joined
+        else:
+            parts.append(current)
+            current = line
+    return [*parts, current] if current else parts
+
+
+def _line(text: str) -> str:
+    """Escaped text; an Arabic line starts right-to-left with Latin runs isolated."""
+    text = " ".join(text.split())
+    if _ARABIC.search(text):  # isolate before escaping, so no entity is cut in two
+        text = RLM + _LATIN_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", text)
+    return html.escape(text, quote=False)

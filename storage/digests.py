@@ -1,0 +1,91 @@
+"""What digests are made of: recent stories with their lead article, sources and topics.
+Functions take `*, session` and never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select as columns
+from sqlmodel import Session, col, select
+
+from storage.models import Article, ArticleTopic, Chat, Source, Story, Subscription, Topic
+
+
+@dataclass
+class StoryRow:
+    story_id: int
+    headline: str
+    last_seen: dt.datetime
+    source_count: int
+    terms: list[str]
+    url: str = ""
+    summary: str = ""
+    sources: list[str] = field(default_factory=list)
+    topics: dict[str, float] = field(default_factory=dict)
+
+
+def recent_stories(since: dt.datetime, *, session: Session) -> list[StoryRow]:
+    """Stories seen since `since`, each with its first article's link and summary, its
+    source names (in order of arrival) and its best score per topic."""
+    stories = {
+        s.id: StoryRow(s.id, s.headline, s.last_seen_at, s.source_count, list(s.terms))
+        for s in session.exec(select(Story).where(col(Story.last_seen_at) >= since))
+        if s.id is not None
+    }
+    if not stories:
+        return []
+    names = {s.id: s.name for s in session.exec(select(Source))}
+    articles = session.execute(
+        columns(
+            col(Article.id),
+            col(Article.story_id),
+            col(Article.source_id),
+            col(Article.url),
+            col(Article.summary),
+        )
+        .where(col(Article.story_id).in_(list(stories)))
+        .order_by(col(Article.id))
+    ).all()
+    story_of: dict[int, int] = {}
+    for article_id, story_id, source_id, url, summary in articles:
+        row = stories[story_id or 0]
+        story_of[article_id or 0] = row.story_id
+        if not row.url:
+            row.url, row.summary = url, summary or ""
+        name = names.get(source_id, "")
+        if name and name not in row.sources:
+            row.sources.append(name)
+    links = session.exec(
+        select(ArticleTopic.article_id, Topic.slug, ArticleTopic.score)
+        .join(Topic, col(Topic.id) == col(ArticleTopic.topic_id))
+        .where(col(ArticleTopic.article_id).in_(list(story_of)))
+    ).all()
+    for article_id, slug, score in links:
+        row = stories[story_of[article_id]]
+        row.topics[slug] = max(score, row.topics.get(slug, 0.0))
+    return list(stories.values())
+
+
+def followed_topics(*, session: Session) -> dict[int, set[str]]:
+    """Every chat's followed topic slugs."""
+    followed: dict[int, set[str]] = defaultdict(set)
+    query = select(Subscription.chat_id, Topic.slug).join(
+        Topic, col(Topic.id) == col(Subscription.topic_id)
+    )
+    for chat_id, slug in session.exec(query):
+        followed[chat_id].add(slug)
+    return followed
+
+
+def due_chats(now: dt.datetime, *, session: Session, limit: int = 5000) -> list[Chat]:
+    """Active chats whose digest time has come, the longest waiting first."""
+    query = (
+        select(Chat)
+        .where(col(Chat.active), col(Chat.next_digest_at).is_not(None))
+        .where(col(Chat.next_digest_at) <= now)
+        .order_by(col(Chat.next_digest_at))
+        .limit(limit)
+    )
+    return list(session.exec(query))

@@ -1,0 +1,38 @@
+import datetime as dt
+
+from bot.digest.render import FSI, PDI, RLM, StoryCard, digest, pack
+from bot.loopback.telegram_html import parse_html
+
+WHEN = dt.datetime(2026, 11, 29, 8, 10, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+
+
+def card(n: int, headline: str = "", topic: str = "World", summary: str = "S.") -> StoryCard:
+    return StoryCard(headline or f"Story {n} <with> & marks", f"https://n.test/{n}?a=1&b=2",
+                     summary, ("BBC News", "AP"), WHEN, topic,
+                     (("Other view", "https://o.test/1", "Guardian"),))  # fmt: skip
+
+
+def test_every_message_is_valid_telegram_html_within_the_limit() -> None:
+    cards = [card(n, summary="word " * 150) for n in range(30)]
+    messages = digest(cards, language="en", date=WHEN.date())
+    assert len(messages) > 1
+    for message in messages:
+        parsed = parse_html(message)  # raises if Telegram would refuse it
+        assert parsed.length <= 4096
+    text = "\n".join(parse_html(m).text for m in messages)
+    assert "Story 0 <with> & marks" in text
+    assert text.count("Story 29") == 1, "a story is never cut between messages"
+
+
+def test_arabic_lines_start_right_to_left_with_latin_runs_isolated() -> None:
+    arabic = card(1, headline="شركة OpenAI تطلق نموذجا جديدا & AT&T", topic="تكنولوجيا")
+    [message] = digest([arabic], language="ar", date=WHEN.date())
+    text = parse_html(message).text
+    assert f"{RLM}شركة {FSI}OpenAI{PDI} تطلق" in text
+    assert f"{FSI}AT&T{PDI}" in text
+    assert "موجز الأخبار" in text
+
+
+def test_pack_never_cuts_a_block() -> None:
+    blocks = ["a" * 3000, "b" * 3000, "c" * 50]
+    assert [len(m) for m in pack(blocks)] == [3000, 3051]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy.engine import Engine
 from telegram import BotCommand
 from telegram.ext import (
@@ -14,13 +16,17 @@ from telegram.ext import (
 )
 
 from bot import jobs
+from bot.catalog import load_topics
 from bot.config import Settings
+from bot.delivery import Dispatcher
 from bot.ingest.abstractive import Summarizer
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.texts import Language, text
 from bot.tg import handlers
 from bot.tg.context import BotData
+from bot.tg.limits import Limiter, Limits
+from bot.tg.send import Sender
 
 COMMANDS = ("start", "help")  # shown in Telegram's menu, in this order
 
@@ -63,6 +69,18 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
     application.job_queue.run_repeating(
         jobs.poll_sources, interval=jobs.POLL_TICK_SECONDS, first=1, data=pipeline,
         name="poll_sources", job_kwargs={"max_instances": 1, "coalesce": True},
+    )  # fmt: skip
+    settings = bot_data.settings
+    limits = Limits(settings.send_per_second, settings.send_private_per_second,
+                    settings.send_group_per_minute)  # fmt: skip
+    names = {t.slug: (t.name_ar, t.name_en) for t in load_topics(settings.topics_path)}
+    delivery = Dispatcher(
+        bot_data.engine, Sender(application.bot, Limiter(limits)),
+        grace=dt.timedelta(hours=settings.digest_grace_hours), names=names,
+    )  # fmt: skip
+    application.job_queue.run_repeating(
+        jobs.deliver, interval=jobs.DELIVERY_TICK_SECONDS, first=2, data=delivery,
+        name="deliver", job_kwargs={"max_instances": 1, "coalesce": True},
     )  # fmt: skip
 
 

@@ -77,6 +77,19 @@ class Settings(BaseSettings):
         description="a non-empty User-Agent header value",
     )
 
+    digest_grace_hours: float = Field(
+        default=6.0, ge=0, le=48,
+        description="hours (0 to 48) within which a digest missed while down still goes out",
+    )  # fmt: skip
+    send_per_second: int = Field(
+        default=30, ge=1, le=1000, description="messages a second to all chats, 1 to 1000"
+    )
+    send_private_per_second: int = Field(
+        default=1, ge=1, le=100, description="messages a second to one private chat, 1 to 100"
+    )
+    send_group_per_minute: int = Field(
+        default=20, ge=1, le=600, description="messages a minute to one group, 1 to 600"
+    )
     summary_api_url: str | None = Field(
         default=None,
         description="empty (off), or the base URL of an OpenAI-compatible API, like "

@@ -165,3 +165,33 @@ class Courier:
             log.warning("message failed chat_id=%s reason=%s", chat.id, result.error)
             report.failed += 1
             return True
+
+
+class Dispatcher:
+    """The delivery tick: what is due is planned, then everything planned is sent."""
+
+    def __init__(
+        self, engine: Engine, sender: Sender, *, grace: dt.timedelta,
+        names: dict[str, tuple[str, str]],
+    ) -> None:  # fmt: skip
+        self.engine = engine
+        self.courier = Courier(engine, sender)
+        self.grace = grace
+        self.names = names
+
+    async def tick(self, now: dt.datetime | None = None) -> tuple[PlanReport, SendReport]:
+        now = now or dt.datetime.now(dt.UTC)
+        planned = await asyncio.to_thread(
+            plan_digests, self.engine, now, grace=self.grace, names=self.names
+        )
+        sent = await self.courier.send_unsent()
+        if planned.planned or sent.sent or sent.gone or sent.failed:
+            log.info(
+                "delivery tick planned=%d sent=%d gone=%d failed=%d recovered=%d",
+                planned.planned,
+                sent.sent,
+                sent.gone,
+                sent.failed,
+                sent.recovered,
+            )
+        return planned, sent

@@ -10,11 +10,13 @@ import logging
 
 from telegram.ext import CallbackContext
 
+from bot.delivery import Dispatcher
 from bot.ingest.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
 POLL_TICK_SECONDS = 30
+DELIVERY_TICK_SECONDS = 20
 
 
 async def poll_sources(context: CallbackContext) -> None:  # type: ignore[type-arg]
@@ -27,3 +29,11 @@ async def poll_sources(context: CallbackContext) -> None:  # type: ignore[type-a
     failed = [o.source for o in outcomes if o.status == "failed"]
     if outcomes:
         log.info("poll tick sources=%d new_articles=%d failed=%d", len(outcomes), new, len(failed))
+
+
+async def deliver(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    """Plans the digests that are due, then sends what is planned."""
+    job = context.job
+    if job is None or not isinstance(job.data, Dispatcher):
+        return
+    await job.data.tick()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import update
@@ -17,6 +18,7 @@ class ChatDefaults:
     language: str
     timezone: str
     digest_time: str  # HH:MM
+    next_digest_at: dt.datetime | None = None
 
 
 def get_or_create(
@@ -40,6 +42,7 @@ def get_or_create(
             language=defaults.language,
             timezone=defaults.timezone,
             digest_time=defaults.digest_time,
+            next_digest_at=defaults.next_digest_at,
         )
         session.add(chat)
         session.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from telegram.ext import Application
 
+from bot.config import Settings
 from bot.loopback.bot_api import FakeBotAPI
 from bot.loopback.news_site import NewsSite
 from storage.db import session
@@ -38,6 +40,9 @@ async def test_start_round_trip_in_english(
     assert (chat.kind, chat.language, chat.timezone, chat.digest_time, chat.active) == (
         "private", "en", "UTC", "08:00", True,
     )  # fmt: skip
+    assert chat.next_digest_at is not None
+    assert chat.next_digest_at > dt.datetime.now(dt.UTC)
+    assert (chat.next_digest_at.hour, chat.next_digest_at.minute) == (8, 0), "08:00 UTC"
 
 
 async def test_start_in_arabic_and_fallback_language(
@@ -135,3 +140,36 @@ def _until(probe: Callable[[], list[str]], seconds: float) -> list[str]:
     while not (found := probe()) and time.monotonic() < deadline:
         time.sleep(0.1)
     return found
+
+
+async def test_the_scheduler_sends_a_due_digest(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine, settings: Settings
+) -> None:
+    from bot import catalog
+    from storage.models import ArticleTopic, Story, Subscription, Topic
+
+    bot_api.send(ALICE, "/start")
+    await wait(bot_api.wait_for_messages, ALICE["id"])
+    now = dt.datetime.now(dt.UTC)
+    with session(engine) as db:
+        catalog.sync(catalog.load(sources_path=settings.sources_path,
+                                  topics_path=settings.topics_path), session=db)  # fmt: skip
+        energy = db.exec(select(Topic).where(Topic.slug == "energy")).one()
+        source = Source(name="Wire", url="https://wire.test/rss", origin="cli")
+        story = Story(headline="Oil output cut agreed", first_seen_at=now, last_seen_at=now)
+        db.add_all([source, story])
+        db.flush()
+        article = Article(source_id=source.id, url="https://wire.test/1", url_key="wire.test/1",
+                          title=story.headline, summary="OPEC agreed a cut.",
+                          story_id=story.id, fetched_at=now)  # fmt: skip
+        db.add(article)
+        db.flush()
+        db.add(ArticleTopic(article_id=article.id, topic_id=energy.id, score=0.9))
+        db.add(Subscription(chat_id=ALICE["id"], topic_id=energy.id))
+        chat = db.get(Chat, ALICE["id"])
+        assert chat is not None
+        chat.next_digest_at = now - dt.timedelta(minutes=1)
+        db.add(chat)
+    _welcome, digest = await wait(bot_api.wait_for_messages, ALICE["id"], 2, 30.0)
+    assert "Oil output cut agreed" in digest["text"]
+    assert digest["entities"][0]["type"] == "bold"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram import Update
 
+from bot.digest.schedule import next_due
 from bot.texts import Language, language_for, text
 from bot.tg.context import Context
 from storage import chats
@@ -30,6 +32,9 @@ async def start(update: Update, context: Context) -> None:
         language=language,
         timezone=settings.default_timezone,
         digest_time=settings.default_digest_time.strftime("%H:%M"),
+        next_digest_at=next_due(
+            settings.default_digest_time, settings.default_timezone, dt.datetime.now(dt.UTC)
+        ),
     )
     with session(context.bot_data.engine) as db:
         row, created = chats.get_or_create(

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from bot.digest import render, select
 from bot.digest.schedule import local, next_due, parse_hhmm
@@ -53,52 +54,85 @@ class SendReport:
 
 
 def plan_digests(
-    engine: Engine, now: dt.datetime, *, grace: dt.timedelta, names: dict[str, tuple[str, str]]
-) -> PlanReport:
-    """Plans the digest of every chat that is due; `names` maps a topic's slug to its
-    (Arabic, English) names."""
+    engine: Engine, now: dt.datetime, *, grace: dt.timedelta, names: dict[str, tuple[str, str]],
+    batch: int = 500,
+) -> PlanReport:  # fmt: skip
+    """Plans the digest of every chat that is due, a batch of chats per unit of work;
+    `names` maps a topic's slug to its (Arabic, English) names."""
     report = PlanReport()
     with session(engine) as db:
-        due = [chat.id for chat in digest_store.due_chats(now, session=db)]
+        due = digest_store.due_chats(now, session=db, limit=1_000_000)
         rows = digest_store.recent_stories(now - STORY_WINDOW, session=db)
         followed = digest_store.followed_topics(session=db)
     by_topic = select.candidates_by_topic(rows)
-    for chat_id in due:
+    story_ids = [row.story_id for row in rows]
+    rendered: dict[tuple[object, ...], list[str]] = {}  # the same digest, rendered once
+    for start in range(0, len(due), batch):
+        chats = due[start : start + batch]
         with session(engine) as db:
-            chat = db.get(Chat, chat_id)
-            if chat is None or chat.next_digest_at is None:
-                continue
-            scheduled = chat.next_digest_at
-            chat.next_digest_at = next_due(parse_hhmm(chat.digest_time), chat.timezone, now)
-            db.add(chat)
-            if now - scheduled > grace:
-                report.skipped += 1
-                log.info("digest skipped, missed by more than the grace window chat_id=%s "
-                         "scheduled=%s", chat_id, scheduled.isoformat())  # fmt: skip
-                continue
-            delivered = outgoing_store.delivered_story_ids(chat_id, session=db)
-            chosen = select.choose(followed.get(chat_id, set()), delivered, by_topic, now)
-            if not chosen:
-                report.empty += 1
-                continue
-            language = chat.language if chat.language in ("ar", "en") else "en"
-            cards = [
-                render.StoryCard(
-                    headline=row.headline, url=row.url, summary=row.summary,
-                    sources=tuple(row.sources[:3]), when=local(row.last_seen, chat.timezone),
-                    topic=names.get(slug, (slug, slug))[0 if language == "ar" else 1],
+            delivered = outgoing_store.delivered_among([c.id for c in chats], story_ids, session=db)
+            plans: list[outgoing_store.Plan] = []
+            schedule: list[tuple[int, dt.datetime]] = []
+            for chat in chats:
+                assert chat.next_digest_at is not None
+                scheduled = chat.next_digest_at
+                schedule.append(
+                    (chat.id, next_due(parse_hhmm(chat.digest_time), chat.timezone, now))
                 )
-                for slug, row in chosen
-            ]  # fmt: skip
-            texts = render.digest(cards, language=language, date=local(now, chat.timezone).date())
-            stories = [row.story_id for _, row in chosen]
-            # Every story rides with the first message: the ledger is per chat and story.
-            messages = [(text, stories if i == 0 else []) for i, text in enumerate(texts)]
-            outgoing_store.plan(chat_id, run=f"digest {scheduled.isoformat()}", kind="digest",
-                                messages=messages, session=db)  # fmt: skip
-            report.planned += 1
-            report.messages += len(messages)
+                if now - scheduled > grace:
+                    report.skipped += 1
+                    log.info("digest skipped, missed by more than the grace window chat_id=%s "
+                             "scheduled=%s", chat.id, scheduled.isoformat())  # fmt: skip
+                    continue
+                chosen = select.choose(
+                    followed.get(chat.id, set()), delivered.get(chat.id, set()), by_topic, now
+                )
+                if not chosen:
+                    report.empty += 1
+                    continue
+                language = chat.language if chat.language in ("ar", "en") else "en"
+                key = (tuple(r.story_id for _, r in chosen), language, chat.timezone,
+                       local(now, chat.timezone).date())  # fmt: skip
+                if key not in rendered:
+                    rendered[key] = _render(chosen, language, chat.timezone, now, names)
+                texts = rendered[key]
+                stories = [row.story_id for _, row in chosen]
+                # Every story rides with the first message: the ledger is per chat and story.
+                plans.append(outgoing_store.Plan(
+                    chat.id, f"digest {scheduled.isoformat()}", "digest",
+                    [(text, stories if i == 0 else []) for i, text in enumerate(texts)],
+                ))  # fmt: skip
+                report.planned += 1
+                report.messages += len(texts)
+            try:
+                with db.begin_nested():
+                    outgoing_store.plan_many(plans, session=db)
+            except IntegrityError:  # another run delivered one of the stories meanwhile
+                for plan in plans:
+                    try:
+                        with db.begin_nested():
+                            outgoing_store.plan_many([plan], session=db)
+                    except IntegrityError:
+                        report.planned -= 1
+                        log.info("digest not planned, a story went out meanwhile chat_id=%s",
+                                 plan.chat_id)  # fmt: skip
+            digest_store.reschedule(schedule, session=db)
     return report
+
+
+def _render(
+    chosen: list[tuple[str, digest_store.StoryRow]], language: str, zone: str,
+    now: dt.datetime, names: dict[str, tuple[str, str]],
+) -> list[str]:  # fmt: skip
+    cards = [
+        render.StoryCard(
+            headline=row.headline, url=row.url, summary=row.summary,
+            sources=tuple(row.sources[:3]), when=local(row.last_seen, zone),
+            topic=names.get(slug, (slug, slug))[0 if language == "ar" else 1],
+        )
+        for slug, row in chosen
+    ]  # fmt: skip
+    return render.digest(cards, language=language, date=local(now, zone).date())
 
 
 class Courier:

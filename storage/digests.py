@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select as columns
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage.models import Article, ArticleTopic, Chat, Source, Story, Subscription, Topic
@@ -89,3 +90,12 @@ def due_chats(now: dt.datetime, *, session: Session, limit: int = 5000) -> list[
         .limit(limit)
     )
     return list(session.exec(query))
+
+
+def reschedule(next_times: list[tuple[int, dt.datetime]], *, session: Session) -> None:
+    """Sets the next digest time of many chats at once."""
+    if next_times:
+        session.execute(
+            update(Chat),
+            [{"id": chat_id, "next_digest_at": when} for chat_id, when in next_times],
+        )

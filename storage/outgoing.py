@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from storage.models import Chat, Delivery, Outgoing, utcnow
@@ -40,6 +41,51 @@ def plan(
         planned.append(outgoing)
     session.flush()
     return planned
+
+
+@dataclass(frozen=True)
+class Plan:
+    chat_id: int
+    run: str
+    kind: str
+    messages: list[tuple[str, list[int]]]  # text, story ids it carries
+
+
+def plan_many(plans: Sequence[Plan], *, session: Session) -> None:
+    """Plans many chats' runs at once (one statement a message, one for all deliveries);
+    raises IntegrityError if any story was already delivered to its chat."""
+    now = utcnow()
+    deliveries = []
+    for plan in plans:
+        for position, (text, story_ids) in enumerate(plan.messages):
+            outgoing_id = session.execute(
+                insert(Outgoing).values(
+                    chat_id=plan.chat_id, kind=plan.kind, run=plan.run, position=position,
+                    text=text, status="pending", attempts=0, message_ids=[], created_at=now,
+                ).returning(col(Outgoing.id))
+            ).scalar_one()  # fmt: skip
+            deliveries += [
+                {"chat_id": plan.chat_id, "story_id": story_id, "kind": plan.kind,
+                 "outgoing_id": outgoing_id, "sent_at": now}
+                for story_id in story_ids
+            ]  # fmt: skip
+    if deliveries:
+        session.execute(insert(Delivery), deliveries)
+
+
+def delivered_among(
+    chat_ids: Sequence[int], story_ids: Sequence[int], *, session: Session
+) -> dict[int, set[int]]:
+    """Which of `story_ids` each of `chat_ids` already got."""
+    found: dict[int, set[int]] = {}
+    if not chat_ids or not story_ids:
+        return found
+    query = select(Delivery.chat_id, Delivery.story_id).where(
+        col(Delivery.chat_id).in_(list(chat_ids)), col(Delivery.story_id).in_(list(story_ids))
+    )
+    for chat_id, story_id in session.exec(query):
+        found.setdefault(chat_id, set()).add(story_id)
+    return found
 
 
 def delivered_story_ids(chat_id: int, *, session: Session) -> set[int]:

@@ -172,6 +172,11 @@ class FakeBotAPI:
     def channel(chat_id: int, title: str = "Channel") -> Json:
         return {"id": chat_id, "type": "channel", "title": title}
 
+    def register(self, chat: Json) -> None:
+        """Makes a chat known (as if its user had written once), without an update."""
+        with self._cond:
+            self._state.chats[chat["id"]] = chat
+
     def send(
         self, user: Json, text: str, *, chat: Json | None = None, thread_id: int | None = None
     ) -> Json:

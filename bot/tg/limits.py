@@ -1,7 +1,8 @@
 """Telegram's sending limits, kept by ourselves rather than learnt from 429s.
 
-Three sliding windows: all chats together (30 a second by default), each
-private chat (1 a second), each group or channel (20 a minute). `acquire`
+Sends to all chats are evenly paced, within three sliding windows: all chats
+together (30 a second by default), each private chat (1 a second), each group
+or channel (20 a minute). `acquire`
 waits until a message may go to a chat and books its slot; a 429 pauses a
 chat, or everything, for exactly the time Telegram asked.
 """
@@ -63,6 +64,10 @@ class Limiter:
         now = self.clock()
         waits = [self._global_pause - now, self._paused_until.get(chat_id, 0.0) - now]
         waits.append(_window_wait(self._all, self.limits.per_second, 1.0, now))
+        # Evenly paced rather than in bursts: a burst's requests reach Telegram spread
+        # out, and the tail of one burst can meet the head of the next in its window.
+        if self._all:
+            waits.append(self._all[-1] + (1.0 + PACE_MARGIN) / self.limits.per_second - now)
         if group:
             waits.append(
                 _window_wait(self._chats[chat_id], self.limits.group_per_minute, 60.0, now)
@@ -74,8 +79,14 @@ class Limiter:
         return max(waits)
 
 
+# Our windows are a little longer than Telegram's, so that a request's travel time
+# never makes two of our windows look like one of theirs.
+MARGIN = 0.02
+PACE_MARGIN = 0.005
+
 def _window_wait(window: deque[float], limit: int, span: float, now: float) -> float:
     """How long until `window` has room for one more within `limit` per `span`."""
+    span += MARGIN
     while window and window[0] <= now - span:
         window.popleft()
     if len(window) < limit:

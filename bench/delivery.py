@@ -1,0 +1,146 @@
+"""Fan-out: 10,000 chats with a digest due at the same minute, against the loopback
+Bot API enforcing 30 messages/s overall and 1/s per chat (429 + retry_after).
+
+Prints the send rate achieved as a share of the limit, 429s received and
+recovered, duplicates, lost messages, peak memory; then how fast the stories of
+100,000 chats' digests are chosen (planning only, no sending). The last line
+has the form the delivery issue asks for.
+Usage: .venv/bin/python bench/delivery.py [--chats 10000] [--selection-chats 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlmodel import select
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from bot import catalog
+from bot.config import Settings
+from bot.delivery import Courier, plan_digests
+from bot.loopback.bot_api import FakeBotAPI, RateLimits
+from bot.tg.limits import Limiter, Limits
+from bot.tg.send import Sender
+from storage import db
+from storage.models import Article, ArticleTopic, Chat, Source, Story, Subscription, Topic
+
+NOW = dt.datetime(2026, 11, 29, 5, 0, tzinfo=dt.UTC)
+LIMIT = 30
+FIRST_ID = 10_000_000
+
+
+class PeakRSS(threading.Thread):
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak, self.stop = 0, threading.Event()
+
+    def run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self.stop.is_set():
+            with open("/proc/self/statm") as statm:
+                self.peak = max(self.peak, int(statm.read().split()[1]) * page)
+            self.stop.wait(0.05)
+
+
+def newsroom(path: Path, chats: int, settings: Settings) -> object:
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine)
+    with db.session(engine) as session:
+        catalog.sync(catalog.load(sources_path=settings.sources_path,
+                                  topics_path=settings.topics_path), session=session)  # fmt: skip
+        topics = {t.slug: t.id for t in session.exec(select(Topic))}
+        sources = [Source(name=f"Source {n}", url=f"https://s{n}.test/rss") for n in range(6)]
+        session.add_all(sources)
+        session.flush()
+        for n in range(12):
+            seen = NOW - dt.timedelta(minutes=10 * n)
+            story = Story(headline=f"Energy story {n}", first_seen_at=NOW, article_count=1,
+                          last_seen_at=seen, source_count=1)  # fmt: skip
+            session.add(story)
+            session.flush()
+            article = Article(source_id=sources[n % 6].id, url=f"https://s.test/{n}",
+                              url_key=f"s.test/{n}", title=story.headline, story_id=story.id,
+                              summary=f"What happened in story {n}, in two short sentences.",
+                              fetched_at=NOW)  # fmt: skip
+            session.add(article)
+            session.flush()
+            session.add(ArticleTopic(article_id=article.id, topic_id=topics["energy"], score=0.8))
+        rows = [{"id": FIRST_ID + i, "kind": "private", "language": "en", "timezone": "UTC",
+                 "digest_time": "05:00", "next_digest_at": NOW, "active": True,
+                 "created_at": NOW} for i in range(chats)]  # fmt: skip
+        for start in range(0, chats, 5000):
+            session.exec(insert(Chat), params=rows[start : start + 5000])  # type: ignore[call-overload]
+        subs = [{"chat_id": FIRST_ID + i, "topic_id": topics["energy"], "created_at": NOW}
+                for i in range(chats)]  # fmt: skip
+        for start in range(0, chats, 5000):
+            session.exec(insert(Subscription), params=subs[start : start + 5000])  # type: ignore[call-overload]
+    return engine
+
+
+async def send_all(engine: object, api: FakeBotAPI) -> tuple[float, int]:
+    request = HTTPXRequest(connection_pool_size=128, read_timeout=30)
+    async with Bot(api.token, base_url=api.base_url, request=request) as bot:
+        sender = Sender(bot, Limiter(Limits(per_second=LIMIT, private_per_second=1)))
+        courier = Courier(engine, sender, concurrency=128)  # type: ignore[arg-type]
+        started = time.perf_counter()
+        while (report := await courier.send_unsent()).sent or report.failed:
+            pass
+        return time.perf_counter() - started, sender.retry_after_seen
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chats", type=int, default=10_000)
+    parser.add_argument("--selection-chats", type=int, default=100_000)
+    args = parser.parse_args()
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    names = {"energy": ("الطاقة", "Energy")}
+    rss = PeakRSS()
+    rss.start()
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        FakeBotAPI(limits=RateLimits(per_second=LIMIT, per_chat_per_second=1)) as api,
+    ):
+        engine = newsroom(Path(folder) / "fanout.db", args.chats, settings)
+        for i in range(args.chats):
+            api.register(FakeBotAPI.private_chat(FakeBotAPI.user(FIRST_ID + i)))
+        plan = plan_digests(engine, NOW, grace=dt.timedelta(hours=6), names=names)  # type: ignore[arg-type]
+        seconds, retry_afters = asyncio.run(send_all(engine, api))
+        counts = [len(api.messages(FIRST_ID + i)) for i in range(args.chats)]
+        sent = sum(counts)
+        duplicates = sum(c - 1 for c in counts if c > 1)
+        lost = sum(1 for c in counts if c == 0)
+        accepted = sorted(c.at for c in api.calls_to("sendMessage") if c.ok)
+        # The rate Telegram sees: accepted sends from the first to the last.
+        rate = (len(accepted) - 1) / (accepted[-1] - accepted[0]) / LIMIT
+        overall = sent / seconds / LIMIT
+        recovered = retry_afters if lost == 0 else retry_afters - lost
+        print("| chats | planned | sent | seconds | rate seen by Telegram | rate overall | 429s "
+              "| duplicates | lost |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|---|")
+        print(f"| {args.chats} | {plan.planned} | {sent} | {seconds:.1f} | {100 * rate:.1f}% "
+              f"| {100 * overall:.1f}% | {retry_afters} | {duplicates} | {lost} |")  # fmt: skip
+        selection = newsroom(Path(folder) / "selection.db", args.selection_chats, settings)
+        started = time.perf_counter()
+        planned = plan_digests(selection, NOW, grace=dt.timedelta(hours=6), names=names)  # type: ignore[arg-type]
+        per_second = planned.planned / (time.perf_counter() - started)
+        print(f"# selection (and planning) for {planned.planned} chats: {per_second:.0f} chats/s")
+    rss.stop.set()
+    print(f"delivery: rate {100 * rate:.1f}% of limit, 429s {retry_afters} recovered "
+          f"{recovered}, duplicates {duplicates}, lost {lost}, peak {rss.peak / 1e6:.0f} MB, "
+          f"selection {per_second:.0f} chats/s")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.engine import Engine
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -49,6 +50,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
     bot_data.settings = settings
     bot_data.engine = engine
 
+    application.add_handler(TypeHandler(Update, handlers.revive), group=-1)
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help))
     # Last in the group, so it only sees commands no handler above took.

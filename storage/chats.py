@@ -73,3 +73,13 @@ def migrate(old_id: int, new_id: int, *, session: Session) -> None:
         session.exec(update(table).where(table.c.chat_id == old_id).values(chat_id=new_id))
     session.delete(old)
     session.flush()
+
+
+def revive(chat_id: int, *, session: Session) -> bool:
+    """A chat that had blocked the bot writes again: it is active again. True if it was not."""
+    chat = session.get(Chat, chat_id)
+    if chat is None or chat.active:
+        return False
+    chat.active = True
+    session.add(chat)
+    return True

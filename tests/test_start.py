@@ -173,3 +173,21 @@ async def test_the_scheduler_sends_a_due_digest(
     _welcome, digest = await wait(bot_api.wait_for_messages, ALICE["id"], 2, 30.0)
     assert "Oil output cut agreed" in digest["text"]
     assert digest["entities"][0]["type"] == "bold"
+
+
+async def test_a_chat_that_blocked_us_comes_back_when_it_writes(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    bot_api.send(SALMA, "/start")
+    await wait(bot_api.wait_for_messages, SALMA["id"])
+    with session(engine) as db:
+        chat = db.get(Chat, SALMA["id"])
+        assert chat is not None
+        chat.active = False  # as the sender marks it after a 403
+        db.add(chat)
+    bot_api.send(SALMA, "/help")
+    await wait(bot_api.wait_for_messages, SALMA["id"], 2)
+    with session(engine) as db:
+        chat = db.get(Chat, SALMA["id"])
+        assert chat is not None
+        assert chat.active

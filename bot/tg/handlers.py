@@ -22,6 +22,17 @@ def _language(update: Update, context: Context) -> Language:
     return language_for(user.language_code if user else None, settings.default_language)
 
 
+async def revive(update: Update, context: Context) -> None:
+    """Runs before every handler: a chat we had marked gone (it blocked us) that writes
+    again is active again."""
+    chat = update.effective_chat
+    if chat is None or update.effective_message is None:
+        return
+    with session(context.bot_data.engine) as db:
+        if chats.revive(chat.id, session=db):
+            log.info("chat active again chat_id=%s", chat.id)
+
+
 async def start(update: Update, context: Context) -> None:
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:

@@ -84,6 +84,7 @@ class Limiter:
 MARGIN = 0.02
 PACE_MARGIN = 0.005
 
+
 def _window_wait(window: deque[float], limit: int, span: float, now: float) -> float:
     """How long until `window` has room for one more within `limit` per `span`."""
     span += MARGIN

@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
+from measure import PeakRSS  # bench/measure.py, beside this script
 from sqlalchemy import insert
 from sqlmodel import select
 from telegram import Bot
@@ -37,19 +36,6 @@ from storage.models import Article, ArticleTopic, Chat, Source, Story, Subscript
 NOW = dt.datetime(2026, 11, 29, 5, 0, tzinfo=dt.UTC)
 LIMIT = 30
 FIRST_ID = 10_000_000
-
-
-class PeakRSS(threading.Thread):
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak, self.stop = 0, threading.Event()
-
-    def run(self) -> None:
-        page = os.sysconf("SC_PAGE_SIZE")
-        while not self.stop.is_set():
-            with open("/proc/self/statm") as statm:
-                self.peak = max(self.peak, int(statm.read().split()[1]) * page)
-            self.stop.wait(0.05)
 
 
 def newsroom(path: Path, chats: int, settings: Settings) -> object:
@@ -135,7 +121,7 @@ def main() -> int:
         planned = plan_digests(selection, NOW, grace=dt.timedelta(hours=6), names=names)  # type: ignore[arg-type]
         per_second = planned.planned / (time.perf_counter() - started)
         print(f"# selection (and planning) for {planned.planned} chats: {per_second:.0f} chats/s")
-    rss.stop.set()
+    rss.stop()
     print(f"delivery: rate {100 * rate:.1f}% of limit, 429s {retry_afters} recovered "
           f"{recovered}, duplicates {duplicates}, lost {lost}, peak {rss.peak / 1e6:.0f} MB, "
           f"selection {per_second:.0f} chats/s")  # fmt: skip

@@ -19,17 +19,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import feedparser
+from measure import PeakRSS  # bench/measure.py, beside this script
 from sqlalchemy import update
 
 from bot.config import Settings
@@ -70,30 +69,6 @@ def write_site(root: Path, feeds: int, items: int, round_: int) -> None:
         (root / f"feeds/{feed}.xml").write_text(
             f'<rss version="2.0"><channel><title>Feed {feed}</title>{"".join(entries)}'
             "</channel></rss>", encoding="utf-8")  # fmt: skip
-
-
-class PeakRSS:
-    """Samples this process's resident memory every 20 ms while running."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        page_size = os.sysconf("SC_PAGE_SIZE")
-        while not self._stop.is_set():
-            with open("/proc/self/statm") as statm:
-                self.peak = max(self.peak, int(statm.read().split()[1]) * page_size)
-            self._stop.wait(0.02)
-
-    def __enter__(self) -> PeakRSS:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def measure(run: Callable[[], Any]) -> tuple[Any, float, float, float]:

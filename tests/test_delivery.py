@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -30,7 +33,7 @@ from storage.models import (
     Subscription,
     Topic,
 )
-from tests.conftest import wait
+from tests.conftest import child_env, wait
 
 NOW = dt.datetime(2026, 11, 29, 5, 0, tzinfo=dt.UTC)  # 08:00 in Riyadh
 GRACE = dt.timedelta(hours=6)
@@ -200,3 +203,24 @@ async def test_the_digest_keeps_its_local_time_across_a_dst_change(
         chat = db.get(Chat, int(person["id"]))  # type: ignore[call-overload]
         assert chat is not None
         assert chat.next_digest_at == dt.datetime(2026, 3, 29, 7, 0, tzinfo=dt.UTC), "08:00 BST"
+
+
+def test_killing_the_process_mid_run_then_restarting_sends_each_digest_once(
+    newsroom: Engine, bot_api: FakeBotAPI, settings: Settings
+) -> None:
+    people = users(1000)
+    add_chats(newsroom, bot_api, people)
+    worker = [sys.executable, str(Path(__file__).parent / "delivery_worker.py"),
+              settings.database_url, bot_api.base_url, bot_api.token]  # fmt: skip
+    env = child_env({"PYTHONPATH": str(Path(__file__).parents[1])})
+    first = subprocess.Popen(worker, env=env, stderr=subprocess.DEVNULL)
+    bot_api.wait_for(lambda: len(bot_api.calls_to("sendMessage")) >= 300, timeout=60)
+    first.kill()  # SIGKILL: no cleanup, no last commit
+    first.wait()
+    sent_before = len([c for c in bot_api.calls_to("sendMessage") if c.ok])
+    assert 300 <= sent_before < 1000, "killed in the middle"
+    second = subprocess.run(worker, env=env, capture_output=True, text=True, timeout=120,
+                            check=False)  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    counts = [len(texts) for texts in digests(bot_api, people).values()]
+    assert counts.count(1) == 1000, f"duplicates or losses: {sorted(set(counts))}"

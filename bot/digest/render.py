@@ -65,33 +65,27 @@ def story(card: StoryCard, *, language: str) -> str:
 def pack(blocks: list[str], limit: int = MAX_TEXT) -> list[str]:
     """Blocks joined into messages of at most `limit` characters, never cutting one
     (a single block longer than the limit is cut between its lines)."""
+    pieces: list[str] = []
+    for block in blocks:
+        if len(block) <= limit:
+            pieces.append(block)
+        else:
+            pieces += _join([line[:limit] for line in block.split("\n")], limit)
+    return _join(pieces, limit)
+
+
+def _join(pieces: list[str], limit: int) -> list[str]:
+    """Consecutive pieces joined by line breaks, as many as fit in each message."""
     messages: list[str] = []
     current = ""
-    for block in blocks:
-        pieces = [block] if len(block) <= limit else _cut(block, limit)
-        for piece in pieces:
-            joined = f"{current}\n{piece}" if current else piece
-            if len(joined) <= limit:
-                current = joined
-            else:
-                messages.append(current)
-                current = piece
-    if current:
-        messages.append(current)
-    return messages
-
-
-def _cut(block: str, limit: int) -> list[str]:
-    parts, current = [], ""
-    for line in block.split("\n"):
-        line = line[:limit]
-        joined = f"{current}\n{line}" if current else line
+    for piece in pieces:
+        joined = f"{current}\n{piece}" if current else piece
         if len(joined) <= limit:
             current = joined
         else:
-            parts.append(current)
-            current = line
-    return [*parts, current] if current else parts
+            messages.append(current)
+            current = piece
+    return [*messages, current] if current else messages
 
 
 def _line(text: str) -> str:

@@ -9,6 +9,7 @@ from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -24,12 +25,14 @@ from bot.ingest.abstractive import Summarizer
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.texts import Language, text
-from bot.tg import handlers
+from bot.tg import following, handlers, preferences, reading
 from bot.tg.context import BotData
 from bot.tg.limits import Limiter, Limits
 from bot.tg.send import Sender
 
-COMMANDS = ("start", "help")  # shown in Telegram's menu, in this order
+# Shown in Telegram's menu, in this order.
+COMMANDS = ("start", "topics", "news", "digest", "follow", "unfollow", "mytopics", "time",
+            "timezone", "language", "help")  # fmt: skip
 
 
 def build_application(settings: Settings, engine: Engine) -> Application:  # type: ignore[type-arg]
@@ -49,10 +52,20 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
     bot_data: BotData = application.bot_data
     bot_data.settings = settings
     bot_data.engine = engine
+    bot_data.topics = [(t.slug, t.name_ar, t.name_en) for t in load_topics(settings.topics_path)
+                       if t.enabled]  # fmt: skip
 
     application.add_handler(TypeHandler(Update, handlers.revive), group=-1)
-    application.add_handler(CommandHandler("start", handlers.start))
-    application.add_handler(CommandHandler("help", handlers.help))
+    table = {
+        "start": handlers.start, "help": handlers.help, "topics": following.topics,
+        "follow": following.follow, "unfollow": following.unfollow,
+        "mytopics": following.mytopics, "news": reading.news, "digest": reading.digest,
+        "time": preferences.time, "timezone": preferences.timezone,
+        "language": preferences.language,
+    }  # fmt: skip
+    for command, callback in table.items():
+        application.add_handler(CommandHandler(command, callback))
+    application.add_handler(CallbackQueryHandler(following.button))
     # Last in the group, so it only sees commands no handler above took.
     application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown))
     application.add_error_handler(handlers.on_error)
@@ -75,7 +88,7 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
     settings = bot_data.settings
     limits = Limits(settings.send_per_second, settings.send_private_per_second,
                     settings.send_group_per_minute)  # fmt: skip
-    names = {t.slug: (t.name_ar, t.name_en) for t in load_topics(settings.topics_path)}
+    names = {slug: (name_ar, name_en) for slug, name_ar, name_en in bot_data.topics}
     delivery = Dispatcher(
         bot_data.engine, Sender(application.bot, Limiter(limits)),
         grace=dt.timedelta(hours=settings.digest_grace_hours), names=names,

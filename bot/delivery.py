@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.digest import render, select
+from bot.digest import compose, select
 from bot.digest.schedule import local, next_due, parse_hhmm
 from bot.tg.send import Sender
 from storage import chats as chat_store
@@ -94,7 +94,9 @@ def plan_digests(
                 key = (tuple(r.story_id for _, r in chosen), language, chat.timezone,
                        local(now, chat.timezone).date())  # fmt: skip
                 if key not in rendered:
-                    rendered[key] = _render(chosen, language, chat.timezone, now, names)
+                    rendered[key] = compose.messages(
+                        chosen, language=language, zone=chat.timezone, now=now, names=names
+                    )
                 texts = rendered[key]
                 stories = [row.story_id for _, row in chosen]
                 # Every story rides with the first message: the ledger is per chat and story.
@@ -118,21 +120,6 @@ def plan_digests(
                                  plan.chat_id)  # fmt: skip
             digest_store.reschedule(schedule, session=db)
     return report
-
-
-def _render(
-    chosen: list[tuple[str, digest_store.StoryRow]], language: str, zone: str,
-    now: dt.datetime, names: dict[str, tuple[str, str]],
-) -> list[str]:  # fmt: skip
-    cards = [
-        render.StoryCard(
-            headline=row.headline, url=row.url, summary=row.summary,
-            sources=tuple(row.sources[:3]), when=local(row.last_seen, zone),
-            topic=names.get(slug, (slug, slug))[0 if language == "ar" else 1],
-        )
-        for slug, row in chosen
-    ]  # fmt: skip
-    return render.digest(cards, language=language, date=local(now, zone).date())
 
 
 class Courier:

@@ -22,8 +22,96 @@ _TEXTS: dict[str, dict[Language, str]] = {
         ),
     },
     "help": {
-        "ar": "الأوامر المتاحة:\n/start – البداية\n/help – هذه المساعدة",
-        "en": "What you can send me:\n/start – start over\n/help – this help",
+        "ar": (
+            "ما يمكنك إرساله:\n"
+            "/topics – اختيار المواضيع التي تتابعها\n"
+            "/follow كلمات – متابعة كلمة أو اسم، مثل: /follow إيلون ماسك\n"
+            "/unfollow كلمات – إيقاف متابعة كلمة\n"
+            "/mytopics – ما تتابعه\n"
+            "/news [موضوع] – أهم الأخبار الآن\n"
+            "/digest – موجز اليوم الآن\n"
+            "/time 08:00 – وقت الموجز اليومي\n"
+            "/timezone القاهرة – منطقتك الزمنية (مدينة، أو Asia/Riyadh، أو UTC+3)\n"
+            "/language ar|en – لغة الرسائل\n"
+            "/help – هذه المساعدة"
+        ),
+        "en": (
+            "What you can send me:\n"
+            "/topics – choose the topics you follow\n"
+            "/follow words – follow a word or a name, e.g. /follow OpenAI\n"
+            "/unfollow words – stop following it\n"
+            "/mytopics – what you follow\n"
+            "/news [topic] – the top stories right now\n"
+            "/digest – today's digest now\n"
+            "/time 08:00 – when your daily digest comes\n"
+            "/timezone Cairo – your time zone (a city, Asia/Riyadh, or UTC+3)\n"
+            "/language ar|en – the language I write in\n"
+            "/help – this help"
+        ),
+    },
+    "pick_topics": {
+        "ar": "اختر المواضيع التي تريد متابعتها (اضغط مرة أخرى للإلغاء):",
+        "en": "Pick the topics you want to follow (press again to stop):",
+    },
+    "followed": {"ar": "✅ تتابع الآن: {name}", "en": "✅ Now following: {name}"},
+    "unfollowed": {"ar": "توقفت متابعة: {name}", "en": "Stopped following: {name}"},
+    "follow_usage": {
+        "ar": "اكتب الكلمة بعد الأمر، مثل: /follow إيلون ماسك",
+        "en": "Put the words after the command, e.g. /follow OpenAI",
+    },
+    "keyword_followed": {
+        "ar": "✅ سأتابع «{keyword}» في الأخبار.",
+        "en": "✅ I will look out for “{keyword}” in the news.",
+    },
+    "keyword_known": {
+        "ar": "أنت تتابع «{keyword}» من قبل.",
+        "en": "You already follow “{keyword}”.",
+    },
+    "keyword_unfollowed": {
+        "ar": "توقفت متابعة «{keyword}».",
+        "en": "Stopped following “{keyword}”.",
+    },
+    "keyword_unknown": {
+        "ar": "لا تتابع «{keyword}». اكتب /mytopics لترى ما تتابعه.",
+        "en": "You don't follow “{keyword}”. Send /mytopics to see what you follow.",
+    },
+    "mytopics": {
+        "ar": "المواضيع: {topics}\nالكلمات: {keywords}\nالموجز اليومي: {time} ({zone})",
+        "en": "Topics: {topics}\nWords: {keywords}\nDaily digest: {time} ({zone})",
+    },
+    "none": {"ar": "لا شيء بعد", "en": "none yet"},
+    "time_set": {
+        "ar": "سيصلك الموجز يوميًا الساعة {time} بتوقيت {zone}.",
+        "en": "Your digest will come every day at {time}, {zone} time.",
+    },
+    "time_usage": {
+        "ar": "لم أفهم الوقت «{given}». اكتب مثلًا: /time 08:00 أو /time 8 مساءً",
+        "en": "I could not read the time “{given}”. Try /time 08:00 or /time 8pm",
+    },
+    "zone_set": {
+        "ar": "منطقتك الزمنية الآن {zone}؛ الموجز الساعة {time}.",
+        "en": "Your time zone is now {zone}; the digest comes at {time}.",
+    },
+    "zone_usage": {
+        "ar": "لم أعرف المنطقة «{given}». اكتب مدينة (القاهرة) أو Asia/Riyadh أو UTC+3.",
+        "en": "I don't know the zone “{given}”. Try a city (Cairo), Asia/Riyadh or UTC+3.",
+    },
+    "language_set": {"ar": "سأكتب لك بالعربية.", "en": "I will write in English."},
+    "language_usage": {
+        "ar": "اكتب /language ar أو /language en",
+        "en": "Send /language ar or /language en",
+    },
+    "nothing_new": {
+        "ar": "لا جديد في مواضيعك الآن. اختر مواضيع أكثر بـ /topics",
+        "en": "Nothing new on your topics right now. Pick more with /topics",
+    },
+    "unknown_topic": {
+        "ar": "لا أعرف الموضوع «{given}». المواضيع: {topics}",
+        "en": "I don't know the topic “{given}”. Topics: {topics}",
+    },
+    "admins_only": {
+        "ar": "عذرًا، مشرفو المجموعة فقط يمكنهم تغيير إعداداتها.",
+        "en": "Sorry, only the group's admins can change its settings.",
     },
     "unknown_command": {
         "ar": "لا أعرف الأمر {command}. اكتب /help لرؤية الأوامر.",
@@ -34,6 +122,15 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "en": "Something went wrong on my side; nothing was lost. Please try again shortly.",
     },
     "cmd_start": {"ar": "البداية واختيار المواضيع", "en": "Start and pick topics"},
+    "cmd_topics": {"ar": "اختيار المواضيع", "en": "Choose topics"},
+    "cmd_news": {"ar": "أهم الأخبار الآن", "en": "Top stories now"},
+    "cmd_digest": {"ar": "موجز اليوم الآن", "en": "Today's digest now"},
+    "cmd_follow": {"ar": "متابعة كلمة أو اسم", "en": "Follow a word or name"},
+    "cmd_unfollow": {"ar": "إيقاف متابعة كلمة", "en": "Stop following a word"},
+    "cmd_mytopics": {"ar": "ما تتابعه", "en": "What you follow"},
+    "cmd_time": {"ar": "وقت الموجز اليومي", "en": "Daily digest time"},
+    "cmd_timezone": {"ar": "المنطقة الزمنية", "en": "Your time zone"},
+    "cmd_language": {"ar": "لغة الرسائل", "en": "Language"},
     "cmd_help": {"ar": "ما الذي يمكنني فعله", "en": "What I can do"},
 }
 

@@ -73,6 +73,19 @@ def plan_many(plans: Sequence[Plan], *, session: Session) -> None:
         session.execute(insert(Delivery), deliveries)
 
 
+def record_sent(
+    chat_id: int, *, run: str, kind: str, text: str, story_ids: Sequence[int],
+    message_ids: Sequence[int], session: Session,
+) -> None:  # fmt: skip
+    """A message already sent as a direct answer, in the ledger with its stories."""
+    plan_many([Plan(chat_id, run, kind, [(text, list(story_ids))])], session=session)
+    last = session.exec(
+        select(Outgoing).where(Outgoing.chat_id == chat_id, Outgoing.run == run)
+    ).first()
+    if last is not None and last.id is not None:
+        mark_sent(last.id, chat_id, message_ids, session=session)
+
+
 def delivered_among(
     chat_ids: Sequence[int], story_ids: Sequence[int], *, session: Session
 ) -> dict[int, set[int]]:

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from telegram.ext import Application
 
+from bot import catalog
 from bot.app import build_application
 from bot.config import Settings
 from bot.loopback.bot_api import FakeBotAPI
@@ -102,6 +103,10 @@ async def running_bot(
         telegram_api_base_url=bot_api.base_url,
         default_language="en",
     )
+    loaded = catalog.load(sources_path=bot_settings.sources_path,
+                          topics_path=bot_settings.topics_path)  # fmt: skip
+    with db.session(engine) as session:  # the catalog's topics, as `newsbot run` syncs them
+        catalog.sync(loaded, session=session)
     application = build_application(bot_settings, engine)
     await application.initialize()
     if application.post_init:

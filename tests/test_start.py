@@ -31,9 +31,10 @@ async def test_start_round_trip_in_english(
     running_bot: Application, bot_api: FakeBotAPI, engine: Engine
 ) -> None:
     bot_api.send(ALICE, "/start")
-    [reply] = await wait(bot_api.wait_for_messages, ALICE["id"])
+    reply, picker = await wait(bot_api.wait_for_messages, ALICE["id"], 2)
     assert reply["text"].startswith("Hello Alice! I am newsbot.")
     assert reply["chat"]["id"] == ALICE["id"]
+    assert picker["reply_markup"]["inline_keyboard"], "the topic picker follows the welcome"
     with session(engine) as db:
         chat = db.get(Chat, ALICE["id"])
     assert chat is not None
@@ -50,8 +51,8 @@ async def test_start_in_arabic_and_fallback_language(
 ) -> None:
     bot_api.send(SALMA, "/start")
     bot_api.send(PIERRE, "/start")
-    [arabic] = await wait(bot_api.wait_for_messages, SALMA["id"])
-    [fallback] = await wait(bot_api.wait_for_messages, PIERRE["id"])
+    arabic, _ = await wait(bot_api.wait_for_messages, SALMA["id"], 2)
+    fallback, _ = await wait(bot_api.wait_for_messages, PIERRE["id"], 2)
     assert arabic["text"].startswith("أهلًا سلمى!")
     assert fallback["text"].startswith("Hello Pierre!"), "DEFAULT_LANGUAGE=en in this test"
 
@@ -61,7 +62,7 @@ async def test_start_in_a_group_with_the_bot_name(
 ) -> None:
     group = FakeBotAPI.group(-1001234, "Readers")
     bot_api.send(ALICE, "/start@newsbot_test_bot", chat=group)
-    [reply] = await wait(bot_api.wait_for_messages, group["id"])
+    reply, _ = await wait(bot_api.wait_for_messages, group["id"], 2)
     assert reply["text"].startswith("Hello Alice!")
     with session(engine) as db:
         chat = db.get(Chat, group["id"])
@@ -75,7 +76,8 @@ async def test_help_and_unknown_commands_get_answers(
     bot_api.send(SALMA, "/help")
     bot_api.send(SALMA, "/frobnicate now")
     help_reply, unknown = await wait(bot_api.wait_for_messages, SALMA["id"], 2)
-    assert "/start" in help_reply["text"]
+    assert "/topics" in help_reply["text"]
+    assert "/timezone" in help_reply["text"]
     assert unknown["text"] == "لا أعرف الأمر /frobnicate. اكتب /help لرؤية الأوامر."
 
 
@@ -84,9 +86,11 @@ async def test_command_menu_in_both_languages(
 ) -> None:
     english = bot_api.commands("en")
     arabic = bot_api.commands("ar")
-    assert [c["command"] for c in english] == ["start", "help"]
-    assert [c["command"] for c in arabic] == ["start", "help"]
-    assert arabic[1]["description"] == "ما الذي يمكنني فعله"
+    expected = ["start", "topics", "news", "digest", "follow", "unfollow", "mytopics", "time",
+                "timezone", "language", "help"]  # fmt: skip
+    assert [c["command"] for c in english] == expected
+    assert [c["command"] for c in arabic] == expected
+    assert arabic[-1]["description"] == "ما الذي يمكنني فعله"
     assert bot_api.commands("") == english, "DEFAULT_LANGUAGE=en here"
 
 
@@ -108,7 +112,7 @@ def test_newsbot_run_answers_and_never_logs_the_token(tmp_path: Path) -> None:
         try:
             api.wait_for(lambda: api.calls_to("getUpdates"), timeout=60)
             api.send(SALMA, "/start")
-            [reply] = api.wait_for_messages(SALMA["id"], timeout=30)
+            reply = api.wait_for_messages(SALMA["id"], timeout=30)[0]
         finally:
             process.send_signal(signal.SIGINT)
             out, err = process.communicate(timeout=30)
@@ -149,7 +153,7 @@ async def test_the_scheduler_sends_a_due_digest(
     from storage.models import ArticleTopic, Story, Subscription, Topic
 
     bot_api.send(ALICE, "/start")
-    await wait(bot_api.wait_for_messages, ALICE["id"])
+    await wait(bot_api.wait_for_messages, ALICE["id"], 2)
     now = dt.datetime.now(dt.UTC)
     with session(engine) as db:
         catalog.sync(catalog.load(sources_path=settings.sources_path,
@@ -170,7 +174,7 @@ async def test_the_scheduler_sends_a_due_digest(
         assert chat is not None
         chat.next_digest_at = now - dt.timedelta(minutes=1)
         db.add(chat)
-    _welcome, digest = await wait(bot_api.wait_for_messages, ALICE["id"], 2, 30.0)
+    *_, digest = await wait(bot_api.wait_for_messages, ALICE["id"], 3, 30.0)
     assert "Oil output cut agreed" in digest["text"]
     assert digest["entities"][0]["type"] == "bold"
 
@@ -179,14 +183,14 @@ async def test_a_chat_that_blocked_us_comes_back_when_it_writes(
     running_bot: Application, bot_api: FakeBotAPI, engine: Engine
 ) -> None:
     bot_api.send(SALMA, "/start")
-    await wait(bot_api.wait_for_messages, SALMA["id"])
+    await wait(bot_api.wait_for_messages, SALMA["id"], 2)
     with session(engine) as db:
         chat = db.get(Chat, SALMA["id"])
         assert chat is not None
         chat.active = False  # as the sender marks it after a 403
         db.add(chat)
     bot_api.send(SALMA, "/help")
-    await wait(bot_api.wait_for_messages, SALMA["id"], 2)
+    await wait(bot_api.wait_for_messages, SALMA["id"], 3)
     with session(engine) as db:
         chat = db.get(Chat, SALMA["id"])
         assert chat is not None

@@ -15,6 +15,7 @@ class BotData:
 
     settings: Settings
     engine: Engine
+    topics: list[tuple[str, str, str]]  # the catalog's (slug, Arabic name, English name)
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

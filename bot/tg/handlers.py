@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot.digest.schedule import next_due
 from bot.texts import Language, language_for, text
+from bot.tg import following
 from bot.tg.context import Context
 from storage import chats
 from storage.db import session
@@ -57,6 +58,7 @@ async def start(update: Update, context: Context) -> None:
     user = update.effective_user
     name = user.first_name if user else ""
     await message.reply_text(text("welcome", language, name=name))
+    await following.send_picker(update, context)
 
 
 async def help(update: Update, context: Context) -> None:

@@ -1,0 +1,72 @@
+"""/time, /timezone, /language: the chat's own settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from telegram import Update
+
+from bot.digest.schedule import next_due
+from bot.texts import text
+from bot.tg.common import chat_row, may_change
+from bot.tg.context import Context
+from bot.tg.parse import parse_time, parse_zone
+from storage.db import session
+from storage.models import Chat
+
+
+async def time(update: Update, context: Context) -> None:
+    row, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None or not await may_change(update, context, language):
+        return
+    given = " ".join(context.args or [])
+    when = parse_time(given)
+    if when is None:
+        await message.reply_text(text("time_usage", language, given=given[:40]))
+        return
+    _save(context, row.id, digest_time=when.strftime("%H:%M"))
+    await message.reply_text(
+        text("time_set", language, time=when.strftime("%H:%M"), zone=row.timezone)
+    )
+
+
+async def timezone(update: Update, context: Context) -> None:
+    row, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None or not await may_change(update, context, language):
+        return
+    given = " ".join(context.args or [])
+    zone = parse_zone(given)
+    if zone is None:
+        await message.reply_text(text("zone_usage", language, given=given[:40]))
+        return
+    _save(context, row.id, timezone=zone)
+    await message.reply_text(text("zone_set", language, zone=zone, time=row.digest_time))
+
+
+async def language(update: Update, context: Context) -> None:
+    row, current = chat_row(update, context)
+    message = update.effective_message
+    if message is None or not await may_change(update, context, current):
+        return
+    wanted = (context.args or [""])[0].lower()
+    if wanted not in ("ar", "en"):
+        await message.reply_text(text("language_usage", current))
+        return
+    _save(context, row.id, language=wanted)
+    await message.reply_text(text("language_set", wanted))  # type: ignore[arg-type]
+
+
+def _save(context: Context, chat_id: int, **changes: str) -> None:
+    """Stores the change and moves the next digest to the new local time."""
+    with session(context.bot_data.engine) as db:
+        chat = db.get(Chat, chat_id)
+        if chat is None:
+            return
+        for name, value in changes.items():
+            setattr(chat, name, value)
+        hour, minute = (int(part) for part in chat.digest_time.split(":"))
+        chat.next_digest_at = next_due(dt.time(hour, minute), chat.timezone,
+                                       dt.datetime.now(dt.UTC))  # fmt: skip
+        db.add(chat)

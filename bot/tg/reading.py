@@ -1,0 +1,78 @@
+"""/news [topic] and /digest: stories on demand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+
+from bot.digest import compose, select
+from bot.texts import text
+from bot.tg.common import chat_row
+from bot.tg.context import Context
+from storage import digests as digest_store
+from storage import outgoing, subscriptions
+from storage.db import session
+
+WINDOW = dt.timedelta(hours=24)
+
+
+async def news(update: Update, context: Context) -> None:
+    """The top stories now: of one topic, or of the chat's topics (all if none)."""
+    await _show(update, context, record=False)
+
+
+async def digest(update: Update, context: Context) -> None:
+    """Today's digest now; what it shows is not sent again by the daily digest."""
+    await _show(update, context, record=True)
+
+
+async def _show(update: Update, context: Context, *, record: bool) -> None:
+    row, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None:
+        return
+    now = dt.datetime.now(dt.UTC)
+    slugs = {slug for slug, _, _ in context.bot_data.topics}
+    asked = " ".join(context.args or []).strip().lower()
+    with session(context.bot_data.engine) as db:
+        if asked and not record:
+            wanted = _topic_for(asked, context)
+            if wanted is None:
+                await message.reply_text(text(
+                    "unknown_topic", language, given=asked[:40],
+                    topics=", ".join(sorted(slugs)),
+                ))  # fmt: skip
+                return
+            followed = {wanted}
+        else:
+            followed = subscriptions.topic_slugs(row.id, session=db) or slugs
+        rows = digest_store.recent_stories(now - WINDOW, session=db)
+        delivered = outgoing.delivered_story_ids(row.id, session=db) if record else set()
+        chosen = select.choose(followed, delivered, select.candidates_by_topic(rows), now)
+        if not chosen:
+            await message.reply_text(text("nothing_new", language))
+            return
+        names = {slug: (ar, en) for slug, ar, en in context.bot_data.topics}
+        texts = compose.messages(chosen, language=language, zone=row.timezone, now=now,
+                                 names=names)  # fmt: skip
+    sent = []
+    for part in texts:
+        reply = await message.reply_text(
+            part, parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )  # fmt: skip
+        sent.append(reply.message_id)
+    if record:  # in the ledger, so the daily digest does not repeat these stories
+        with session(context.bot_data.engine) as db:
+            outgoing.record_sent(row.id, run=f"digest on demand {now.isoformat()}", kind="news",
+                                 text=texts[0], story_ids=[r.story_id for _, r in chosen],
+                                 message_ids=sent, session=db)  # fmt: skip
+
+
+def _topic_for(asked: str, context: Context) -> str | None:
+    for slug, name_ar, name_en in context.bot_data.topics:
+        if asked in (slug, name_ar.lower(), name_en.lower()):
+            return str(slug)
+    return None

@@ -1,0 +1,144 @@
+"""The conversation, end to end: the real Application against the loopback Bot API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+from telegram.ext import Application
+
+from bot.loopback.bot_api import FakeBotAPI
+from storage.db import session
+from storage.models import Article, ArticleTopic, Chat, Delivery, Source, Story, Topic
+from tests.conftest import wait
+
+ALICE = FakeBotAPI.user(7001, "Alice", "en")
+SALMA = FakeBotAPI.user(7002, "سلمى", "ar")
+
+
+async def ask(api: FakeBotAPI, user: dict, words: str, count: int, **chat: object) -> dict:
+    """Sends `words`, waits for the chat to hold `count` bot messages, returns the last."""
+    target = chat.get("chat") or FakeBotAPI.private_chat(user)
+    api.send(user, words, **chat)  # type: ignore[arg-type]
+    return (await wait(api.wait_for_messages, target["id"], count))[-1]  # type: ignore[index]
+
+
+def add_story(engine: Engine, headline: str, slug: str) -> int:
+    now = dt.datetime.now(dt.UTC)
+    with session(engine) as db:
+        source = db.exec(select(Source).where(Source.name == "Wire")).first()
+        if source is None:
+            source = Source(name="Wire", url="https://wire.test/rss", origin="cli")
+            db.add(source)
+            db.flush()
+        story = Story(headline=headline, first_seen_at=now, last_seen_at=now, source_count=1)
+        db.add(story)
+        db.flush()
+        key = f"wire.test/{story.id}"
+        article = Article(source_id=source.id, url=f"https://{key}", url_key=key,
+                          title=headline, summary="In short.", story_id=story.id,
+                          fetched_at=now)  # fmt: skip
+        db.add(article)
+        db.flush()
+        topic = db.exec(select(Topic).where(Topic.slug == slug)).one()
+        db.add(ArticleTopic(article_id=article.id, topic_id=topic.id, score=0.9))
+        assert story.id is not None
+        return story.id
+
+
+async def test_topics_are_toggled_in_place_with_buttons(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    picker = await ask(bot_api, ALICE, "/start", 2)
+    query = bot_api.press(ALICE, picker, text="Economy")
+    await wait(bot_api.wait_for, lambda: bot_api.callback_answered(query))
+    edited = await wait(bot_api.wait_for, lambda: [
+        m for m in bot_api.messages(ALICE["id"])
+        if "✅ Economy" in str(m.get("reply_markup"))
+    ])  # fmt: skip
+    assert edited[0]["message_id"] == picker["message_id"], "edited, not sent again"
+    assert len(bot_api.messages(ALICE["id"])) == 2
+    mine = await ask(bot_api, ALICE, "/mytopics", 3)
+    assert "Topics: Economy" in mine["text"]
+    current = bot_api.messages(ALICE["id"])[1]
+    bot_api.press(ALICE, current, text="✅ Economy")
+    await wait(bot_api.wait_for, lambda: "✅" not in str(bot_api.messages(ALICE["id"])[1]))
+    assert "Topics: none yet" in (await ask(bot_api, ALICE, "/mytopics", 4))["text"]
+    bot_api.press(ALICE, bot_api.messages(ALICE["id"])[1], text="▶")
+    await wait(bot_api.wait_for, lambda: "Energy and oil" in str(bot_api.messages(ALICE["id"])[1]))
+
+
+async def test_free_keywords(running_bot: Application, bot_api: FakeBotAPI) -> None:
+    assert "Put the words" in (await ask(bot_api, ALICE, "/follow", 1))["text"]
+    assert "OpenAI" in (await ask(bot_api, ALICE, "/follow   OpenAI ", 2))["text"]
+    assert "already" in (await ask(bot_api, ALICE, "/follow OpenAI", 3))["text"]
+    arabic = await ask(bot_api, SALMA, "/follow إيلون ماسك", 1)
+    assert arabic["text"] == "✅ سأتابع «إيلون ماسك» في الأخبار."
+    assert "OpenAI" in (await ask(bot_api, ALICE, "/mytopics", 4))["text"]
+    assert "Stopped" in (await ask(bot_api, ALICE, "/unfollow OpenAI", 5))["text"]
+    assert "don't follow" in (await ask(bot_api, ALICE, "/unfollow nothing", 6))["text"]
+
+
+async def test_digest_time_zone_and_language(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    said = await ask(bot_api, SALMA, "/time ٨:٣٠ مساءً", 1)
+    assert "20:30" in said["text"]
+    said = await ask(bot_api, SALMA, "/timezone القاهرة", 2)
+    assert "Africa/Cairo" in said["text"]
+    with session(engine) as db:
+        chat = db.get(Chat, SALMA["id"])
+        assert chat is not None
+        assert (chat.digest_time, chat.timezone) == ("20:30", "Africa/Cairo")
+        assert chat.next_digest_at is not None
+        local = chat.next_digest_at.astimezone(dt.timezone(dt.timedelta(hours=2)))
+        assert (local.hour, local.minute) == (20, 30), "20:30 in Cairo (UTC+2 in winter)"
+    assert "لم أفهم" in (await ask(bot_api, SALMA, "/time teatime", 3))["text"]
+    assert "لم أعرف" in (await ask(bot_api, SALMA, "/timezone Mars/Base", 4))["text"]
+    assert (await ask(bot_api, SALMA, "/language en", 5))["text"] == "I will write in English."
+    assert "Send /language" in (await ask(bot_api, SALMA, "/language xx", 6))["text"]
+
+
+async def test_news_and_digest_on_demand(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    energy = add_story(engine, "Oil output cut agreed", "energy")
+    add_story(engine, "Cup final tonight", "sports")
+    news = await ask(bot_api, ALICE, "/news energy", 1)
+    assert "Oil output cut agreed" in news["text"]
+    assert "Cup final" not in news["text"]
+    assert "don't know the topic" in (await ask(bot_api, ALICE, "/news knitting", 2))["text"]
+    digest = await ask(bot_api, ALICE, "/digest", 3)
+    assert "Oil output cut agreed" in digest["text"]
+
+    def recorded() -> bool:
+        with session(engine) as db:
+            return energy in {d.story_id for d in db.exec(select(Delivery))}
+
+    # Recorded right after the answer went out: what /digest showed will not come again.
+    assert await wait(bot_api.wait_for, recorded, 5.0)
+    again = await ask(bot_api, ALICE, "/digest", 4)
+    assert again["text"].startswith("Nothing new")
+
+
+async def test_in_a_group_only_admins_change_settings(
+    running_bot: Application, bot_api: FakeBotAPI
+) -> None:
+    group = FakeBotAPI.group(-1007000, "Readers")
+    bot_api.add_bot(group, ALICE, status="member")  # Alice created the group
+    refused = await ask(bot_api, SALMA, "/time@newsbot_test_bot 9", 1, chat=group)
+    assert refused["text"] == "عذرًا، مشرفو المجموعة فقط يمكنهم تغيير إعداداتها."
+    allowed = await ask(bot_api, ALICE, "/time 9", 2, chat=group)
+    assert "09:00" in allowed["text"]
+
+
+async def test_nonsense_gets_a_short_answer_never_silence(
+    running_bot: Application, bot_api: FakeBotAPI
+) -> None:
+    commands = ["/time", "/timezone", "/language", "/unfollow", "/news ✨✨✨",
+                "/follow " + "x" * 500, "/timezone 😀", "/time 99:99", "/mytopics extra words",
+                "/zzz"]  # fmt: skip
+    for count, command in enumerate(commands, 1):
+        answer = await ask(bot_api, ALICE, command, count)
+        assert answer["text"].strip(), command

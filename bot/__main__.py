@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bot import catalog
-from bot.cli import curate, news, run, sources
+from bot.cli import curate, digest, news, run, sources
 from bot.cli.common import Command, UsageError
 from bot.config import Settings, describe_errors
 
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         "Settings come from the environment and .env (see .env.example).",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for module in (run, news, curate, sources):
+    for module in (run, news, curate, digest, sources):
         module.register(commands)
     return parser
 

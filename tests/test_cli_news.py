@@ -137,3 +137,27 @@ def test_remove_opml_export_and_import(tmp_path: Path, news_site: NewsSite, env:
     broken = run_cli("sources", "import-opml", "bad.opml", cwd=other, env=other_env)
     assert broken.returncode == 2
     assert broken.stderr.startswith("newsbot: cannot read bad.opml:")
+
+
+def test_digest_preview_prints_what_would_be_sent(tmp_path: Path, news_site: NewsSite,
+                                                  env: dict) -> None:  # fmt: skip
+    news_site.put("/e/oil.html", article_page("Oil prices jump after OPEC cuts output",
+                                              words("oil markets")))  # fmt: skip
+    news_site.put("/e.xml", rss([("e1", news_site.url("/e/oil.html"), "Oil")]))
+    (tmp_path / "sources.toml").write_text(
+        f'[[source]]\nname = "Energy wire"\nurl = "{news_site.url("/e.xml")}"\nlanguage = "en"\n'
+    )
+    run_cli("poll", "--once", cwd=tmp_path, env=env)
+    preview = run_cli("digest", "--preview", "--topics", "energy", "--language", "ar",
+                      cwd=tmp_path, env=env)  # fmt: skip
+    assert preview.returncode == 0, preview.stderr
+    assert preview.stdout.startswith("--- message 1 of 1 ---")
+    assert "موجز الأخبار" in preview.stdout
+    assert "Oil prices jump after OPEC cuts output" in preview.stdout
+    none = run_cli("digest", "--preview", "--topics", "sports", cwd=tmp_path, env=env)
+    assert "nothing new" in none.stdout
+    bad = run_cli("digest", "--preview", "--topics", "knitting", cwd=tmp_path, env=env)
+    assert bad.returncode == 2
+    assert "unknown topic(s) knitting" in bad.stderr
+    missing = run_cli("digest", "--chat", "42", cwd=tmp_path, env=env)
+    assert missing.returncode == 2

@@ -32,7 +32,7 @@ from bot.tg.send import Sender
 
 # Shown in Telegram's menu, in this order.
 COMMANDS = ("start", "topics", "news", "digest", "follow", "unfollow", "mytopics", "time",
-            "timezone", "language", "help")  # fmt: skip
+            "timezone", "language", "pause", "resume", "help")  # fmt: skip
 
 
 def build_application(settings: Settings, engine: Engine) -> Application:  # type: ignore[type-arg]
@@ -61,11 +61,13 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
         "follow": following.follow, "unfollow": following.unfollow,
         "mytopics": following.mytopics, "news": reading.news, "digest": reading.digest,
         "time": preferences.time, "timezone": preferences.timezone,
-        "language": preferences.language,
+        "language": preferences.language, "pause": preferences.pause,
+        "resume": preferences.resume,
     }  # fmt: skip
     for command, callback in table.items():
         application.add_handler(CommandHandler(command, callback))
     application.add_handler(CallbackQueryHandler(following.button))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.migrated))
     # Last in the group, so it only sees commands no handler above took.
     application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown))
     application.add_error_handler(handlers.on_error)

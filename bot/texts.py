@@ -33,6 +33,7 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/time 08:00 – وقت الموجز اليومي\n"
             "/timezone القاهرة – منطقتك الزمنية (مدينة، أو Asia/Riyadh، أو UTC+3)\n"
             "/language ar|en – لغة الرسائل\n"
+            "/pause و /resume – إيقاف الموجز مؤقتًا واستئنافه\n"
             "/help – هذه المساعدة"
         ),
         "en": (
@@ -46,8 +47,17 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/time 08:00 – when your daily digest comes\n"
             "/timezone Cairo – your time zone (a city, Asia/Riyadh, or UTC+3)\n"
             "/language ar|en – the language I write in\n"
+            "/pause and /resume – stop the daily digest for a while, and start it again\n"
             "/help – this help"
         ),
+    },
+    "paused": {
+        "ar": "أوقفت الموجز اليومي مؤقتًا. اكتب /resume لاستئنافه.",
+        "en": "Daily digests paused. Send /resume to get them again.",
+    },
+    "resumed": {
+        "ar": "عاد الموجز اليومي؛ التالي الساعة {time} ({zone}).",
+        "en": "Daily digests are back; the next one at {time} ({zone}).",
     },
     "pick_topics": {
         "ar": "اختر المواضيع التي تريد متابعتها (اضغط مرة أخرى للإلغاء):",
@@ -131,6 +141,8 @@ _TEXTS: dict[str, dict[Language, str]] = {
     "cmd_time": {"ar": "وقت الموجز اليومي", "en": "Daily digest time"},
     "cmd_timezone": {"ar": "المنطقة الزمنية", "en": "Your time zone"},
     "cmd_language": {"ar": "لغة الرسائل", "en": "Language"},
+    "cmd_pause": {"ar": "إيقاف الموجز مؤقتًا", "en": "Pause the digest"},
+    "cmd_resume": {"ar": "استئناف الموجز", "en": "Resume the digest"},
     "cmd_help": {"ar": "ما الذي يمكنني فعله", "en": "What I can do"},
 }
 

@@ -84,7 +84,7 @@ def due_chats(now: dt.datetime, *, session: Session, limit: int = 5000) -> list[
     """Active chats whose digest time has come, the longest waiting first."""
     query = (
         select(Chat)
-        .where(col(Chat.active), col(Chat.next_digest_at).is_not(None))
+        .where(col(Chat.active), col(Chat.paused).is_(False), col(Chat.next_digest_at).is_not(None))
         .where(col(Chat.next_digest_at) <= now)
         .order_by(col(Chat.next_digest_at))
         .limit(limit)

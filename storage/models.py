@@ -140,6 +140,7 @@ class Chat(SQLModel, table=True):
     digest_time: str = "08:00"  # HH:MM in `timezone`
     next_digest_at: dt.datetime | None = _when(index=True)
     active: bool = True
+    paused: bool = False  # the chat asked for no digests for now (/pause)
     thread_id: int | None = None  # a forum topic the digest goes to
     last_message_id: int | None = None  # the newest message we know we sent there
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -189,6 +189,22 @@ class FakeBotAPI:
         self._push({"message": message})
         return message
 
+    def migrate_group(self, group: Json, new_id: int, by: Json) -> Json:
+        """A group becomes a supergroup: Telegram's service message, and the new chat."""
+        supergroup = {"id": new_id, "type": "supergroup", "title": group.get("title", "")}
+        with self._cond:
+            self._state.chats[new_id] = supergroup
+            for (chat_id, user_id), status in list(self._state.members.items()):
+                if chat_id == group["id"]:
+                    self._state.members[(new_id, user_id)] = status
+            message: Json = {
+                "message_id": next(self._message_ids[group["id"]]),
+                "date": int(time.time()), "chat": group, "from": by,
+                "migrate_to_chat_id": new_id,
+            }  # fmt: skip
+        self._push({"message": message})
+        return supergroup
+
     def post_to_channel(self, channel: Json, text: str) -> Json:
         message = self._user_message(channel, text, sender=None)
         message["sender_chat"] = channel

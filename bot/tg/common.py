@@ -35,10 +35,15 @@ def chat_row(update: Update, context: Context) -> tuple[Chat, Language]:
             settings.default_digest_time, settings.default_timezone, dt.datetime.now(dt.UTC)
         ),
     )
+    message = update.effective_message
+    thread = message.message_thread_id if message and message.is_topic_message else None
     with session(context.bot_data.engine) as db:
         row, _ = chats.get_or_create(
             chat.id, kind=chat.type, title=chat.title, defaults=defaults, session=db
         )
+        if thread is not None and row.thread_id != thread:
+            row.thread_id = thread  # a forum: the digest goes where it was set up
+            db.add(row)
     return row, row.language if row.language in ("ar", "en") else language  # type: ignore[return-value]
 
 

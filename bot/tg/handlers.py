@@ -61,6 +61,17 @@ async def start(update: Update, context: Context) -> None:
     await following.send_picker(update, context)
 
 
+async def migrated(update: Update, context: Context) -> None:
+    """A group became a supergroup: its settings move to the new chat id."""
+    message = update.effective_message
+    if message is None or message.migrate_to_chat_id is None:
+        return
+    with session(context.bot_data.engine) as db:
+        chats.migrate(message.chat_id, message.migrate_to_chat_id, session=db)
+    log.info("chat migrated chat_id=%s new_chat_id=%s", message.chat_id,
+             message.migrate_to_chat_id)  # fmt: skip
+
+
 async def help(update: Update, context: Context) -> None:
     if update.effective_message:
         await update.effective_message.reply_text(text("help", _language(update, context)))

@@ -58,7 +58,25 @@ async def language(update: Update, context: Context) -> None:
     await message.reply_text(text("language_set", wanted))  # type: ignore[arg-type]
 
 
-def _save(context: Context, chat_id: int, **changes: str) -> None:
+async def pause(update: Update, context: Context) -> None:
+    row, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None or not await may_change(update, context, language):
+        return
+    _save(context, row.id, paused=True)
+    await message.reply_text(text("paused", language))
+
+
+async def resume(update: Update, context: Context) -> None:
+    row, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None or not await may_change(update, context, language):
+        return
+    _save(context, row.id, paused=False)  # the next digest from now, none "missed"
+    await message.reply_text(text("resumed", language, time=row.digest_time, zone=row.timezone))
+
+
+def _save(context: Context, chat_id: int, **changes: str | bool) -> None:
     """Stores the change and moves the next digest to the new local time."""
     with session(context.bot_data.engine) as db:
         chat = db.get(Chat, chat_id)

@@ -142,3 +142,58 @@ async def test_nonsense_gets_a_short_answer_never_silence(
     for count, command in enumerate(commands, 1):
         answer = await ask(bot_api, ALICE, command, count)
         assert answer["text"].strip(), command
+
+
+async def test_pause_and_resume(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    assert "paused" in (await ask(bot_api, ALICE, "/pause", 1))["text"]
+    with session(engine) as db:
+        chat = db.get(Chat, ALICE["id"])
+        assert chat is not None and chat.paused
+        chat.next_digest_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        db.add(chat)
+    from storage.digests import due_chats
+
+    with session(engine) as db:
+        assert due_chats(dt.datetime.now(dt.UTC), session=db) == [], "a paused chat is not due"
+    assert "back" in (await ask(bot_api, ALICE, "/resume", 2))["text"]
+    with session(engine) as db:
+        chat = db.get(Chat, ALICE["id"])
+        assert chat is not None and not chat.paused
+        assert chat.next_digest_at is not None
+        assert chat.next_digest_at > dt.datetime.now(dt.UTC), "no digest 'missed' while paused"
+
+
+async def test_a_forum_digest_goes_to_the_thread_it_was_set_up_in(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    forum = FakeBotAPI.group(-1007100, "Forum", forum=True)
+    bot_api.add_bot(forum, ALICE)
+    await ask(bot_api, ALICE, "/time 7", 1, chat=forum, thread_id=42)
+    with session(engine) as db:
+        chat = db.get(Chat, forum["id"])
+        assert chat is not None and chat.thread_id == 42
+
+
+async def test_a_group_that_becomes_a_supergroup_keeps_its_settings(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    group = FakeBotAPI.group(-7200, "Small group")
+    bot_api.add_bot(group, ALICE)
+    await ask(bot_api, ALICE, "/follow OpenAI", 1, chat=group)
+    await ask(bot_api, ALICE, "/time 6:45", 2, chat=group)
+    supergroup = bot_api.migrate_group(group, -1007200, ALICE)
+    from storage import subscriptions
+
+    def moved() -> bool:
+        with session(engine) as db:
+            return db.get(Chat, supergroup["id"]) is not None
+
+    assert await wait(bot_api.wait_for, moved, 5.0)
+    with session(engine) as db:
+        chat = db.get(Chat, supergroup["id"])
+        assert chat is not None
+        assert (chat.digest_time, chat.kind) == ("06:45", "supergroup")
+        assert subscriptions.keywords(supergroup["id"], session=db) == ["OpenAI"]
+        assert db.get(Chat, group["id"]) is None

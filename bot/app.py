@@ -31,8 +31,8 @@ from bot.tg.limits import Limiter, Limits
 from bot.tg.send import Sender
 
 # Shown in Telegram's menu, in this order.
-COMMANDS = ("start", "topics", "news", "digest", "follow", "unfollow", "mytopics", "time",
-            "timezone", "language", "pause", "resume", "help")  # fmt: skip
+COMMANDS = ("start", "topics", "news", "digest", "search", "follow", "unfollow", "mytopics",
+            "time", "timezone", "language", "pause", "resume", "help")  # fmt: skip
 
 
 def build_application(settings: Settings, engine: Engine) -> Application:  # type: ignore[type-arg]
@@ -60,6 +60,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
         "start": handlers.start, "help": handlers.help, "topics": following.topics,
         "follow": following.follow, "unfollow": following.unfollow,
         "mytopics": following.mytopics, "news": reading.news, "digest": reading.digest,
+        "search": reading.search,
         "time": preferences.time, "timezone": preferences.timezone,
         "language": preferences.language, "pause": preferences.pause,
         "resume": preferences.resume,

@@ -30,6 +30,7 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/mytopics – ما تتابعه\n"
             "/news [موضوع] – أهم الأخبار الآن\n"
             "/digest – موجز اليوم الآن\n"
+            "/search كلمات – البحث في الأخبار\n"
             "/time 08:00 – وقت الموجز اليومي\n"
             "/timezone القاهرة – منطقتك الزمنية (مدينة، أو Asia/Riyadh، أو UTC+3)\n"
             "/language ar|en – لغة الرسائل\n"
@@ -44,6 +45,7 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/mytopics – what you follow\n"
             "/news [topic] – the top stories right now\n"
             "/digest – today's digest now\n"
+            "/search words – search the stories\n"
             "/time 08:00 – when your daily digest comes\n"
             "/timezone Cairo – your time zone (a city, Asia/Riyadh, or UTC+3)\n"
             "/language ar|en – the language I write in\n"
@@ -51,6 +53,15 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/help – this help"
         ),
     },
+    "search_usage": {
+        "ar": "اكتب ما تبحث عنه بعد الأمر، مثل: /search سد النهضة",
+        "en": "Put what you look for after the command, e.g. /search Nile dam",
+    },
+    "search_none": {
+        "ar": "لم أجد أخبارًا عن «{query}».",
+        "en": "I found no stories about “{query}”.",
+    },
+    "search_found": {"ar": "🔎 نتائج «{query}»:", "en": "🔎 Stories about “{query}”:"},
     "paused": {
         "ar": "أوقفت الموجز اليومي مؤقتًا. اكتب /resume لاستئنافه.",
         "en": "Daily digests paused. Send /resume to get them again.",
@@ -141,6 +152,7 @@ _TEXTS: dict[str, dict[Language, str]] = {
     "cmd_time": {"ar": "وقت الموجز اليومي", "en": "Daily digest time"},
     "cmd_timezone": {"ar": "المنطقة الزمنية", "en": "Your time zone"},
     "cmd_language": {"ar": "لغة الرسائل", "en": "Language"},
+    "cmd_search": {"ar": "البحث في الأخبار", "en": "Search the news"},
     "cmd_pause": {"ar": "إيقاف الموجز مؤقتًا", "en": "Pause the digest"},
     "cmd_resume": {"ar": "استئناف الموجز", "en": "Resume the digest"},
     "cmd_help": {"ar": "ما الذي يمكنني فعله", "en": "What I can do"},

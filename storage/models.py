@@ -95,6 +95,7 @@ class Article(SQLModel, table=True):
     author: str | None = None
     image_url: str | None = None
     tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    search_terms: str = ""  # stems of headline, lead and text, for /search (storage/search.py)
     related: list[dict[str, object]] = Field(default_factory=list, sa_type=JSON)
     published_at: dt.datetime | None = _when(index=True)
     updated_at: dt.datetime | None = _when()

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NETWORK = ("httpx",)
 PURE = (
-    "bot.ingest.decode", "bot.ingest.feeds", "bot.ingest.extract", "bot.ingest.text",
+    "bot.ingest.decode", "bot.ingest.feeds", "bot.ingest.extract", "bot.language",
     "bot.ingest.urls", "bot.ingest.metadata", "bot.ingest.dates", "bot.ingest.related",
     "bot.ingest.listing", "bot.ingest.summarize", "bot.ingest.topics", "bot.ingest.stories",
     "bot.digest.schedule", "bot.digest.render", "bot.digest.rank", "bot.tg.keyboards",

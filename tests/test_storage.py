@@ -24,14 +24,19 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(engine: Engine
 
 def test_migrations_match_the_models(any_engine: Engine) -> None:
     with any_engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        context = MigrationContext.configure(connection, opts={
+            "include_name": lambda name, kind, parent: not (
+                kind == "table" and name and name.startswith("article_search")
+            )
+        })  # fmt: skip
+        diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
-    assert current_revision(any_engine) == "0004"
+    assert current_revision(any_engine) == "0005"
 
 
 def test_upgrade_twice_is_harmless(any_engine: Engine) -> None:
     upgrade(any_engine)
-    assert current_revision(any_engine) == "0004"
+    assert current_revision(any_engine) == "0005"
 
 
 def test_database_folder_is_created_on_first_use(tmp_path) -> None:

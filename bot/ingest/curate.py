@@ -17,8 +17,8 @@ from sqlmodel import Session
 from bot.catalog import load_topic_rules
 from bot.ingest.stories import StoryIndex, sketch, story_words
 from bot.ingest.summarize import summarize
-from bot.ingest.text import detect_language, stems
 from bot.ingest.topics import Document, Matcher
+from bot.language import detect_language, stems
 from storage import articles as article_store
 from storage import stories as story_store
 from storage import topics as topic_store
@@ -55,6 +55,12 @@ class Curator:
         if not article.summary:  # an abstractive one may have come with the article
             summary = summarize(article.text, title=article.title, language=language)
             article.summary = summary or None
+        # Padded with spaces so a whole term can be found with LIKE on other databases.
+        article.search_terms = (
+            " "
+            + " ".join(stems(f"{article.title} {article.lead or ''} {article.text[:4000]}"))
+            + " "
+        )
         self._place(article, now, session)
         article.related = _marked_on_topic(article)
         doc = document(article, categories)

@@ -22,7 +22,7 @@ import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from bot.ingest.text import stems
+from bot.language import stems
 
 _LONG_AGO = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 SKETCH = 16

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.ingest.text import detect_language, split_sentences, stems
+from bot.language import detect_language, split_sentences, stems
 
 _POINTS_BACK = re.compile(
     r"^(he|she|it|they|this|that|these|those|but|however|also|meanwhile|still|yet|and|"

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.ingest.text import normalize, stems
+from bot.language import normalize, stems
 
 FIELD_WEIGHTS = (("title", 3.0), ("lead", 2.0), ("body", 1.0))
 SECTION_WEIGHT = 3.0

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 
 from bot.digest import compose, select
+from bot.language import stems
 from bot.texts import text
 from bot.tg.common import chat_row
 from bot.tg.context import Context
 from storage import digests as digest_store
 from storage import outgoing, subscriptions
+from storage import search as search_store
 from storage.db import session
 
 WINDOW = dt.timedelta(hours=24)
@@ -76,3 +79,27 @@ def _topic_for(asked: str, context: Context) -> str | None:
         if asked in (slug, name_ar.lower(), name_en.lower()):
             return str(slug)
     return None
+
+
+async def search(update: Update, context: Context) -> None:
+    """Stories matching the words, found by their stems (Arabic forms folded)."""
+    _, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None:
+        return
+    query = " ".join(" ".join(context.args or []).split())[:100]
+    terms = stems(query)
+    if not terms:
+        await message.reply_text(text("search_usage", language))
+        return
+    with session(context.bot_data.engine) as db:
+        found = search_store.search(terms, session=db)
+    if not found:
+        await message.reply_text(text("search_none", language, query=query))
+        return
+    lines = [html.escape(text("search_found", language, query=query))]
+    lines += [
+        f'• <a href="{html.escape(a.url, quote=True)}">{html.escape(a.title)}</a>' for a in found
+    ]
+    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML,
+                             link_preview_options=LinkPreviewOptions(is_disabled=True))  # fmt: skip

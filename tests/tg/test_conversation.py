@@ -197,3 +197,26 @@ async def test_a_group_that_becomes_a_supergroup_keeps_its_settings(
         assert (chat.digest_time, chat.kind) == ("06:45", "supergroup")
         assert subscriptions.keywords(supergroup["id"], session=db) == ["OpenAI"]
         assert db.get(Chat, group["id"]) is None
+
+
+async def test_search_with_arabic_forms_folded_and_input_that_is_not_syntax(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    from bot.language import stems
+
+    for headline in ("الحرب الأوكرانية تدخل عامها الرابع", "Ukraine talks resume in Geneva",
+                     "سد النهضة: جولة مفاوضات جديدة"):  # fmt: skip
+        story_id = add_story(engine, headline, "world")
+        with session(engine) as db:
+            article = db.exec(select(Article).where(Article.story_id == story_id)).one()
+            article.search_terms = " " + " ".join(stems(headline)) + " "
+            db.add(article)
+    found = await ask(bot_api, SALMA, "/search أوكرانيا", 1)
+    assert "الحرب الأوكرانية" in found["text"], "أوكرانيا finds الأوكرانية"
+    assert "سد النهضة" not in found["text"]
+    english = await ask(bot_api, ALICE, "/search Ukraine TALK", 1)
+    assert "Ukraine talks resume" in english["text"]
+    for count, nasty in enumerate(['/search "unbalanced', "/search NOT OR AND *", "/search )("], 2):
+        answer = await ask(bot_api, ALICE, nasty, count)
+        assert answer["text"], nasty
+    assert "Put what you look for" in (await ask(bot_api, ALICE, "/search", 5))["text"]

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.ingest.text import detect_language, normalize, split_sentences, stems
+from bot.language import detect_language, normalize, split_sentences, stems
 
 
 def test_arabic_normalization_folds_letter_forms_marks_and_digits() -> None:

@@ -82,7 +82,7 @@ class StoryIndex:
         best, best_score = None, new
         # Candidates come from the article's rarest words: a word every story has
         # tells nothing, and counting its holders would cost more than all the rest.
-        holders = sorted((self._by_word.get(w, ()) for w in words), key=len)
+        holders = sorted((h for w in words if (h := self._by_word.get(w))), key=len)
         overlap: Counter[int] = Counter()
         for stories in holders[:CANDIDATE_WORDS]:
             overlap.update(stories)

@@ -53,3 +53,15 @@ def test_near_copies_are_found_and_different_texts_are_not() -> None:
     assert index.place(story_words("Nile deal", other), sketch(other)).copy_of is None
     assert sketch("too short to judge") == ()
     assert similarity(sketch(WIRE), sketch(WIRE)) == 1.0
+
+
+def test_a_long_article_with_many_new_words_still_finds_its_story() -> None:
+    index = StoryIndex()
+    first = story_words("OPEC+ agrees to cut oil output from January", WIRE)
+    index.add(1, 1, first, NOW)
+    dock = "Dock workers ended a nine-day strike after a pay rise."
+    index.add(2, 2, story_words("Dock workers end strike at the largest port", dock), NOW)
+    other_words = " ".join(f"unseenword{n}" for n in range(40))
+    second = story_words("Oil output cut agreed by OPEC+ producers for January",
+                         WIRE.replace("Sunday", "Monday") + " " + other_words)  # fmt: skip
+    assert index.place(second).story == 1

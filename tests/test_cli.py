@@ -24,6 +24,7 @@ def test_run_without_token_explains_and_exits_2(tmp_path: Path) -> None:
     assert len(lines) == 2, result.stderr
     assert "@BotFather" in lines[0]
     assert "TELEGRAM_BOT_TOKEN" in lines[1] and ".env" in lines[1]
+    assert "newsbot demo" in lines[1]
     assert not (tmp_path / "data").exists(), "nothing is created before the token is checked"
 
 

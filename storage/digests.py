@@ -25,6 +25,8 @@ class StoryRow:
     summary: str = ""
     sources: list[str] = field(default_factory=list)
     topics: dict[str, float] = field(default_factory=dict)
+    # The same story's headlines from its other sources: (title, url, source name).
+    others: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def recent_stories(since: dt.datetime, *, session: Session) -> list[StoryRow]:
@@ -44,18 +46,21 @@ def recent_stories(since: dt.datetime, *, session: Session) -> list[StoryRow]:
             col(Article.story_id),
             col(Article.source_id),
             col(Article.url),
+            col(Article.title),
             col(Article.summary),
         )
         .where(col(Article.story_id).in_(list(stories)))
         .order_by(col(Article.id))
     ).all()
     story_of: dict[int, int] = {}
-    for article_id, story_id, source_id, url, summary in articles:
+    for article_id, story_id, source_id, url, title, summary in articles:
         row = stories[story_id or 0]
         story_of[article_id or 0] = row.story_id
+        name = names.get(source_id, "")
         if not row.url:
             row.url, row.summary = url, summary or ""
-        name = names.get(source_id, "")
+        elif name and name not in row.sources:
+            row.others.append((title, url, name))
         if name and name not in row.sources:
             row.sources.append(name)
     links = session.exec(

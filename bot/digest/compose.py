@@ -20,6 +20,7 @@ def messages(
             headline=row.headline, url=row.url, summary=row.summary,
             sources=tuple(row.sources[:3]), when=local(row.last_seen, zone),
             topic=names.get(slug, (slug, slug))[0 if language == "ar" else 1],
+            related=tuple(row.others[:3]),
         )
         for slug, row in chosen
     ]  # fmt: skip

@@ -20,7 +20,7 @@ from telegram.ext import (
 from bot import jobs
 from bot.catalog import load_topics
 from bot.config import Settings
-from bot.delivery import Dispatcher
+from bot.delivery import AlertRules, Dispatcher
 from bot.ingest.abstractive import Summarizer
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
@@ -32,7 +32,8 @@ from bot.tg.send import Sender
 
 # Shown in Telegram's menu, in this order.
 COMMANDS = ("start", "topics", "news", "digest", "search", "follow", "unfollow", "mytopics",
-            "time", "timezone", "language", "pause", "resume", "help")  # fmt: skip
+            "time", "timezone", "alerts", "quiet", "language", "pause", "resume",
+            "help")  # fmt: skip
 
 
 def build_application(settings: Settings, engine: Engine) -> Application:  # type: ignore[type-arg]
@@ -63,7 +64,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
         "search": reading.search,
         "time": preferences.time, "timezone": preferences.timezone,
         "language": preferences.language, "pause": preferences.pause,
-        "resume": preferences.resume,
+        "resume": preferences.resume, "alerts": preferences.alerts,
+        "quiet": preferences.quiet,
     }  # fmt: skip
     for command, callback in table.items():
         application.add_handler(CommandHandler(command, callback))
@@ -95,6 +97,9 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
     delivery = Dispatcher(
         bot_data.engine, Sender(application.bot, Limiter(limits)),
         grace=dt.timedelta(hours=settings.digest_grace_hours), names=names,
+        alerts=AlertRules(settings.alert_min_sources,
+                          dt.timedelta(minutes=settings.alert_within_minutes),
+                          settings.alert_max_per_hour),
     )  # fmt: skip
     application.job_queue.run_repeating(
         jobs.deliver, interval=jobs.DELIVERY_TICK_SECONDS, first=2, data=delivery,

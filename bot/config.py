@@ -81,6 +81,17 @@ class Settings(BaseSettings):
         default=6.0, ge=0, le=48,
         description="hours (0 to 48) within which a digest missed while down still goes out",
     )  # fmt: skip
+    alert_min_sources: int = Field(
+        default=3, ge=2, le=50,
+        description="how many sources make a story breaking news, 2 to 50",
+    )  # fmt: skip
+    alert_within_minutes: int = Field(
+        default=90, ge=5, le=1440,
+        description="minutes (5 to 1440) in which those sources must pick it up",
+    )  # fmt: skip
+    alert_max_per_hour: int = Field(
+        default=3, ge=1, le=20, description="alerts a chat gets at most in an hour, 1 to 20"
+    )
     send_per_second: int = Field(
         default=30, ge=1, le=1000, description="messages a second to all chats, 1 to 1000"
     )

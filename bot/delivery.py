@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.digest import compose, select
-from bot.digest.schedule import local, next_due, parse_hhmm
+from bot.digest import compose, render, select
+from bot.digest.schedule import local, next_due, parse_hhmm, quiet
 from bot.tg.send import Sender
 from storage import chats as chat_store
 from storage import digests as digest_store
@@ -122,6 +122,56 @@ def plan_digests(
     return report
 
 
+@dataclass(frozen=True)
+class AlertRules:
+    min_sources: int = 3
+    within: dt.timedelta = dt.timedelta(minutes=90)
+    max_per_hour: int = 3
+
+
+def plan_alerts(
+    engine: Engine, now: dt.datetime, *, rules: AlertRules, names: dict[str, tuple[str, str]]
+) -> int:
+    """Plans an alert for every story that many sources picked up quickly, to each chat
+    following one of its topics: outside its quiet hours, within its hourly allowance,
+    and never a story the chat already got. Returns how many were planned."""
+    planned = 0
+    with session(engine) as db:
+        breaking = [
+            row for row in digest_store.recent_stories(now - rules.within, session=db)
+            if row.source_count >= rules.min_sources and row.topics
+        ]  # fmt: skip
+        if not breaking:
+            return 0
+        followed = digest_store.followed_topics(session=db)
+        chats = [c for c in digest_store.alert_chats(session=db) if followed.get(c.id)]
+        delivered = outgoing_store.delivered_among(
+            [c.id for c in chats], [row.story_id for row in breaking], session=db
+        )
+        sent = digest_store.alerts_since(now - dt.timedelta(hours=1), session=db)
+        plans = []
+        for chat in chats:
+            if quiet(now, chat.timezone, chat.quiet_start, chat.quiet_end):
+                continue
+            allowance = rules.max_per_hour - sent.get(chat.id, 0)
+            language = chat.language if chat.language in ("ar", "en") else "en"
+            for row in sorted(breaking, key=lambda r: r.source_count, reverse=True):
+                topics = followed[chat.id] & set(row.topics)
+                if allowance <= 0 or not topics or row.story_id in delivered.get(chat.id, set()):
+                    continue
+                slug = max(topics, key=lambda s: row.topics[s])
+                text = render.alert(
+                    compose.card(slug, row, language=language, zone=chat.timezone, names=names),
+                    language=language,
+                )
+                plans.append(outgoing_store.Plan(chat.id, f"alert {row.story_id}", "alert",
+                                                 [(text, [row.story_id])]))  # fmt: skip
+                allowance -= 1
+        outgoing_store.plan_many(plans, session=db)
+        planned = len(plans)
+    return planned
+
+
 class Courier:
     """Sends the planned messages, chats in parallel, each chat's messages in order."""
 
@@ -193,15 +243,19 @@ class Dispatcher:
 
     def __init__(
         self, engine: Engine, sender: Sender, *, grace: dt.timedelta,
-        names: dict[str, tuple[str, str]],
+        names: dict[str, tuple[str, str]], alerts: AlertRules | None = None,
     ) -> None:  # fmt: skip
         self.engine = engine
         self.courier = Courier(engine, sender)
         self.grace = grace
         self.names = names
+        self.alerts = alerts or AlertRules()
 
     async def tick(self, now: dt.datetime | None = None) -> tuple[PlanReport, SendReport]:
         now = now or dt.datetime.now(dt.UTC)
+        # Alerts first: a story sent as an alert is then never in a digest.
+        await asyncio.to_thread(plan_alerts, self.engine, now, rules=self.alerts,
+                                names=self.names)  # fmt: skip
         planned = await asyncio.to_thread(
             plan_digests, self.engine, now, grace=self.grace, names=self.names
         )

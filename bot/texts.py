@@ -35,6 +35,8 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/timezone القاهرة – منطقتك الزمنية (مدينة، أو Asia/Riyadh، أو UTC+3)\n"
             "/language ar|en – لغة الرسائل\n"
             "/pause و /resume – إيقاف الموجز مؤقتًا واستئنافه\n"
+            "/alerts on|off – الأخبار العاجلة في مواضيعك\n"
+            "/quiet 23:00-07:00 – ساعات بلا تنبيهات\n"
             "/help – هذه المساعدة"
         ),
         "en": (
@@ -50,6 +52,8 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/timezone Cairo – your time zone (a city, Asia/Riyadh, or UTC+3)\n"
             "/language ar|en – the language I write in\n"
             "/pause and /resume – stop the daily digest for a while, and start it again\n"
+            "/alerts on|off – breaking stories on your topics, as they break\n"
+            "/quiet 23:00-07:00 – hours without alerts\n"
             "/help – this help"
         ),
     },
@@ -62,6 +66,24 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "en": "I found no stories about “{query}”.",
     },
     "search_found": {"ar": "🔎 نتائج «{query}»:", "en": "🔎 Stories about “{query}”:"},
+    "alerts_on": {
+        "ar": "🔴 ستصلك الأخبار العاجلة في مواضيعك فور انتشارها.",
+        "en": "🔴 Breaking stories on your topics will reach you as they break.",
+    },
+    "alerts_off": {"ar": "أوقفت الأخبار العاجلة.", "en": "Breaking-news alerts are off."},
+    "alerts_usage": {
+        "ar": "اكتب /alerts on أو /alerts off",
+        "en": "Send /alerts on or /alerts off",
+    },
+    "quiet_set": {
+        "ar": "لن تصلك تنبيهات من {start} إلى {end}.",
+        "en": "No alerts from {start} to {end}.",
+    },
+    "quiet_off": {"ar": "ألغيت ساعات الهدوء.", "en": "Quiet hours are off."},
+    "quiet_usage": {
+        "ar": "اكتب مثلًا: /quiet 23:00-07:00 أو /quiet off",
+        "en": "Try /quiet 23:00-07:00 or /quiet off",
+    },
     "paused": {
         "ar": "أوقفت الموجز اليومي مؤقتًا. اكتب /resume لاستئنافه.",
         "en": "Daily digests paused. Send /resume to get them again.",
@@ -153,6 +175,8 @@ _TEXTS: dict[str, dict[Language, str]] = {
     "cmd_timezone": {"ar": "المنطقة الزمنية", "en": "Your time zone"},
     "cmd_language": {"ar": "لغة الرسائل", "en": "Language"},
     "cmd_search": {"ar": "البحث في الأخبار", "en": "Search the news"},
+    "cmd_alerts": {"ar": "الأخبار العاجلة", "en": "Breaking-news alerts"},
+    "cmd_quiet": {"ar": "ساعات الهدوء", "en": "Quiet hours"},
     "cmd_pause": {"ar": "إيقاف الموجز مؤقتًا", "en": "Pause the digest"},
     "cmd_resume": {"ar": "استئناف الموجز", "en": "Resume the digest"},
     "cmd_help": {"ar": "ما الذي يمكنني فعله", "en": "What I can do"},

@@ -7,11 +7,20 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from sqlalchemy import func, update
 from sqlalchemy import select as columns
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.models import Article, ArticleTopic, Chat, Source, Story, Subscription, Topic
+from storage.models import (
+    Article,
+    ArticleTopic,
+    Chat,
+    Outgoing,
+    Source,
+    Story,
+    Subscription,
+    Topic,
+)  # fmt: skip
 
 
 @dataclass
@@ -104,3 +113,19 @@ def reschedule(next_times: list[tuple[int, dt.datetime]], *, session: Session) -
             update(Chat),
             [{"id": chat_id, "next_digest_at": when} for chat_id, when in next_times],
         )
+
+
+def alert_chats(*, session: Session) -> list[Chat]:
+    """Active chats that take alerts now (not paused)."""
+    query = select(Chat).where(col(Chat.active), col(Chat.alerts), col(Chat.paused).is_(False))
+    return list(session.exec(query))
+
+
+def alerts_since(since: dt.datetime, *, session: Session) -> dict[int, int]:
+    """How many alerts each chat was sent (or has planned) since `since`."""
+    query = (
+        select(Outgoing.chat_id, func.count())
+        .where(Outgoing.kind == "alert", col(Outgoing.created_at) >= since)
+        .group_by(col(Outgoing.chat_id))
+    )
+    return dict(session.exec(query).all())

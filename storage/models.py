@@ -142,6 +142,9 @@ class Chat(SQLModel, table=True):
     next_digest_at: dt.datetime | None = _when(index=True)
     active: bool = True
     paused: bool = False  # the chat asked for no digests for now (/pause)
+    alerts: bool = True  # breaking stories on its topics, sent at once (/alerts)
+    quiet_start: str | None = None  # HH:MM local: no alerts from here ...
+    quiet_end: str | None = None  # ... to here (/quiet)
     thread_id: int | None = None  # a forum topic the digest goes to
     last_message_id: int | None = None  # the newest message we know we sent there
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

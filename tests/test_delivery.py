@@ -17,7 +17,7 @@ from telegram.request import HTTPXRequest
 
 from bot import catalog
 from bot.config import Settings
-from bot.delivery import Courier, plan_digests
+from bot.delivery import AlertRules, Courier, plan_alerts, plan_digests
 from bot.loopback.bot_api import FakeBotAPI
 from bot.tg.limits import Limiter, Limits
 from bot.tg.send import Sender
@@ -224,3 +224,69 @@ def test_killing_the_process_mid_run_then_restarting_sends_each_digest_once(
     assert second.returncode == 0, second.stderr
     counts = [len(texts) for texts in digests(bot_api, people).values()]
     assert counts.count(1) == 1000, f"duplicates or losses: {sorted(set(counts))}"
+
+
+def breaking(engine: Engine, headline: str, *, sources: int = 3) -> int:
+    with session(engine) as db:
+        energy = db.exec(select(Topic).where(Topic.slug == "energy")).one()
+        source = db.exec(select(Source)).first()
+        assert source is not None
+        story = Story(headline=headline, first_seen_at=NOW - dt.timedelta(minutes=30),
+                      last_seen_at=NOW - dt.timedelta(minutes=5), source_count=sources,
+                      article_count=sources)  # fmt: skip
+        db.add(story)
+        db.flush()
+        key = f"wire.test/breaking/{story.id}"
+        article = Article(source_id=source.id, url=f"https://{key}", url_key=key,
+                          title=headline, story_id=story.id, fetched_at=NOW)  # fmt: skip
+        db.add(article)
+        db.flush()
+        db.add(ArticleTopic(article_id=article.id, topic_id=energy.id, score=0.9))
+        assert story.id is not None
+        return story.id
+
+
+RULES = AlertRules(min_sources=3, within=dt.timedelta(minutes=90), max_per_hour=2)
+
+
+async def test_a_story_sent_as_an_alert_never_reappears_in_the_digest(
+    newsroom: Engine, bot_api: FakeBotAPI, bot: Bot
+) -> None:
+    [person] = users(1)
+    add_chats(newsroom, bot_api, [person])
+    story = breaking(newsroom, "Pipeline explosion halts gas exports")
+    assert plan_alerts(newsroom, NOW, rules=RULES, names=NAMES) == 1
+    assert plan_alerts(newsroom, NOW, rules=RULES, names=NAMES) == 0, "once"
+    await Courier(newsroom, sender(bot)).send_unsent()
+    plan_digests(newsroom, NOW, grace=GRACE, names=NAMES)
+    await Courier(newsroom, sender(bot)).send_unsent()
+    alert, digest = digests(bot_api, [person])[int(person["id"])]  # type: ignore[call-overload]
+    assert alert.startswith("🔴 Breaking · Energy")
+    assert "Pipeline explosion" in alert
+    assert "Pipeline explosion" not in digest
+    with session(newsroom) as db:
+        kinds = {d.kind for d in db.exec(select(Delivery).where(Delivery.story_id == story))}
+    assert kinds == {"alert"}
+
+
+async def test_alerts_respect_quiet_hours_the_hourly_allowance_and_the_switch(
+    newsroom: Engine, bot_api: FakeBotAPI
+) -> None:
+    people = users(3)
+    add_chats(newsroom, bot_api, people)
+    quiet_id, off_id, busy_id = (int(p["id"]) for p in people)  # type: ignore[call-overload]
+    with session(newsroom) as db:
+        for chat in db.exec(select(Chat)):
+            if chat.id == quiet_id:  # 07:55 in Riyadh is inside 23:00-08:00
+                chat.quiet_start, chat.quiet_end = "23:00", "08:00"
+            if chat.id == off_id:
+                chat.alerts = False
+            db.add(chat)
+    for n in range(4):
+        breaking(newsroom, f"Breaking energy story {n}", sources=3 + n)
+    breaking(newsroom, "Only two outlets have this one", sources=2)
+    planned = plan_alerts(newsroom, NOW - dt.timedelta(minutes=5), rules=RULES, names=NAMES)
+    assert planned == 2, "two for the busy chat (its allowance), none for the others"
+    with session(newsroom) as db:
+        chats = {o.chat_id for o in db.exec(select(Outgoing).where(Outgoing.kind == "alert"))}
+    assert chats == {busy_id}

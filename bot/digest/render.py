@@ -19,6 +19,7 @@ RLM, FSI, PDI = "\u200f", "\u2068", "\u2069"
 
 _TITLES = {"ar": "📰 موجز الأخبار", "en": "📰 Your news digest"}
 _RELATED = {"ar": "ذات صلة", "en": "Related"}
+_ALERT = {"ar": "🔴 عاجل", "en": "🔴 Breaking"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ def digest(cards: list[StoryCard], *, language: str, date: dt.date) -> list[str]
         block.append(story(card, language=language))
         blocks.append("\n".join(block))
     return pack([title, *blocks])
+
+
+def alert(card: StoryCard, *, language: str) -> str:
+    """One breaking story, as its own message."""
+    heading = f"<b>{_line(_ALERT.get(language, _ALERT['en']))} · {_line(card.topic)}</b>"
+    return pack([heading, story(card, language=language)])[0]
 
 
 def story(card: StoryCard, *, language: str) -> str:

@@ -50,6 +50,17 @@ def _instant(day: dt.date, local_time: dt.time, tz: ZoneInfo) -> dt.datetime:
     return utc
 
 
+def quiet(instant: dt.datetime, zone: str, start: str | None, end: str | None) -> bool:
+    """Whether `instant` falls in the chat's quiet hours (they may span midnight)."""
+    if not start or not end:
+        return False
+    now = instant.astimezone(ZoneInfo(zone)).time()
+    begin, finish = parse_hhmm(start), parse_hhmm(end)
+    if begin <= finish:
+        return begin <= now < finish
+    return now >= begin or now < finish
+
+
 def local(instant: dt.datetime, zone: str) -> dt.datetime:
     """An instant as the chat's clock shows it (for rendering)."""
     return instant.astimezone(ZoneInfo(zone))

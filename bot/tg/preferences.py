@@ -58,6 +58,40 @@ async def language(update: Update, context: Context) -> None:
     await message.reply_text(text("language_set", wanted))  # type: ignore[arg-type]
 
 
+async def alerts(update: Update, context: Context) -> None:
+    row, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None or not await may_change(update, context, language):
+        return
+    wanted = (context.args or [""])[0].lower()
+    if wanted not in ("on", "off"):
+        await message.reply_text(text("alerts_usage", language))
+        return
+    _save(context, row.id, alerts=wanted == "on")
+    await message.reply_text(text("alerts_on" if wanted == "on" else "alerts_off", language))
+
+
+async def quiet(update: Update, context: Context) -> None:
+    """/quiet 23:00-07:00 (or 23-7, ١١م-٧ص) or /quiet off."""
+    row, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None or not await may_change(update, context, language):
+        return
+    given = " ".join(context.args or []).strip()
+    if given.lower() in ("off", "none", "لا"):
+        _save(context, row.id, quiet_start=None, quiet_end=None)
+        await message.reply_text(text("quiet_off", language))
+        return
+    parts = [p.strip() for p in given.replace("–", "-").split("-")]
+    times = [parse_time(p) for p in parts] if len(parts) == 2 else []
+    if len(times) != 2 or None in times or times[0] == times[1]:
+        await message.reply_text(text("quiet_usage", language))
+        return
+    start, end = (t.strftime("%H:%M") for t in times if t is not None)
+    _save(context, row.id, quiet_start=start, quiet_end=end)
+    await message.reply_text(text("quiet_set", language, start=start, end=end))
+
+
 async def pause(update: Update, context: Context) -> None:
     row, language = chat_row(update, context)
     message = update.effective_message
@@ -76,7 +110,7 @@ async def resume(update: Update, context: Context) -> None:
     await message.reply_text(text("resumed", language, time=row.digest_time, zone=row.timezone))
 
 
-def _save(context: Context, chat_id: int, **changes: str | bool) -> None:
+def _save(context: Context, chat_id: int, **changes: str | bool | None) -> None:
     """Stores the change and moves the next digest to the new local time."""
     with session(context.bot_data.engine) as db:
         chat = db.get(Chat, chat_id)

@@ -220,3 +220,17 @@ async def test_search_with_arabic_forms_folded_and_input_that_is_not_syntax(
         answer = await ask(bot_api, ALICE, nasty, count)
         assert answer["text"], nasty
     assert "Put what you look for" in (await ask(bot_api, ALICE, "/search", 5))["text"]
+
+
+async def test_alerts_switch_and_quiet_hours(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    assert "off" in (await ask(bot_api, ALICE, "/alerts off", 1))["text"]
+    assert "No alerts from 23:00 to 07:00" in (await ask(bot_api, ALICE, "/quiet 23-7", 2))["text"]
+    with session(engine) as db:
+        chat = db.get(Chat, ALICE["id"])
+        assert chat is not None
+        assert (chat.alerts, chat.quiet_start, chat.quiet_end) == (False, "23:00", "07:00")
+    assert "Try /quiet" in (await ask(bot_api, ALICE, "/quiet later", 3))["text"]
+    assert "Send /alerts" in (await ask(bot_api, ALICE, "/alerts maybe", 4))["text"]
+    assert "off" in (await ask(bot_api, ALICE, "/quiet off", 5))["text"]

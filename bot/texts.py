@@ -84,6 +84,27 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "اكتب مثلًا: /quiet 23:00-07:00 أو /quiet off",
         "en": "Try /quiet 23:00-07:00 or /quiet off",
     },
+    "stats": {
+        "ar": (
+            "📊 المحادثات: {active_chats} نشطة من {chats}\nالاشتراكات: {subscriptions}\n"
+            "المصادر: {sources} (أخطاء: {sources_erroring}، متعطلة منذ يوم: {sources_failing})\n"
+            "مقالات آخر 24 ساعة: {articles_today}\nإرسالات آخر 24 ساعة: {deliveries_today}"
+        ),
+        "en": (
+            "📊 Chats: {active_chats} active of {chats}\nSubscriptions: {subscriptions}\n"
+            "Sources: {sources} (erroring {sources_erroring}, failing for a day "
+            "{sources_failing})\nArticles in 24 h: {articles_today}\n"
+            "Deliveries in 24 h: {deliveries_today}"
+        ),
+    },
+    "operators_only": {
+        "ar": "هذا الأمر لمشغلي البوت فقط.",
+        "en": "This command is for the bot's operators.",
+    },
+    "sources_list": {
+        "ar": "أقرأ هذه المصادر:\n{sources}",
+        "en": "I read these sources:\n{sources}",
+    },
     "paused": {
         "ar": "أوقفت الموجز اليومي مؤقتًا. اكتب /resume لاستئنافه.",
         "en": "Daily digests paused. Send /resume to get them again.",
@@ -177,6 +198,7 @@ _TEXTS: dict[str, dict[Language, str]] = {
     "cmd_search": {"ar": "البحث في الأخبار", "en": "Search the news"},
     "cmd_alerts": {"ar": "الأخبار العاجلة", "en": "Breaking-news alerts"},
     "cmd_quiet": {"ar": "ساعات الهدوء", "en": "Quiet hours"},
+    "cmd_sources": {"ar": "المصادر التي أقرؤها", "en": "The sources I read"},
     "cmd_pause": {"ar": "إيقاف الموجز مؤقتًا", "en": "Pause the digest"},
     "cmd_resume": {"ar": "استئناف الموجز", "en": "Resume the digest"},
     "cmd_help": {"ar": "ما الذي يمكنني فعله", "en": "What I can do"},

@@ -102,6 +102,7 @@ async def running_bot(
         telegram_bot_token=bot_api.token,
         telegram_api_base_url=bot_api.base_url,
         default_language="en",
+        admin_ids=(9999,),
     )
     loaded = catalog.load(sources_path=bot_settings.sources_path,
                           topics_path=bot_settings.topics_path)  # fmt: skip

@@ -234,3 +234,18 @@ async def test_alerts_switch_and_quiet_hours(
     assert "Try /quiet" in (await ask(bot_api, ALICE, "/quiet later", 3))["text"]
     assert "Send /alerts" in (await ask(bot_api, ALICE, "/alerts maybe", 4))["text"]
     assert "off" in (await ask(bot_api, ALICE, "/quiet off", 5))["text"]
+
+
+async def test_operators_get_stats_and_everyone_sees_the_sources(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    add_story(engine, "Oil output cut agreed", "energy")
+    refused = await ask(bot_api, ALICE, "/stats", 1)
+    assert refused["text"] == "This command is for the bot's operators."
+    operator = FakeBotAPI.user(9999, "Operator", "en")  # in ADMIN_IDS (conftest)
+    figures = await ask(bot_api, operator, "/stats", 1)
+    assert "Chats: 2 active of 2" in figures["text"]
+    assert "Articles in 24 h: 1" in figures["text"]
+    listed = await ask(bot_api, SALMA, "/sources", 1)
+    assert listed["text"].startswith("أقرأ هذه المصادر:")
+    assert "Wire" in listed["text"]

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.digest import compose, render, select
 from bot.digest.schedule import local, next_due, parse_hhmm, quiet
+from bot.language import stems
 from bot.tg.send import Sender
 from storage import chats as chat_store
 from storage import digests as digest_store
@@ -64,6 +65,10 @@ def plan_digests(
         due = digest_store.due_chats(now, session=db, limit=1_000_000)
         rows = digest_store.recent_stories(now - STORY_WINDOW, session=db)
         followed = digest_store.followed_topics(session=db)
+        keywords = {
+            chat_id: {word: set(stems(word)) for word in words}
+            for chat_id, words in digest_store.followed_keywords(session=db).items()
+        }
     by_topic = select.candidates_by_topic(rows)
     story_ids = [row.story_id for row in rows]
     rendered: dict[tuple[object, ...], list[str]] = {}  # the same digest, rendered once
@@ -85,8 +90,9 @@ def plan_digests(
                              "scheduled=%s", chat.id, scheduled.isoformat())  # fmt: skip
                     continue
                 chosen = select.choose(
-                    followed.get(chat.id, set()), delivered.get(chat.id, set()), by_topic, now
-                )
+                    followed.get(chat.id, set()), delivered.get(chat.id, set()), by_topic, now,
+                    keywords=keywords.get(chat.id), rows=rows,
+                )  # fmt: skip
                 if not chosen:
                     report.empty += 1
                     continue

@@ -36,6 +36,7 @@ class StoryRow:
     topics: dict[str, float] = field(default_factory=dict)
     # The same story's headlines from its other sources: (title, url, source name).
     others: list[tuple[str, str, str]] = field(default_factory=list)
+    words: set[str] = field(default_factory=set)  # its articles' search terms (stems)
 
 
 def recent_stories(since: dt.datetime, *, session: Session) -> list[StoryRow]:
@@ -57,13 +58,15 @@ def recent_stories(since: dt.datetime, *, session: Session) -> list[StoryRow]:
             col(Article.url),
             col(Article.title),
             col(Article.summary),
+            col(Article.search_terms),
         )
         .where(col(Article.story_id).in_(list(stories)))
         .order_by(col(Article.id))
     ).all()
     story_of: dict[int, int] = {}
-    for article_id, story_id, source_id, url, title, summary in articles:
+    for article_id, story_id, source_id, url, title, summary, terms in articles:
         row = stories[story_id or 0]
+        row.words.update(terms.split())
         story_of[article_id or 0] = row.story_id
         name = names.get(source_id, "")
         if not row.url:
@@ -91,6 +94,18 @@ def followed_topics(*, session: Session) -> dict[int, set[str]]:
     )
     for chat_id, slug in session.exec(query):
         followed[chat_id].add(slug)
+    return followed
+
+
+def followed_keywords(*, session: Session) -> dict[int, list[str]]:
+    """Every chat's free keywords."""
+    followed: dict[int, list[str]] = defaultdict(list)
+    query = select(Subscription.chat_id, Subscription.keyword).where(
+        col(Subscription.keyword).is_not(None)
+    )
+    for chat_id, keyword in session.exec(query):
+        if keyword:
+            followed[chat_id].append(keyword)
     return followed
 
 

@@ -290,3 +290,28 @@ async def test_alerts_respect_quiet_hours_the_hourly_allowance_and_the_switch(
     with session(newsroom) as db:
         chats = {o.chat_id for o in db.exec(select(Outgoing).where(Outgoing.kind == "alert"))}
     assert chats == {busy_id}
+
+
+async def test_a_followed_keyword_brings_its_stories_into_the_digest(
+    newsroom: Engine, bot_api: FakeBotAPI, bot: Bot
+) -> None:
+    from bot.language import stems
+
+    [person] = users(1)
+    add_chats(newsroom, bot_api, [person])
+    chat_id = int(person["id"])  # type: ignore[call-overload]
+    headline = "إيلون ماسك يعلن خطة جديدة لشركة سبيس إكس"
+    story = breaking(newsroom, headline, sources=1)
+    with session(newsroom) as db:
+        for sub in db.exec(select(Subscription).where(Subscription.chat_id == chat_id)):
+            db.delete(sub)  # no topics: only the keyword
+        db.add(Subscription(chat_id=chat_id, keyword="ايلون ماسك"))
+        article = db.exec(select(Article).where(Article.story_id == story)).one()
+        article.search_terms = " " + " ".join(stems(headline)) + " "
+        db.add(article)
+    assert plan_digests(newsroom, NOW, grace=GRACE, names=NAMES).planned == 1
+    await Courier(newsroom, sender(bot)).send_unsent()
+    [digest] = digests(bot_api, [person])[chat_id]
+    assert headline in digest
+    assert "ايلون ماسك" in digest, "the keyword heads its group"
+    assert "energy story" not in digest

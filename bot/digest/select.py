@@ -36,9 +36,21 @@ def choose(
     now: dt.datetime,
     *,
     limit: int = DIGEST_SIZE,
+    keywords: dict[str, set[str]] | None = None,
+    rows: list[StoryRow] | None = None,
 ) -> list[tuple[str, StoryRow]]:
-    """The chat's stories, best first, each with the followed topic it came through."""
+    """The chat's stories, best first, each with the followed topic (or free keyword, by
+    its stems in `keywords`) it came through; keyword matches are looked for in `rows`."""
     pool: dict[int, tuple[Candidate, StoryRow, str]] = {}
+    for keyword, needed in (keywords or {}).items():
+        for row in rows or ():
+            if needed and needed <= row.words and row.story_id not in delivered:
+                candidate = Candidate(
+                    story_id=row.story_id, headline=row.headline, sources=row.source_count,
+                    last_seen=row.last_seen, topic_score=1.0,
+                    lead_source=row.sources[0] if row.sources else "",
+                )  # fmt: skip
+                pool.setdefault(row.story_id, (candidate, row, keyword))
     for slug in followed:
         for candidate, row in by_topic.get(slug, ()):
             if candidate.story_id in delivered:

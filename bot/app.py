@@ -25,7 +25,7 @@ from bot.ingest.abstractive import Summarizer
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.texts import Language, text
-from bot.tg import following, handlers, operators, preferences, reading
+from bot.tg import channels, following, handlers, operators, preferences, reading
 from bot.tg.context import BotData
 from bot.tg.limits import Limiter, Limits
 from bot.tg.send import Sender
@@ -33,7 +33,7 @@ from bot.tg.send import Sender
 # Shown in Telegram's menu, in this order.
 COMMANDS = ("start", "topics", "news", "digest", "search", "follow", "unfollow", "mytopics",
             "time", "timezone", "alerts", "quiet", "language", "pause", "resume",
-            "sources", "help")  # fmt: skip
+            "sources", "channel", "help")  # fmt: skip
 
 
 def build_application(settings: Settings, engine: Engine) -> Application:  # type: ignore[type-arg]
@@ -66,6 +66,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
         "language": preferences.language, "pause": preferences.pause,
         "resume": preferences.resume, "alerts": preferences.alerts,
         "quiet": preferences.quiet, "stats": operators.stats, "sources": operators.sources,
+        "channel": channels.channel,
     }  # fmt: skip
     for command, callback in table.items():
         application.add_handler(CommandHandler(command, callback))

@@ -105,6 +105,41 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "أقرأ هذه المصادر:\n{sources}",
         "en": "I read these sources:\n{sources}",
     },
+    "channel_usage": {
+        "ar": "لربط قناة: أضفني مشرفًا فيها، ثم اكتب هنا /channel @اسم_القناة",
+        "en": "To link a channel: make me an admin there, then send /channel @channelname here",
+    },
+    "channel_private_only": {
+        "ar": "تُربط القنوات من محادثة خاصة معي.",
+        "en": "Channels are linked from a private chat with me.",
+    },
+    "channel_not_found": {
+        "ar": "لا أرى هذه القناة. أضفني مشرفًا فيها أولًا.",
+        "en": "I can't see that channel. Make me an admin there first.",
+    },
+    "channel_not_channel": {"ar": "هذه ليست قناة.", "en": "That is not a channel."},
+    "channel_bot_not_admin": {
+        "ar": "أحتاج أن أكون مشرفًا في القناة لأنشر فيها.",
+        "en": "I need to be an admin of the channel to post there.",
+    },
+    "channel_user_not_admin": {
+        "ar": "مشرفو القناة فقط يمكنهم ربطها.",
+        "en": "Only the channel's admins can link it.",
+    },
+    "channel_linked": {
+        "ar": (
+            "رُبطت «{title}». أوامرك هنا (/topics و/time و/timezone و/follow و/language) "
+            "تضبط القناة الآن. اكتب /channel off للعودة إلى محادثتك."
+        ),
+        "en": (
+            "Linked “{title}”. Your commands here (/topics, /time, /timezone, /follow, "
+            "/language) now set up the channel. Send /channel off to manage your own chat."
+        ),
+    },
+    "channel_off": {
+        "ar": "عدت إلى إعدادات محادثتك.",
+        "en": "Back to your own chat's settings.",
+    },
     "paused": {
         "ar": "أوقفت الموجز اليومي مؤقتًا. اكتب /resume لاستئنافه.",
         "en": "Daily digests paused. Send /resume to get them again.",
@@ -198,6 +233,7 @@ _TEXTS: dict[str, dict[Language, str]] = {
     "cmd_search": {"ar": "البحث في الأخبار", "en": "Search the news"},
     "cmd_alerts": {"ar": "الأخبار العاجلة", "en": "Breaking-news alerts"},
     "cmd_quiet": {"ar": "ساعات الهدوء", "en": "Quiet hours"},
+    "cmd_channel": {"ar": "ربط قناة وإدارتها", "en": "Link and manage a channel"},
     "cmd_sources": {"ar": "المصادر التي أقرؤها", "en": "The sources I read"},
     "cmd_pause": {"ar": "إيقاف الموجز مؤقتًا", "en": "Pause the digest"},
     "cmd_resume": {"ar": "استئناف الموجز", "en": "Resume the digest"},

@@ -146,6 +146,8 @@ class Chat(SQLModel, table=True):
     quiet_start: str | None = None  # HH:MM local: no alerts from here ...
     quiet_end: str | None = None  # ... to here (/quiet)
     thread_id: int | None = None  # a forum topic the digest goes to
+    # A private chat managing a channel: its commands change the channel's settings.
+    manages: int | None = Field(default=None, sa_type=BigInteger)
     last_message_id: int | None = None  # the newest message we know we sent there
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -169,8 +169,11 @@ class FakeBotAPI:
         return chat
 
     @staticmethod
-    def channel(chat_id: int, title: str = "Channel") -> Json:
-        return {"id": chat_id, "type": "channel", "title": title}
+    def channel(chat_id: int, title: str = "Channel", username: str | None = None) -> Json:
+        chat: Json = {"id": chat_id, "type": "channel", "title": title}
+        if username:
+            chat["username"] = username
+        return chat
 
     def register(self, chat: Json) -> None:
         """Makes a chat known (as if its user had written once), without an update."""
@@ -553,6 +556,12 @@ class FakeBotAPI:
 
     # ---- helpers (lock held) ------------------------------------------------------
     def _known_chat(self, params: Json) -> Json:
+        wanted = str(params.get("chat_id", ""))
+        if wanted.startswith("@"):
+            for known in self._state.chats.values():
+                if "@" + str(known.get("username", "")).lower() == wanted.lower():
+                    return known
+            raise ApiError(400, "Bad Request: chat not found")
         chat = self._state.chats.get(_chat_id(params))
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")

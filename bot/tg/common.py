@@ -44,7 +44,12 @@ def chat_row(update: Update, context: Context) -> tuple[Chat, Language]:
         if thread is not None and row.thread_id != thread:
             row.thread_id = thread  # a forum: the digest goes where it was set up
             db.add(row)
-    return row, row.language if row.language in ("ar", "en") else language  # type: ignore[return-value]
+        own_language = row.language if row.language in ("ar", "en") else language
+        if row.manages is not None:  # set up the linked channel from here
+            channel = db.get(Chat, row.manages)
+            if channel is not None:
+                return channel, own_language  # type: ignore[return-value]
+    return row, own_language  # type: ignore[return-value]
 
 
 async def may_change(update: Update, context: Context, language: Language) -> bool:

@@ -249,3 +249,39 @@ async def test_operators_get_stats_and_everyone_sees_the_sources(
     listed = await ask(bot_api, SALMA, "/sources", 1)
     assert listed["text"].startswith("أقرأ هذه المصادر:")
     assert "Wire" in listed["text"]
+
+
+async def test_a_channel_is_linked_and_set_up_from_a_private_chat(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    news = FakeBotAPI.channel(-1007300, "Morning News", username="morningnews")
+    other = FakeBotAPI.channel(-1007400, "Not ours", username="notours")
+    bot_api.add_bot(news, ALICE, status="administrator")  # Alice owns it, the bot posts
+    bot_api.add_bot(other, SALMA, status="member")
+    assert "make me an admin" in (await ask(bot_api, ALICE, "/channel", 1))["text"].lower()
+    assert "can't see" in (await ask(bot_api, ALICE, "/channel @nosuch", 2))["text"]
+    assert "need to be an admin" in (await ask(bot_api, ALICE, "/channel @notours", 3))["text"]
+    linked = await ask(bot_api, ALICE, "/channel @morningnews", 4)
+    assert "Linked “Morning News”" in linked["text"]
+    await ask(bot_api, ALICE, "/time 6:15", 5)
+    await ask(bot_api, ALICE, "/follow OpenAI", 6)
+    with session(engine) as db:
+        channel = db.get(Chat, news["id"])
+        mine = db.get(Chat, ALICE["id"])
+        assert channel is not None and mine is not None
+        assert (channel.kind, channel.digest_time) == ("channel", "06:15")
+        assert mine.digest_time == "08:00", "the private chat's own settings are untouched"
+    from storage import subscriptions
+
+    with session(engine) as db:
+        assert subscriptions.keywords(news["id"], session=db) == ["OpenAI"]
+    assert "Back to your own" in (await ask(bot_api, ALICE, "/channel off", 7))["text"]
+    await ask(bot_api, ALICE, "/time 9", 8)
+    with session(engine) as db:
+        mine = db.get(Chat, ALICE["id"])
+        assert mine is not None and mine.digest_time == "09:00"
+    bot_api.add_bot(news, SALMA, status="member")
+    group = FakeBotAPI.group(-1007500, "G")
+    bot_api.add_bot(group, SALMA)
+    refused = await ask(bot_api, SALMA, "/channel @morningnews", 1, chat=group)
+    assert "محادثة خاصة" in refused["text"]

@@ -33,7 +33,7 @@ from bot.tg.send import Sender
 # Shown in Telegram's menu, in this order.
 COMMANDS = ("start", "topics", "news", "digest", "search", "follow", "unfollow", "mytopics",
             "time", "timezone", "alerts", "quiet", "language", "pause", "resume",
-            "sources", "channel", "help")  # fmt: skip
+            "sources", "mute", "unmute", "ifempty", "channel", "help")  # fmt: skip
 
 
 def build_application(settings: Settings, engine: Engine) -> Application:  # type: ignore[type-arg]
@@ -66,7 +66,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
         "language": preferences.language, "pause": preferences.pause,
         "resume": preferences.resume, "alerts": preferences.alerts,
         "quiet": preferences.quiet, "stats": operators.stats, "sources": operators.sources,
-        "channel": channels.channel,
+        "channel": channels.channel, "mute": preferences.mute, "unmute": preferences.unmute,
+        "ifempty": preferences.ifempty,
     }  # fmt: skip
     for command, callback in table.items():
         application.add_handler(CommandHandler(command, callback))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.digest import compose, render, select
 from bot.digest.schedule import local, next_due, parse_hhmm, quiet
 from bot.language import stems
+from bot.texts import Language, text
 from bot.tg.send import Sender
 from storage import chats as chat_store
 from storage import digests as digest_store
@@ -89,14 +91,19 @@ def plan_digests(
                     log.info("digest skipped, missed by more than the grace window chat_id=%s "
                              "scheduled=%s", chat.id, scheduled.isoformat())  # fmt: skip
                     continue
+                language: Language = "ar" if chat.language == "ar" else "en"
                 chosen = select.choose(
                     followed.get(chat.id, set()), delivered.get(chat.id, set()), by_topic, now,
-                    keywords=keywords.get(chat.id), rows=rows,
+                    keywords=keywords.get(chat.id), rows=rows, muted=set(chat.muted),
                 )  # fmt: skip
                 if not chosen:
                     report.empty += 1
+                    if chat.empty_line:  # one short line, unless the chat asked for silence
+                        plans.append(outgoing_store.Plan(
+                            chat.id, f"digest {scheduled.isoformat()}", "notice",
+                            [(html.escape(text("nothing_today", language)), [])],
+                        ))  # fmt: skip
                     continue
-                language = chat.language if chat.language in ("ar", "en") else "en"
                 key = (tuple(r.story_id for _, r in chosen), language, chat.timezone,
                        local(now, chat.timezone).date())  # fmt: skip
                 if key not in rendered:
@@ -108,7 +115,7 @@ def plan_digests(
                 # Every story rides with the first message: the ledger is per chat and story.
                 plans.append(outgoing_store.Plan(
                     chat.id, f"digest {scheduled.isoformat()}", "digest",
-                    [(text, stories if i == 0 else []) for i, text in enumerate(texts)],
+                    [(part, stories if i == 0 else []) for i, part in enumerate(texts)],
                 ))  # fmt: skip
                 report.planned += 1
                 report.messages += len(texts)

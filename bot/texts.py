@@ -37,6 +37,9 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/pause و /resume – إيقاف الموجز مؤقتًا واستئنافه\n"
             "/alerts on|off – الأخبار العاجلة في مواضيعك\n"
             "/quiet 23:00-07:00 – ساعات بلا تنبيهات\n"
+            "/sources و /mute و /unmute – المصادر، وكتم أحدها\n"
+            "/ifempty line|nothing – حين لا جديد: سطر قصير أو لا شيء\n"
+            "/channel @قناة – ربط قناة وإدارتها من هنا\n"
             "/help – هذه المساعدة"
         ),
         "en": (
@@ -54,6 +57,9 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/pause and /resume – stop the daily digest for a while, and start it again\n"
             "/alerts on|off – breaking stories on your topics, as they break\n"
             "/quiet 23:00-07:00 – hours without alerts\n"
+            "/sources, /mute, /unmute – the sources I read, and muting one\n"
+            "/ifempty line|nothing – when nothing is new: a short line, or nothing\n"
+            "/channel @name – link a channel and manage it from here\n"
             "/help – this help"
         ),
     },
@@ -200,6 +206,26 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "اكتب /language ar أو /language en",
         "en": "Send /language ar or /language en",
     },
+    "nothing_today": {
+        "ar": "📰 لا جديد في مواضيعك اليوم.",
+        "en": "📰 Nothing new on your topics today.",
+    },
+    "muted": {"ar": "لن تصلك أخبار «{source}» بعد الآن.", "en": "Muted “{source}”."},
+    "unmuted": {"ar": "عادت أخبار «{source}».", "en": "Unmuted “{source}”."},
+    "mute_usage": {
+        "ar": "اكتب اسم المصدر كما في /sources، مثل: /mute BBC News",
+        "en": "Name a source as /sources lists it, e.g. /mute BBC News",
+    },
+    "empty_set": {
+        "ar": "حين لا يكون جديد: {how}.",
+        "en": "When nothing is new: {how}.",
+    },
+    "empty_line": {"ar": "سطر قصير", "en": "one short line"},
+    "empty_nothing": {"ar": "لا شيء", "en": "nothing at all"},
+    "empty_usage": {
+        "ar": "اكتب /ifempty line أو /ifempty nothing",
+        "en": "Send /ifempty line or /ifempty nothing",
+    },
     "nothing_new": {
         "ar": "لا جديد في مواضيعك الآن. اختر مواضيع أكثر بـ /topics",
         "en": "Nothing new on your topics right now. Pick more with /topics",
@@ -233,6 +259,9 @@ _TEXTS: dict[str, dict[Language, str]] = {
     "cmd_search": {"ar": "البحث في الأخبار", "en": "Search the news"},
     "cmd_alerts": {"ar": "الأخبار العاجلة", "en": "Breaking-news alerts"},
     "cmd_quiet": {"ar": "ساعات الهدوء", "en": "Quiet hours"},
+    "cmd_mute": {"ar": "كتم مصدر", "en": "Mute a source"},
+    "cmd_unmute": {"ar": "إلغاء كتم مصدر", "en": "Unmute a source"},
+    "cmd_ifempty": {"ar": "حين لا جديد: سطر أو لا شيء", "en": "When nothing is new"},
     "cmd_channel": {"ar": "ربط قناة وإدارتها", "en": "Link and manage a channel"},
     "cmd_sources": {"ar": "المصادر التي أقرؤها", "en": "The sources I read"},
     "cmd_pause": {"ar": "إيقاف الموجز مؤقتًا", "en": "Pause the digest"},

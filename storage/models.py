@@ -146,6 +146,8 @@ class Chat(SQLModel, table=True):
     quiet_start: str | None = None  # HH:MM local: no alerts from here ...
     quiet_end: str | None = None  # ... to here (/quiet)
     thread_id: int | None = None  # a forum topic the digest goes to
+    muted: list[str] = Field(default_factory=list, sa_type=JSON)  # source names (/mute)
+    empty_line: bool = True  # when nothing is new: one short line (True) or nothing
     # A private chat managing a channel: its commands change the channel's settings.
     manages: int | None = Field(default=None, sa_type=BigInteger)
     last_message_id: int | None = None  # the newest message we know we sent there

@@ -315,3 +315,35 @@ async def test_a_followed_keyword_brings_its_stories_into_the_digest(
     assert headline in digest
     assert "ايلون ماسك" in digest, "the keyword heads its group"
     assert "energy story" not in digest
+
+
+@pytest.mark.parametrize("line", [True, False])
+async def test_nothing_new_is_one_short_line_or_nothing_as_the_chat_chose(
+    newsroom: Engine, bot_api: FakeBotAPI, bot: Bot, line: bool
+) -> None:
+    [person] = users(1)
+    add_chats(newsroom, bot_api, [person], due=NOW + dt.timedelta(days=3))
+    chat_id = int(person["id"])  # type: ignore[call-overload]
+    with session(newsroom) as db:
+        chat = db.get(Chat, chat_id)
+        assert chat is not None
+        chat.empty_line = line
+        db.add(chat)
+    later = NOW + dt.timedelta(days=3)  # the newsroom's stories are old by then
+    assert plan_digests(newsroom, later, grace=GRACE, names=NAMES).empty == 1
+    await Courier(newsroom, sender(bot)).send_unsent()
+    shown = digests(bot_api, [person])[chat_id]
+    assert shown == (["📰 Nothing new on your topics today."] if line else [])
+
+
+async def test_a_muted_source_is_left_out(newsroom: Engine, bot_api: FakeBotAPI, bot: Bot) -> None:
+    [person] = users(1)
+    add_chats(newsroom, bot_api, [person])
+    chat_id = int(person["id"])  # type: ignore[call-overload]
+    with session(newsroom) as db:
+        chat = db.get(Chat, chat_id)
+        assert chat is not None
+        chat.muted = ["Wire"]
+        db.add(chat)
+    report = plan_digests(newsroom, NOW, grace=GRACE, names=NAMES)
+    assert (report.planned, report.empty) == (0, 1), "every story came from Wire"

@@ -88,7 +88,8 @@ async def test_command_menu_in_both_languages(
     arabic = bot_api.commands("ar")
     expected = ["start", "topics", "news", "digest", "search", "follow", "unfollow",
                 "mytopics", "time", "timezone", "alerts", "quiet", "language", "pause",
-                "resume", "sources", "channel", "help"]  # fmt: skip
+                "resume", "sources", "mute", "unmute", "ifempty", "channel",
+                "help"]  # fmt: skip
     assert [c["command"] for c in english] == expected
     assert [c["command"] for c in arabic] == expected
     assert arabic[-1]["description"] == "ما الذي يمكنني فعله"

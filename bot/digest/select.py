@@ -38,6 +38,7 @@ def choose(
     limit: int = DIGEST_SIZE,
     keywords: dict[str, set[str]] | None = None,
     rows: list[StoryRow] | None = None,
+    muted: set[str] | None = None,
 ) -> list[tuple[str, StoryRow]]:
     """The chat's stories, best first, each with the followed topic (or free keyword, by
     its stems in `keywords`) it came through; keyword matches are looked for in `rows`."""
@@ -58,5 +59,7 @@ def choose(
             known = pool.get(candidate.story_id)
             if known is None or candidate.topic_score > known[0].topic_score:
                 pool[candidate.story_id] = (candidate, row, slug)
+    if muted:  # a story told only by muted sources is left out
+        pool = {k: v for k, v in pool.items() if not set(v[1].sources) <= muted}
     ranked = rank((c for c, _, _ in pool.values()), now, limit=limit)
     return [(pool[c.story_id][2], pool[c.story_id][1]) for c in ranked]

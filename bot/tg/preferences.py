@@ -11,6 +11,7 @@ from bot.texts import text
 from bot.tg.common import chat_row, may_change
 from bot.tg.context import Context
 from bot.tg.parse import parse_time, parse_zone
+from storage import sources as source_store
 from storage.db import session
 from storage.models import Chat
 
@@ -90,6 +91,49 @@ async def quiet(update: Update, context: Context) -> None:
     start, end = (t.strftime("%H:%M") for t in times if t is not None)
     _save(context, row.id, quiet_start=start, quiet_end=end)
     await message.reply_text(text("quiet_set", language, start=start, end=end))
+
+
+async def mute(update: Update, context: Context) -> None:
+    await _mute(update, context, muted=True)
+
+
+async def unmute(update: Update, context: Context) -> None:
+    await _mute(update, context, muted=False)
+
+
+async def _mute(update: Update, context: Context, *, muted: bool) -> None:
+    row, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None or not await may_change(update, context, language):
+        return
+    given = " ".join(context.args or []).strip().lower()
+    with session(context.bot_data.engine) as db:
+        names = {s.source.name.lower(): s.source.name
+                 for s in source_store.list_with_health(session=db)}  # fmt: skip
+        chat = db.get(Chat, row.id)
+        name = names.get(given)
+        if chat is None or name is None:
+            await message.reply_text(text("mute_usage", language))
+            return
+        current = [n for n in chat.muted if n != name]
+        chat.muted = [*current, name] if muted else current
+        db.add(chat)
+    await message.reply_text(text("muted" if muted else "unmuted", language, source=name))
+
+
+async def ifempty(update: Update, context: Context) -> None:
+    """/ifempty line|nothing: what a digest with nothing new looks like."""
+    row, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None or not await may_change(update, context, language):
+        return
+    wanted = (context.args or [""])[0].lower()
+    if wanted not in ("line", "nothing"):
+        await message.reply_text(text("empty_usage", language))
+        return
+    _save(context, row.id, empty_line=wanted == "line")
+    how = text("empty_line" if wanted == "line" else "empty_nothing", language)
+    await message.reply_text(text("empty_set", language, how=how))
 
 
 async def pause(update: Update, context: Context) -> None:

@@ -285,3 +285,21 @@ async def test_a_channel_is_linked_and_set_up_from_a_private_chat(
     bot_api.add_bot(group, SALMA)
     refused = await ask(bot_api, SALMA, "/channel @morningnews", 1, chat=group)
     assert "محادثة خاصة" in refused["text"]
+
+
+async def test_mute_unmute_and_ifempty(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    add_story(engine, "Oil output cut agreed", "energy")  # makes the source "Wire"
+    assert (await ask(bot_api, ALICE, "/mute wire", 1))["text"] == "Muted “Wire”."
+    assert "Name a source" in (await ask(bot_api, ALICE, "/mute Nowhere Daily", 2))["text"]
+    with session(engine) as db:
+        chat = db.get(Chat, ALICE["id"])
+        assert chat is not None and chat.muted == ["Wire"]
+    assert (await ask(bot_api, ALICE, "/unmute Wire", 3))["text"] == "Unmuted “Wire”."
+    said = await ask(bot_api, ALICE, "/ifempty nothing", 4)
+    assert said["text"] == "When nothing is new: nothing at all."
+    assert "Send /ifempty" in (await ask(bot_api, ALICE, "/ifempty maybe", 5))["text"]
+    with session(engine) as db:
+        chat = db.get(Chat, ALICE["id"])
+        assert chat is not None and (chat.muted, chat.empty_line) == ([], False)

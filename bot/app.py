@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
+import httpx
 from sqlalchemy.engine import Engine
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -22,13 +24,15 @@ from bot.catalog import load_topics
 from bot.config import Settings
 from bot.delivery import AlertRules, Dispatcher
 from bot.ingest.abstractive import Summarizer
-from bot.ingest.fetch import make_client
+from bot.ingest.discover import DiscoverError, discover
+from bot.ingest.fetch import FetchError, make_client
 from bot.ingest.pipeline import Pipeline
 from bot.texts import Language, text
 from bot.tg import channels, following, handlers, operators, preferences, reading
 from bot.tg.context import BotData
 from bot.tg.limits import Limiter, Limits
 from bot.tg.send import Sender
+from storage.models import Source
 
 # Shown in Telegram's menu, in this order.
 COMMANDS = ("start", "topics", "news", "digest", "search", "follow", "unfollow", "mytopics",
@@ -66,6 +70,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
         "language": preferences.language, "pause": preferences.pause,
         "resume": preferences.resume, "alerts": preferences.alerts,
         "quiet": preferences.quiet, "stats": operators.stats, "sources": operators.sources,
+        "addsource": operators.add_source, "removesource": operators.remove_source,
         "channel": channels.channel, "mute": preferences.mute, "unmute": preferences.unmute,
         "ifempty": preferences.ifempty,
     }  # fmt: skip
@@ -87,6 +92,7 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
     summarizer = Summarizer(bot_data.settings)
     application.bot_data.closing = [client.aclose, summarizer.aclose]  # run by _stop
     pipeline = Pipeline(bot_data.settings, bot_data.engine, client, summarizer=summarizer)
+    bot_data.find_source = _source_finder(client, bot_data.settings)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     application.job_queue.run_repeating(
         jobs.poll_sources, interval=jobs.POLL_TICK_SECONDS, first=1, data=pipeline,
@@ -126,6 +132,20 @@ async def _announce_commands(application: Application) -> None:  # type: ignore[
     await application.bot.set_my_commands(
         [BotCommand(name, text(f"cmd_{name}", settings.default_language)) for name in COMMANDS]
     )
+
+
+def _source_finder(
+    client: httpx.AsyncClient, settings: Settings
+) -> Callable[[str], Awaitable[Source]]:
+    async def find(url: str) -> Source:
+        try:
+            found = await discover(client, url, max_bytes=settings.http_max_bytes,
+                                   allow_private=settings.allow_private_sources)  # fmt: skip
+        except (FetchError, DiscoverError) as error:
+            raise LookupError(str(error)) from error
+        return found.as_source("chat")
+
+    return find
 
 
 def _file_url(base_url: str) -> str:

@@ -107,6 +107,34 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "هذا الأمر لمشغلي البوت فقط.",
         "en": "This command is for the bot's operators.",
     },
+    "addsource_usage": {
+        "ar": "اكتب مثلًا: /addsource https://example.com/feed",
+        "en": "Try /addsource https://example.com/feed",
+    },
+    "source_not_added": {
+        "ar": "لم أضف {url}: {why}",
+        "en": "Could not add {url}: {why}",
+    },
+    "source_added": {
+        "ar": "أضفت المصدر «{name}» ({kind}: {url})، وسأقرؤه من الآن.",
+        "en": "Added “{name}” ({kind}: {url}); I read it from now on.",
+    },
+    "source_exists": {
+        "ar": "المصدر {url} موجود باسم «{name}».",
+        "en": "{url} is already a source, named “{name}”.",
+    },
+    "removesource_usage": {
+        "ar": "اكتب اسم المصدر أو رابطه، مثلًا: /removesource BBC",
+        "en": "Give a source's name or URL, for example /removesource BBC",
+    },
+    "no_such_source": {
+        "ar": "لا يوجد مصدر باسم «{name}». انظر /sources",
+        "en": "No source named “{name}”. See /sources",
+    },
+    "source_removed": {
+        "ar": "توقفت عن قراءة «{name}»، وتبقى مقالاته.",
+        "en": "Stopped reading “{name}”; its articles stay.",
+    },
     "sources_list": {
         "ar": "أقرأ هذه المصادر:\n{sources}",
         "en": "I read these sources:\n{sources}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
@@ -94,6 +95,37 @@ def by_name(name: str, *, session: Session) -> Source | None:
 
 def by_url(url: str, *, session: Session) -> Source | None:
     return session.exec(select(Source).where(Source.url == url)).first()
+
+
+def add(found: Source, *, session: Session) -> tuple[Source, bool]:
+    """Stores a source found by hand (origin cli or chat). Returns (the stored row, new?).
+
+    A source removed before comes back with its fetch state; one that is already
+    followed is returned as it is, with new = False. A name already taken gets the
+    host appended, so two sites with the same title can both be followed.
+    """
+    known = by_url(found.url, session=session)
+    if known is not None and known.enabled and known.origin != "removed":
+        return known, False
+    if known is not None:
+        known.enabled, known.origin = True, found.origin
+        session.add(known)
+        return known, True
+    if by_name(found.name, session=session) is not None:
+        found.name = f"{found.name} ({urlsplit(found.url).hostname})"
+    session.add(found)
+    session.flush()
+    return found, True
+
+
+def remove(name_or_url: str, *, session: Session) -> Source | None:
+    """Stops polling a source and keeps its articles; None when there is no such source."""
+    source = by_name(name_or_url, session=session) or by_url(name_or_url, session=session)
+    if source is None:
+        return None
+    source.enabled, source.origin = False, "removed"
+    session.add(source)
+    return source
 
 
 def record_successes(checks: Iterable[SuccessfulCheck], *, session: Session) -> None:

@@ -84,41 +84,27 @@ def add_(args: argparse.Namespace, settings: Settings) -> int:
         async with make_client(settings) as client:
             found = await discover(client, args.url, max_bytes=settings.http_max_bytes,
                                    allow_private=settings.allow_private_sources)  # fmt: skip
-        return Source(name=args.name or found.name, url=found.url, homepage=found.homepage,
-                      kind=found.kind, language=args.language or found.language, origin="cli",
-                      verified=True)  # fmt: skip
+        return found.as_source("cli", name=args.name, language=args.language)
 
     try:
         source = asyncio.run(find())
     except (FetchError, DiscoverError) as error:
         raise UsageError(f"cannot add {args.url}: {error}") from error
     with db.session(engine) as session:
-        known = source_store.by_url(source.url, session=session)
-        if known is not None and known.enabled and known.origin != "removed":
-            raise UsageError(f"{source.url} is already a source, named {known.name!r}")
-        if known is not None:
-            known.enabled, known.origin = True, "cli"
-            session.add(known)
-            source = known
-        else:
-            if source_store.by_name(source.name, session=session) is not None:
-                source.name = f"{source.name} ({urlsplit(source.url).hostname})"
-            session.add(source)
-    print(f"added {source.name!r}: {source.kind} {source.url} ({source.language})")
+        source, new = source_store.add(source, session=session)
+        if not new:
+            raise UsageError(f"{source.url} is already a source, named {source.name!r}")
+        print(f"added {source.name!r}: {source.kind} {source.url} ({source.language})")
     return 0
 
 
 def remove_(args: argparse.Namespace, settings: Settings) -> int:
     engine = ready_engine(settings)
     with db.session(engine) as session:
-        source = source_store.by_name(args.source, session=session) or source_store.by_url(
-            args.source, session=session
-        )
+        source = source_store.remove(args.source, session=session)
         if source is None:
             raise UsageError(f"no source named {args.source!r} (see: newsbot sources list)")
-        source.enabled, source.origin = False, "removed"
-        session.add(source)
-    print(f"removed {source.name!r}; its articles stay, and `sources add` brings it back")
+        print(f"removed {source.name!r}; its articles stay, and `sources add` brings it back")
     return 0
 
 

@@ -18,6 +18,7 @@ from bot.ingest.decode import decode
 from bot.ingest.feeds import Feed, FeedError, parse_feed
 from bot.ingest.fetch import FetchError, fetch
 from bot.ingest.listing import extract_links
+from storage.models import Source
 
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml",
                 "/feeds/all.atom.xml", "/rss/", "/feed/")  # fmt: skip
@@ -36,6 +37,14 @@ class Discovered:
     name: str
     homepage: str | None
     language: str  # ar | en
+
+    def as_source(
+        self, origin: str, name: str | None = None, language: str | None = None
+    ) -> Source:
+        """The row to store; `name` and `language` override what the site says of itself."""
+        return Source(name=name or self.name, url=self.url, homepage=self.homepage,
+                      kind=self.kind, language=language or self.language, origin=origin,
+                      verified=True)  # fmt: skip
 
 
 async def discover(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import Settings
+from storage.models import Source
 
 
 class BotData:
@@ -16,6 +18,9 @@ class BotData:
     settings: Settings
     engine: Engine
     topics: list[tuple[str, str, str]]  # the catalog's (slug, Arabic name, English name)
+    # URL -> the source behind it, not yet stored; raises LookupError saying why not.
+    # Set by app at start-up, so handlers reach the network without importing it.
+    find_source: Callable[[str], Awaitable[Source]]
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

@@ -9,6 +9,7 @@ from sqlmodel import select
 from telegram.ext import Application
 
 from bot.loopback.bot_api import FakeBotAPI
+from bot.loopback.news_site import NewsSite
 from storage.db import session
 from storage.models import Article, ArticleTopic, Chat, Delivery, Source, Story, Topic
 from tests.conftest import wait
@@ -249,6 +250,42 @@ async def test_operators_get_stats_and_everyone_sees_the_sources(
     listed = await ask(bot_api, SALMA, "/sources", 1)
     assert listed["text"].startswith("أقرأ هذه المصادر:")
     assert "Wire" in listed["text"]
+
+
+async def test_operators_add_and_remove_sources_from_the_chat(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine, news_site: NewsSite
+) -> None:
+    feed = news_site.put("/gulf.xml", "<rss version='2.0'><channel><title>Gulf Wire</title>"
+                         "<link>https://gulf.test/</link><item><title>Port reopens</title>"
+                         "<link>https://gulf.test/a</link></item></channel></rss>",
+                         "application/rss+xml")  # fmt: skip
+    operator = FakeBotAPI.user(9999, "Operator", "en")
+    assert (await ask(bot_api, ALICE, f"/addsource {feed}", 1))["text"] == (
+        "This command is for the bot's operators."
+    )
+    assert "Try /addsource" in (await ask(bot_api, operator, "/addsource", 1))["text"]
+    added = await ask(bot_api, operator, f"/addsource {feed}", 2)
+    assert added["text"] == f"Added “Gulf Wire” (feed: {feed}); I read it from now on."
+    again = await ask(bot_api, operator, f"/addsource {feed}", 3)
+    assert again["text"] == f"{feed} is already a source, named “Gulf Wire”."
+    news_site.put("/plain", "<html><body><p>Just a page.</p></body></html>")
+    refused = await ask(bot_api, operator, f"/addsource {news_site.url('/plain')}", 4)
+    assert "no feed and no list of article links" in refused["text"]
+    with session(engine) as db:
+        stored = db.exec(select(Source).where(Source.url == feed)).one()
+        assert (stored.origin, stored.enabled, stored.kind) == ("chat", True, "feed")
+
+    assert (
+        "No source named “Nope”" in (await ask(bot_api, operator, "/removesource Nope", 5))["text"]
+    )
+    removed = await ask(bot_api, operator, "/removesource Gulf Wire", 6)
+    assert removed["text"] == "Stopped reading “Gulf Wire”; its articles stay."
+    assert "Gulf Wire" not in (await ask(bot_api, operator, "/sources", 7))["text"]
+    with session(engine) as db:
+        stored = db.exec(select(Source).where(Source.url == feed)).one()
+        assert (stored.origin, stored.enabled) == ("removed", False)
+    back = await ask(bot_api, operator, f"/addsource {feed}", 8)
+    assert back["text"].startswith("Added “Gulf Wire”"), "a removed source comes back"
 
 
 async def test_a_channel_is_linked_and_set_up_from_a_private_chat(

@@ -70,6 +70,40 @@ async def test_topics_are_toggled_in_place_with_buttons(
     await wait(bot_api.wait_for, lambda: "Energy and oil" in str(bot_api.messages(ALICE["id"])[1]))
 
 
+async def test_a_new_user_picks_topics_with_buttons_and_gets_the_digest_at_local_time(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    picker = await ask(bot_api, SALMA, "/start", 2)
+    query = bot_api.press(SALMA, picker, text="اقتصاد")
+    await wait(bot_api.wait_for, lambda: bot_api.callback_answered(query))
+    assert "8:00" in (await ask(bot_api, SALMA, "/time 8", 3))["text"]
+    assert "Asia/Riyadh" in (await ask(bot_api, SALMA, "/timezone الرياض", 4))["text"]
+    add_story(engine, "البنك المركزي يثبت سعر الفائدة", "economy")
+    add_story(engine, "Cup final tonight", "sports")
+    with session(engine) as db:
+        chat = db.get(Chat, SALMA["id"])
+        assert chat is not None and chat.next_digest_at is not None
+        due = chat.next_digest_at
+    riyadh = due.astimezone(dt.timezone(dt.timedelta(hours=3)))
+    assert (riyadh.hour, riyadh.minute) == (8, 0)
+
+    # The bot's own delivery job, ticked at the times the test chooses.
+    assert running_bot.job_queue is not None
+    [job] = running_bot.job_queue.get_jobs_by_name("deliver")
+    dispatcher = job.data
+    await dispatcher.tick(due - dt.timedelta(minutes=1))
+    assert len(bot_api.messages(SALMA["id"])) == 4, "not yet 8:00 in Riyadh"
+    await dispatcher.tick(due)
+    digest = (await wait(bot_api.wait_for_messages, SALMA["id"], 5))[-1]
+    assert "البنك المركزي يثبت سعر الفائدة" in digest["text"]
+    assert "Cup final" not in digest["text"], "only the topic she picked"
+    await dispatcher.tick(due + dt.timedelta(minutes=5))
+    assert len(bot_api.messages(SALMA["id"])) == 5, "one digest a day"
+    with session(engine) as db:
+        chat = db.get(Chat, SALMA["id"])
+        assert chat is not None and chat.next_digest_at == due + dt.timedelta(days=1)
+
+
 async def test_free_keywords(running_bot: Application, bot_api: FakeBotAPI) -> None:
     assert "Put the words" in (await ask(bot_api, ALICE, "/follow", 1))["text"]
     assert "OpenAI" in (await ask(bot_api, ALICE, "/follow   OpenAI ", 2))["text"]

@@ -37,6 +37,8 @@ class StoryRow:
     # The same story's headlines from its other sources: (title, url, source name).
     others: list[tuple[str, str, str]] = field(default_factory=list)
     words: set[str] = field(default_factory=set)  # its articles' search terms (stems)
+    # What a digest shows under it, (title, url, source): filled once by the selection.
+    related: list[tuple[str, str, str]] | None = None
 
 
 def recent_stories(since: dt.datetime, *, session: Session) -> list[StoryRow]:

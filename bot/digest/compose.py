@@ -16,7 +16,7 @@ def card(
         headline=row.headline, url=row.url, summary=row.summary,
         sources=tuple(row.sources[:3]), when=local(row.last_seen, zone),
         topic=names.get(slug, (slug, slug))[0 if language == "ar" else 1],
-        related=tuple(row.others[:3]),
+        related=tuple((row.others if row.related is None else row.related)[:3]),
     )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
-from telegram.ext import Application
+from telegram.ext import Application, CommandHandler
 
 from bot.loopback.bot_api import FakeBotAPI
 from bot.loopback.news_site import NewsSite
@@ -177,6 +177,31 @@ async def test_nonsense_gets_a_short_answer_never_silence(
     for count, command in enumerate(commands, 1):
         answer = await ask(bot_api, ALICE, command, count)
         assert answer["text"].strip(), command
+
+
+NONSENSE = ("", "'); DROP TABLE chats; --", '<b>&amp;</b> "quoted', "٩٩:٩٩ ‮🙃", "x" * 300)
+
+
+async def test_every_command_with_nonsense_answers_without_failing(
+    running_bot: Application, bot_api: FakeBotAPI
+) -> None:
+    """Each command the bot knows, from a user and from an operator, with no, odd, markup,
+    SQL-looking, right-to-left and overlong arguments: a reply, never the error line."""
+    commands = sorted({
+        command for handler in running_bot.handlers[0] if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    })  # fmt: skip
+    assert {"start", "topics", "addsource", "stats", "quiet"} <= set(commands)
+    failure = "Something went wrong"
+    for n, command in enumerate(commands):
+        for role, user_id in (("user", 20_000 + n), ("operator", 9999)):
+            user = FakeBotAPI.user(user_id, role, "en")
+            for argument in NONSENSE:
+                before = len(bot_api.messages(user_id))
+                bot_api.send(user, f"/{command} {argument}".strip())
+                replies = (await wait(bot_api.wait_for_messages, user_id, before + 1))[before:]
+                assert all(r["text"].strip() for r in replies), (command, argument)
+                assert not any(failure in r["text"] for r in replies), (command, argument)
 
 
 async def test_pause_and_resume(

@@ -34,11 +34,15 @@ class StoryCard:
 
 
 def digest(cards: list[StoryCard], *, language: str, date: dt.date) -> list[str]:
-    """The digest's messages: a title, then the stories grouped by topic."""
+    """The digest's messages: a title, then the stories grouped by topic. `cards` come
+    best first; a topic's group stands where its best story stood, keeping that order."""
     title = f"<b>{_line(_TITLES.get(language, _TITLES['en']))} – {date.isoformat()}</b>"
     blocks: list[str] = []
     topic = None
-    for card in sorted(cards, key=lambda c: c.topic):
+    place: dict[str, int] = {}
+    for n, card in enumerate(cards):
+        place.setdefault(card.topic, n)
+    for card in sorted(cards, key=lambda c: place[c.topic]):
         block = []
         if card.topic != topic:
             topic = card.topic

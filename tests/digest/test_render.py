@@ -36,3 +36,12 @@ def test_arabic_lines_start_right_to_left_with_latin_runs_isolated() -> None:
 def test_pack_never_cuts_a_block() -> None:
     blocks = ["a" * 3000, "b" * 3000, "c" * 50]
     assert [len(m) for m in pack(blocks)] == [3000, 3051]
+
+
+def test_topics_come_in_the_order_of_their_best_story() -> None:
+    ranked = [card(1, "Cup final", "Sports"), card(2, "Rates held", "Economy"),
+              card(3, "Derby tonight", "Sports"), card(4, "Exports rise", "Economy")]  # fmt: skip
+    [message] = digest(ranked, language="en", date=WHEN.date())
+    expected = ("Sports", "Cup final", "Derby tonight", "Economy", "Rates held", "Exports rise")
+    order = [message.index(word) for word in expected]
+    assert order == sorted(order), "grouped, best group first, ranked within each"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 Language = Literal["ar", "en"]
@@ -298,8 +299,15 @@ _TEXTS: dict[str, dict[Language, str]] = {
 }
 
 
+# Embeddings, overrides and isolates: U+202A-U+202E, U+2066-U+2069.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def text(key: str, language: Language, **values: object) -> str:
-    return _TEXTS[key][language].format(**values)
+    """The reply `key` in `language`. Text that came from outside (a user's words, a
+    source's name) loses its direction controls, so it cannot reverse the line around it."""
+    clean = {k: _BIDI_CONTROLS.sub("", v) if isinstance(v, str) else v for k, v in values.items()}
+    return _TEXTS[key][language].format(**clean)
 
 
 def language_for(code: str | None, default: Language) -> Language:

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 from sqlalchemy.engine import Engine
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -31,6 +31,7 @@ from bot.texts import Language, text
 from bot.tg import channels, following, handlers, operators, preferences, reading
 from bot.tg.context import BotData
 from bot.tg.limits import Limiter, Limits
+from bot.tg.replies import WaitOutFloodControl
 from bot.tg.send import Sender
 from storage.models import Source
 
@@ -50,6 +51,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
         .base_url(base_url)
         .base_file_url(_file_url(base_url))
         .context_types(ContextTypes(bot_data=BotData))
+        .rate_limiter(WaitOutFloodControl())
         .post_init(_start)
         .post_shutdown(_stop)
         .build()
@@ -102,8 +104,14 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
     limits = Limits(settings.send_per_second, settings.send_private_per_second,
                     settings.send_group_per_minute)  # fmt: skip
     names = {slug: (name_ar, name_en) for slug, name_ar, name_en in bot_data.topics}
+    # The Sender keeps Telegram's limits itself, so it gets a Bot of its own without
+    # the replies' retry-on-429 (which would hide the 429s it paces by).
+    sender_bot = Bot(application.bot.token, base_url=settings.telegram_api_base_url,
+                     base_file_url=_file_url(settings.telegram_api_base_url))  # fmt: skip
+    await sender_bot.initialize()
+    application.bot_data.closing.append(sender_bot.shutdown)
     delivery = Dispatcher(
-        bot_data.engine, Sender(application.bot, Limiter(limits)),
+        bot_data.engine, Sender(sender_bot, Limiter(limits)),
         grace=dt.timedelta(hours=settings.digest_grace_hours), names=names,
         alerts=AlertRules(settings.alert_min_sources,
                           dt.timedelta(minutes=settings.alert_within_minutes),

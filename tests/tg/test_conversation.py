@@ -204,6 +204,16 @@ async def test_every_command_with_nonsense_answers_without_failing(
                 assert not any(failure in r["text"] for r in replies), (command, argument)
 
 
+async def test_a_reply_refused_with_429_waits_and_arrives(
+    running_bot: Application, bot_api: FakeBotAPI
+) -> None:
+    bot_api.fail("sendMessage", chat_id=ALICE["id"], code=429, retry_after=1,
+                 description="Too Many Requests: retry after 1")  # fmt: skip
+    answer = await ask(bot_api, ALICE, "/mytopics", 1)
+    assert "Topics: none yet" in answer["text"], "the answer itself, not the error line"
+    assert len(bot_api.calls_to("sendMessage")) == 2, "refused once, then sent"
+
+
 async def test_pause_and_resume(
     running_bot: Application, bot_api: FakeBotAPI, engine: Engine
 ) -> None:

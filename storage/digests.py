@@ -37,6 +37,8 @@ class StoryRow:
     # The same story's headlines from its other sources: (title, url, source name).
     others: list[tuple[str, str, str]] = field(default_factory=list)
     words: set[str] = field(default_factory=set)  # its articles' search terms (stems)
+    # Links on its first article's page that curation marked on topic: (title, url, source).
+    page_links: list[tuple[str, str, str]] = field(default_factory=list)
     # What a digest shows under it, (title, url, source): filled once by the selection.
     related: list[tuple[str, str, str]] | None = None
 
@@ -61,18 +63,24 @@ def recent_stories(since: dt.datetime, *, session: Session) -> list[StoryRow]:
             col(Article.title),
             col(Article.summary),
             col(Article.search_terms),
+            col(Article.related),
         )
         .where(col(Article.story_id).in_(list(stories)))
         .order_by(col(Article.id))
     ).all()
     story_of: dict[int, int] = {}
-    for article_id, story_id, source_id, url, title, summary, terms in articles:
+    for article_id, story_id, source_id, url, title, summary, terms, page in articles:
         row = stories[story_id or 0]
         row.words.update(terms.split())
         story_of[article_id or 0] = row.story_id
         name = names.get(source_id, "")
         if not row.url:
             row.url, row.summary = url, summary or ""
+            row.page_links = [
+                (str(link["title"]), str(link["url"]), name)
+                for link in page or ()
+                if link.get("on_topic") and link.get("title") and link.get("url")
+            ]
         elif name and name not in row.sources:
             row.others.append((title, url, name))
         if name and name not in row.sources:

@@ -71,7 +71,8 @@ def choose(
 def _related(
     row: StoryRow, by_topic: dict[str, list[tuple[Candidate, StoryRow]]]
 ) -> list[tuple[str, str, str]]:
-    """The same story from other sources, then close recent stories on a shared topic."""
+    """The same story from other sources, then close recent stories on a shared topic,
+    then the links its page offered that curation found on topic."""
     recent: dict[int, tuple[Candidate, Headline]] = {}
     for slug in row.topics:
         for candidate, other in by_topic.get(slug, ()):
@@ -81,5 +82,6 @@ def _related(
     picked = related(
         _candidate(row, 0.0), same_story=[Headline(*other) for other in row.others],
         recent=list(recent.values()), limit=RELATED_SHOWN,
+        page_links=[Headline(*link) for link in row.page_links],
     )  # fmt: skip
     return [(h.title, h.url, h.source) for h in picked]

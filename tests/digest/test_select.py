@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy.engine import Engine
+
 from bot.digest import compose, select
-from storage.digests import StoryRow
+from storage.db import session
+from storage.digests import StoryRow, recent_stories
+from storage.models import Article, ArticleTopic, Source, Story, Topic
 
 NOW = dt.datetime(2026, 11, 29, 8, tzinfo=dt.UTC)
 
@@ -34,3 +38,25 @@ def test_related_headlines_are_other_sources_then_close_stories_on_a_shared_topi
     card = compose.card("economy", rates, language="en", zone="UTC",
                         names={"economy": ("اقتصاد", "Economy")})  # fmt: skip
     assert card.related[1][0] == "Markets wait for the central bank"
+
+
+def test_the_pages_own_related_links_come_last_and_only_when_on_topic(engine: Engine) -> None:
+    with session(engine) as db:
+        source = Source(name="Wire", url="https://wire.test/rss", origin="cli")
+        topic = Topic(slug="economy", name_ar="اقتصاد", name_en="Economy")
+        story = Story(headline="Inflation slows", first_seen_at=NOW, last_seen_at=NOW)
+        db.add_all([source, topic, story])
+        db.flush()
+        article = Article(source_id=source.id, url="https://wire.test/1", url_key="wire.test/1",
+                          title="Inflation slows", story_id=story.id, fetched_at=NOW,
+                          related=[{"title": "What inflation means for savers",
+                                    "url": "https://wire.test/2", "on_topic": True},
+                                   {"title": "Your stars this week",
+                                    "url": "https://wire.test/3", "on_topic": False}])  # fmt: skip
+        db.add(article)
+        db.flush()
+        db.add(ArticleTopic(article_id=article.id, topic_id=topic.id, score=0.9))
+    with session(engine) as db:
+        rows = recent_stories(NOW - dt.timedelta(hours=1), session=db)
+    select.choose({"economy"}, set(), select.candidates_by_topic(rows), NOW)
+    assert rows[0].related == [("What inflation means for savers", "https://wire.test/2", "Wire")]

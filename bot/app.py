@@ -72,12 +72,14 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
         "language": preferences.language, "pause": preferences.pause,
         "resume": preferences.resume, "alerts": preferences.alerts,
         "quiet": preferences.quiet, "stats": operators.stats, "sources": operators.sources,
-        "addsource": operators.add_source, "removesource": operators.remove_source,
+        "removesource": operators.remove_source,
         "channel": channels.channel, "mute": preferences.mute, "unmute": preferences.unmute,
         "ifempty": preferences.ifempty,
     }  # fmt: skip
     for command, callback in table.items():
         application.add_handler(CommandHandler(command, callback))
+    # Finding a site's feed can take several fetches; everyone else is answered meanwhile.
+    application.add_handler(CommandHandler("addsource", operators.add_source, block=False))
     application.add_handler(CallbackQueryHandler(following.button))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.migrated))
     # Last in the group, so it only sees commands no handler above took.

@@ -357,6 +357,21 @@ async def test_operators_add_and_remove_sources_from_the_chat(
     assert back["text"].startswith("Added “Gulf Wire”"), "a removed source comes back"
 
 
+async def test_a_slow_site_being_added_keeps_nobody_else_waiting(
+    running_bot: Application, bot_api: FakeBotAPI, news_site: NewsSite
+) -> None:
+    slow = news_site.put("/slow.xml", "<rss version='2.0'><channel><title>Slow</title>"
+                         "</channel></rss>", "application/rss+xml")  # fmt: skip
+    news_site.rule("/slow.xml", delay=3.0)
+    operator = FakeBotAPI.user(9999, "Operator", "en")
+    bot_api.send(operator, f"/addsource {slow}")
+    help_text = await ask(bot_api, ALICE, "/help", 1)
+    assert help_text["text"].strip()
+    assert not bot_api.messages(operator["id"]), "Alice was answered while the site was slow"
+    added = (await wait(bot_api.wait_for_messages, operator["id"], 1, 10.0))[-1]
+    assert added["text"].startswith("Added “Slow”")
+
+
 async def test_a_channel_is_linked_and_set_up_from_a_private_chat(
     running_bot: Application, bot_api: FakeBotAPI, engine: Engine
 ) -> None:

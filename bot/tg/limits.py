@@ -15,6 +15,15 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from telegram.error import RetryAfter
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked us to wait: retry_after is an int or, with PTB_TIMEDELTA,
+    a timedelta."""
+    wait = error.retry_after
+    return float(wait.total_seconds()) if hasattr(wait, "total_seconds") else float(wait)
+
 
 @dataclass(frozen=True)
 class Limits:

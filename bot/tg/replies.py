@@ -15,6 +15,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.tg.limits import retry_seconds
+
 log = logging.getLogger(__name__)
 
 Answer = bool | dict[str, Any] | list[dict[str, Any]]
@@ -47,8 +49,7 @@ class WaitOutFloodControl(BaseRateLimiter[None]):
             except RetryAfter as error:
                 if attempt == self.max_retries:
                     raise
-                wait = error.retry_after
-                seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+                seconds = retry_seconds(error)
                 log.warning("429 on %s chat_id=%s, retrying in %.0f s", endpoint,
                             data.get("chat_id"), seconds)  # fmt: skip
                 await asyncio.sleep(seconds)

@@ -25,7 +25,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.tg.limits import Limiter
+from bot.tg.limits import Limiter, retry_seconds
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class Sender:
                 )  # fmt: skip
             except RetryAfter as error:
                 self.retry_after_seen += 1
-                seconds = _seconds(error.retry_after)
+                seconds = retry_seconds(error)
                 self.limiter.pause(None if self.limiter.busy() else chat_id, seconds)
                 log.warning("429 chat_id=%s retry_after=%.0f", chat_id, seconds)
                 continue
@@ -172,7 +172,3 @@ def split(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 def _plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
-
-
-def _seconds(value: Any) -> float:
-    return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)

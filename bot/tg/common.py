@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -13,6 +14,8 @@ from bot.tg.context import Context
 from storage import chats
 from storage.db import session
 from storage.models import Chat
+
+log = logging.getLogger(__name__)
 
 
 def user_language(update: Update, context: Context) -> Language:
@@ -38,9 +41,11 @@ def chat_row(update: Update, context: Context) -> tuple[Chat, Language]:
     message = update.effective_message
     thread = message.message_thread_id if message and message.is_topic_message else None
     with session(context.bot_data.engine) as db:
-        row, _ = chats.get_or_create(
+        row, created = chats.get_or_create(
             chat.id, kind=chat.type, title=chat.title, defaults=defaults, session=db
         )
+        if created:
+            log.info("new chat chat_id=%s kind=%s", chat.id, chat.type)
         if thread is not None and row.thread_id != thread:
             row.thread_id = thread  # a forum: the digest goes where it was set up
             db.add(row)

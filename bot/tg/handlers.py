@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from telegram import Update
 
-from bot.digest.schedule import next_due
-from bot.texts import Language, language_for, text
+from bot.texts import text
 from bot.tg import following
+from bot.tg.common import chat_row, user_language
 from bot.tg.context import Context
 from storage import chats
 from storage.db import session
 
 log = logging.getLogger(__name__)
-
-
-def _language(update: Update, context: Context) -> Language:
-    user = update.effective_user
-    settings = context.bot_data.settings
-    return language_for(user.language_code if user else None, settings.default_language)
 
 
 async def revive(update: Update, context: Context) -> None:
@@ -35,26 +28,10 @@ async def revive(update: Update, context: Context) -> None:
 
 
 async def start(update: Update, context: Context) -> None:
-    chat, message = update.effective_chat, update.effective_message
-    if chat is None or message is None:
+    message = update.effective_message
+    if update.effective_chat is None or message is None:
         return
-    settings = context.bot_data.settings
-    language = _language(update, context)
-    defaults = chats.ChatDefaults(
-        language=language,
-        timezone=settings.default_timezone,
-        digest_time=settings.default_digest_time.strftime("%H:%M"),
-        next_digest_at=next_due(
-            settings.default_digest_time, settings.default_timezone, dt.datetime.now(dt.UTC)
-        ),
-    )
-    with session(context.bot_data.engine) as db:
-        row, created = chats.get_or_create(
-            chat.id, kind=chat.type, title=chat.title, defaults=defaults, session=db
-        )
-        language = row.language if row.language in ("ar", "en") else language  # type: ignore[assignment]
-    if created:
-        log.info("new chat chat_id=%s kind=%s", chat.id, chat.type)
+    _, language = chat_row(update, context)
     user = update.effective_user
     name = user.first_name if user else ""
     await message.reply_text(text("welcome", language, name=name))
@@ -74,7 +51,7 @@ async def migrated(update: Update, context: Context) -> None:
 
 async def help(update: Update, context: Context) -> None:
     if update.effective_message:
-        await update.effective_message.reply_text(text("help", _language(update, context)))
+        await update.effective_message.reply_text(text("help", user_language(update, context)))
 
 
 async def unknown(update: Update, context: Context) -> None:
@@ -82,7 +59,9 @@ async def unknown(update: Update, context: Context) -> None:
     if message is None or not message.text:
         return
     command = message.text.split()[0].split("@")[0]
-    await message.reply_text(text("unknown_command", _language(update, context), command=command))
+    await message.reply_text(
+        text("unknown_command", user_language(update, context), command=command)
+    )
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -90,4 +69,4 @@ async def on_error(update: object, context: Context) -> None:
     chat = update.effective_chat if isinstance(update, Update) else None
     log.error("handler failed chat_id=%s", chat.id if chat else None, exc_info=context.error)
     if isinstance(update, Update) and update.effective_message:
-        await update.effective_message.reply_text(text("error", _language(update, context)))
+        await update.effective_message.reply_text(text("error", user_language(update, context)))

@@ -24,7 +24,7 @@ from bot.catalog import load_topics
 from bot.config import Settings
 from bot.delivery import AlertRules, Dispatcher
 from bot.ingest.abstractive import Summarizer
-from bot.ingest.discover import DiscoverError, discover
+from bot.ingest.discover import DiscoverError, discover_source
 from bot.ingest.fetch import FetchError, make_client
 from bot.ingest.pipeline import Pipeline
 from bot.texts import Language, text
@@ -149,11 +149,9 @@ def _source_finder(
 ) -> Callable[[str], Awaitable[Source]]:
     async def find(url: str) -> Source:
         try:
-            found = await discover(client, url, max_bytes=settings.http_max_bytes,
-                                   allow_private=settings.allow_private_sources)  # fmt: skip
+            return await discover_source(client, url, settings, origin="chat")
         except (FetchError, DiscoverError) as error:
             raise LookupError(str(error)) from error
-        return found.as_source("chat")
 
     return find
 

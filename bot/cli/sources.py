@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from bot.cli.common import Subcommands, UsageError, group, ready_engine
 from bot.config import Settings
-from bot.ingest.discover import DiscoverError, discover
+from bot.ingest.discover import DiscoverError, discover_source
 from bot.ingest.fetch import FetchError, make_client
 from storage import db
 from storage import sources as source_store
@@ -82,9 +82,8 @@ def add_(args: argparse.Namespace, settings: Settings) -> int:
 
     async def find() -> Source:
         async with make_client(settings) as client:
-            found = await discover(client, args.url, max_bytes=settings.http_max_bytes,
-                                   allow_private=settings.allow_private_sources)  # fmt: skip
-        return found.as_source("cli", name=args.name, language=args.language)
+            return await discover_source(client, args.url, settings, origin="cli",
+                                         name=args.name, language=args.language)  # fmt: skip
 
     try:
         source = asyncio.run(find())

@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from selectolax.lexbor import LexborHTMLParser
 
+from bot.config import Settings
 from bot.ingest.decode import decode
 from bot.ingest.feeds import Feed, FeedError, parse_feed
 from bot.ingest.fetch import FetchError, fetch
@@ -38,13 +39,18 @@ class Discovered:
     homepage: str | None
     language: str  # ar | en
 
-    def as_source(
-        self, origin: str, name: str | None = None, language: str | None = None
-    ) -> Source:
-        """The row to store; `name` and `language` override what the site says of itself."""
-        return Source(name=name or self.name, url=self.url, homepage=self.homepage,
-                      kind=self.kind, language=language or self.language, origin=origin,
-                      verified=True)  # fmt: skip
+
+async def discover_source(
+    client: httpx.AsyncClient, url: str, settings: Settings, *, origin: str,
+    name: str | None = None, language: str | None = None,
+) -> Source:  # fmt: skip
+    """The source row to store for `url` (not stored yet); `name` and `language` override
+    what the site says of itself. Raises FetchError or DiscoverError."""
+    found = await discover(client, url, max_bytes=settings.http_max_bytes,
+                           allow_private=settings.allow_private_sources)  # fmt: skip
+    return Source(name=name or found.name, url=found.url, homepage=found.homepage,
+                  kind=found.kind, language=language or found.language, origin=origin,
+                  verified=True)  # fmt: skip
 
 
 async def discover(

@@ -16,11 +16,13 @@ from functools import lru_cache
 import Stemmer
 
 _TASHKEEL = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_FOLD = str.maketrans({
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
-    **{chr(0x0660 + d): str(d) for d in range(10)},
-    **{chr(0x06F0 + d): str(d) for d in range(10)},
-})  # fmt: skip
+# Pairs, not a str.maketrans table: translate() with a dict walks the text in
+# Python-level steps, 20x slower on Arabic than a few replace() calls.
+_FOLD = (
+    ("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"), ("ؤ", "و"), ("ئ", "ي"),
+    *((chr(0x0660 + d), str(d)) for d in range(10)),
+    *((chr(0x06F0 + d), str(d)) for d in range(10)),
+)  # fmt: skip
 _WORD = re.compile(r"\w+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _LATIN = re.compile(r"[a-zA-Z]")
@@ -58,8 +60,11 @@ def normalize(text: str) -> str:
     """NFKC, lower case, Arabic letter forms folded, tashkeel and tatweel removed."""
     if text.isascii():  # nothing to fold: the common English case, made cheap
         return text.lower()
-    text = unicodedata.normalize("NFKC", text)
-    return _TASHKEEL.sub("", text).translate(_FOLD).lower()
+    text = _TASHKEEL.sub("", unicodedata.normalize("NFKC", text))
+    for letter, folded in _FOLD:
+        if letter in text:
+            text = text.replace(letter, folded)
+    return text.lower()
 
 
 def words(text: str) -> list[str]:

@@ -15,7 +15,6 @@ from bot.ingest.fetch import (
     FetchError,
     FetchResult,
     HTTPStatusError,
-    check_target,
     fetch,
     make_client,
 )
@@ -197,7 +196,44 @@ async def test_private_addresses_are_refused_unless_allowed(
     assert news_site.requests_to("/p.html") == [], "refused before any request"
     for address in ("http://10.1.2.3/", "http://169.254.169.254/latest", "http://[::1]:8080/"):
         with pytest.raises(FetchError, match="private address"):
-            await check_target(address, allow_private=False)
+            await fetch(client, address, max_bytes=10_000, allow_private=False)
+
+
+async def test_only_a_guarded_client_may_refuse_private_addresses(news_site: NewsSite) -> None:
+    async with httpx.AsyncClient() as plain:
+        with pytest.raises(TypeError, match="make_client"):
+            await fetch(plain, news_site.url("/p.html"), max_bytes=10_000, allow_private=False)
+    assert news_site.requests == []
+
+
+async def test_a_name_that_cannot_be_resolved_is_one_clear_line(client: httpx.AsyncClient) -> None:
+    with pytest.raises(FetchError, match=r"^cannot resolve a{64}\.test: "):
+        await fetch(client, f"http://{'a' * 64}.test/", max_bytes=10_000, allow_private=False)
+
+
+async def test_the_connection_goes_to_the_address_that_was_checked(
+    fetch_settings: Settings, news_site: NewsSite
+) -> None:
+    """Against DNS rebinding (a name that answers a public address to the check and
+    127.0.0.1 to the connect): one lookup per connection, checked, then used."""
+    url = news_site.put("/p.html", "<p>x</p>")
+    name = url.replace("127.0.0.1", "news.rebind.example")
+    lookups: list[str] = []
+
+    async def first_loopback_then_elsewhere(host: str, port: int) -> list[str]:
+        lookups.append(host)
+        return ["127.0.0.1"] if len(lookups) == 1 else ["10.255.255.1"]
+
+    async with make_client(fetch_settings, resolve=first_loopback_then_elsewhere) as client:
+        with pytest.raises(FetchError, match=r"news.rebind.example is a private address"):
+            await fetch(client, name, max_bytes=10_000, allow_private=False)
+        assert news_site.requests_to("/p.html") == []
+        lookups.clear()
+        allowed = await fetch(client, name, max_bytes=10_000, allow_private=True)
+    assert allowed.body == b"<p>x</p>"
+    assert lookups == ["news.rebind.example"]  # and the connection used its answer
+    [request] = news_site.requests_to("/p.html")
+    assert request.headers["Host"].startswith("news.rebind.example:")
 
 
 async def test_every_redirect_hop_is_checked(

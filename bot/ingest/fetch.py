@@ -4,6 +4,11 @@
 hand (so every hop is checked: http/https only, and no private addresses unless
 allowed), and streams the body with a size cap that stops reading at the cap.
 Every failure is a `FetchError` whose str() is one clear line.
+
+Private addresses are refused where the connection is made: the client resolves
+the name once, checks every address, and connects to the one it checked. A check
+before the request and a second lookup at connect time would leave a window for
+DNS rebinding (a name that answers a public address, then 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -13,17 +18,26 @@ import datetime as dt
 import ipaddress
 import socket
 import zlib
+from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import brotli
+import httpcore
 import httpx
 
 from bot.config import Settings
 
 MAX_REDIRECTS = 5
 _REDIRECTS = {301, 302, 303, 307, 308}
+
+# A name -> its addresses. The system's resolver by default; tests answer for
+# names of their own (DNS is outside the machine).
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+# Set by fetch() for the connections its request opens.
+_REFUSE_PRIVATE: ContextVar[bool] = ContextVar("newsbot_refuse_private", default=False)
 
 
 class FetchError(Exception):
@@ -54,13 +68,84 @@ class FetchResult:
         return self.status == 304
 
 
-def make_client(settings: Settings) -> httpx.AsyncClient:
-    """The one client news in shares: timeouts, user agent, pooled connections."""
-    return httpx.AsyncClient(
+class _PrivateAddress(Exception):
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(host, address)
+        self.host, self.address = host, address
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:  # UnicodeError: a name IDNA cannot encode
+        raise FetchError(f"cannot resolve {host}: {error}") from error
+    return [str(info[4][0]) for info in infos]
+
+
+class _PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Resolves once, refuses private addresses when fetch() asks, and connects to
+    the very address it checked."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend, resolve: Resolver) -> None:
+        self._inner = inner
+        self._resolve = resolve
+
+    async def connect_tcp(
+        self, host: str, port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's signature)
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:  # fmt: skip
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await self._resolve(host, port)
+        except TimeoutError:
+            raise FetchError(f"timed out resolving {host}") from None
+        if not addresses:
+            raise FetchError(f"cannot resolve {host}: no address")
+        if _REFUSE_PRIVATE.get():
+            for address in addresses:
+                if not ipaddress.ip_address(address.split("%")[0]).is_global:
+                    raise _PrivateAddress(host, address)
+        return await self._inner.connect_tcp(
+            addresses[0], port, timeout=timeout, local_address=local_address,
+            socket_options=socket_options,
+        )  # fmt: skip
+
+    async def connect_unix_socket(
+        self, path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's signature)
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:  # fmt: skip
+        raise FetchError("unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class NewsClient(httpx.AsyncClient):
+    """A client from make_client(): the only kind fetch() can keep off private addresses."""
+
+
+def make_client(settings: Settings, *, resolve: Resolver = system_resolver) -> NewsClient:
+    """The one client news in shares: timeouts, user agent, pooled connections, and
+    connections only to the addresses it resolved and checked."""
+    transport = httpx.AsyncHTTPTransport(
+        limits=httpx.Limits(max_connections=50, max_keepalive_connections=20)
+    )
+    # httpx has no public way to give its pool a network backend yet
+    # (encode/httpx#3749); fail loudly rather than fetch unguarded if that changes.
+    pool = getattr(transport, "_pool", None)
+    if not isinstance(getattr(pool, "_network_backend", None), httpcore.AsyncNetworkBackend):
+        raise RuntimeError("httpx moved its network backend: see bot/ingest/fetch.py")
+    pool._network_backend = _PinnedBackend(pool._network_backend, resolve)  # type: ignore[union-attr]
+    # With a transport of its own, httpx ignores proxy settings from the environment,
+    # so every connection goes through the check.
+    return NewsClient(
+        transport=transport,
         timeout=httpx.Timeout(settings.http_timeout_seconds),
         headers={"User-Agent": settings.http_user_agent, "Accept-Encoding": "gzip, deflate, br"},
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
     )
 
 
@@ -73,51 +158,48 @@ async def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> FetchResult:
+    if not allow_private and not isinstance(client, NewsClient):
+        raise TypeError("fetch() refuses private addresses only with a client from make_client()")
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    for _ in range(MAX_REDIRECTS + 1):
-        await check_target(url, allow_private=allow_private)
-        try:
-            async with client.stream("GET", url, headers=headers) as response:
-                if response.status_code in _REDIRECTS and "location" in response.headers:
-                    url = urljoin(url, response.headers["location"])
-                    continue
-                if response.status_code == 304:
-                    return _result(url, response, b"")
-                if response.status_code >= 400:
-                    raise HTTPStatusError(response.status_code, url, _retry_after(response.headers))
-                body = await _read_capped(response, url, max_bytes)
-                return _result(url, response, body)
-        except httpx.TimeoutException as error:
-            raise FetchError(f"timed out fetching {url}") from error
-        except httpx.HTTPError as error:
-            raise FetchError(f"{type(error).__name__} fetching {url}: {error}") from error
-    raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}")
+    refusing = _REFUSE_PRIVATE.set(not allow_private)
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            check_scheme(url)
+            try:
+                async with client.stream("GET", url, headers=headers) as response:
+                    if response.status_code in _REDIRECTS and "location" in response.headers:
+                        url = urljoin(url, response.headers["location"])
+                        continue
+                    if response.status_code == 304:
+                        return _result(url, response, b"")
+                    if response.status_code >= 400:
+                        retry_after = _retry_after(response.headers)
+                        raise HTTPStatusError(response.status_code, url, retry_after)
+                    body = await _read_capped(response, url, max_bytes)
+                    return _result(url, response, body)
+            except _PrivateAddress as refused:
+                raise FetchError(
+                    f"refused {url}: {refused.host} is a private address ({refused.address}); "
+                    "set ALLOW_PRIVATE_SOURCES=true to allow it"
+                ) from None
+            except httpx.TimeoutException as error:
+                raise FetchError(f"timed out fetching {url}") from error
+            except httpx.HTTPError as error:
+                raise FetchError(f"{type(error).__name__} fetching {url}: {error}") from error
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}")
+    finally:
+        _REFUSE_PRIVATE.reset(refusing)
 
 
-async def check_target(url: str, *, allow_private: bool) -> None:
-    """Refuses anything but http(s), and private hosts unless allowed."""
+def check_scheme(url: str) -> None:
+    """Refuses anything but http(s) URLs with a host."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"not an http(s) URL: {url}")
-    if allow_private:
-        return
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            parts.hostname, parts.port or 0, type=socket.SOCK_STREAM
-        )
-    except OSError as error:
-        raise FetchError(f"cannot resolve {parts.hostname}: {error}") from error
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if not address.is_global:
-            raise FetchError(
-                f"refused {url}: {parts.hostname} is a private address ({address}); "
-                "set ALLOW_PRIVATE_SOURCES=true to allow it"
-            )
 
 
 async def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:

@@ -7,7 +7,6 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -289,7 +288,7 @@ async def test_private_sources_are_refused_when_not_allowed(
     publish_world(news_site)
     strict = make_settings(tmp_path, allow_private_sources=False)
     source_id = add_source(engine, "Local", news_site.url("/world.xml"))
-    async with httpx.AsyncClient() as client:
+    async with make_client(strict) as client:
         outcome = await Pipeline(strict, engine, client).refresh_source(source_id)
     assert outcome.status == "failed"
     assert "private address" in (outcome.error or "")

@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
@@ -16,7 +17,7 @@ from storage.models import Source, Topic
 
 _SOURCE_KEYS = {
     "name", "homepage", "url", "kind", "language", "enabled", "verified",
-    "poll_interval_seconds", "link_selector", "body_selector",
+    "poll_interval_seconds", "link_selector", "body_selector", "timezone",
 }  # fmt: skip
 _TOPIC_KEYS = {"slug", "name_en", "name_ar", "enabled", "keywords_en", "keywords_ar",
                "exclude_en", "exclude_ar", "sections"}  # fmt: skip
@@ -39,6 +40,11 @@ def load_sources(path: Path) -> list[Source]:
             raise CatalogError(f"{where}: kind must be feed or listing")
         if entry.get("language", "ar") not in ("ar", "en"):
             raise CatalogError(f"{where}: language must be ar or en")
+        if "timezone" in entry and not _is_zone(entry["timezone"]):
+            raise CatalogError(
+                f"{where}: timezone must be an IANA zone name such as Asia/Riyadh, "
+                f"not {entry['timezone']!r}"
+            )
         if entry["name"] in names:
             raise CatalogError(f"{where}: the name is used twice")
         names.add(entry["name"])
@@ -117,3 +123,11 @@ def _check_keys(entry: dict[str, Any], allowed: set[str], required: set[str], wh
     missing = sorted(required - set(entry))
     if missing:
         raise CatalogError(f"{where}: missing {', '.join(missing)}")
+
+
+def _is_zone(name: object) -> bool:
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

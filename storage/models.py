@@ -53,6 +53,8 @@ class Source(SQLModel, table=True):
     poll_interval_seconds: int | None = None
     link_selector: str | None = None
     body_selector: str | None = None
+    # The IANA zone its pages write times in when they give no offset ("14:30").
+    timezone: str | None = None
     etag: str | None = None
     last_modified: str | None = None
     next_check_at: dt.datetime | None = _when(index=True)

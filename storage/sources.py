@@ -15,7 +15,7 @@ from storage.models import Article, Source, utcnow
 # Fields a catalog owns; fetch state (etag, errors, next_check_at...) is never overwritten.
 _CATALOG_FIELDS = (
     "url", "homepage", "kind", "language", "enabled", "verified",
-    "poll_interval_seconds", "link_selector", "body_selector",
+    "poll_interval_seconds", "link_selector", "body_selector", "timezone",
 )  # fmt: skip
 
 

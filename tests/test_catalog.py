@@ -18,6 +18,7 @@ def test_bundled_sources_cover_arabic_and_english(settings: Settings) -> None:
     assert sum(s.language == "ar" for s in sources) >= 6
     assert sum(s.language == "en" for s in sources) >= 4
     assert all(s.verified is False for s in sources), "nothing could be checked from here"
+    assert all(s.timezone for s in sources), "each newsroom's zone, for times without an offset"
 
 
 def test_bundled_topics(settings: Settings) -> None:
@@ -38,6 +39,8 @@ def test_bundled_topics(settings: Settings) -> None:
         ('[[source]]\nname = "A"\n', "missing url"),
         ('[[source]]\nname = "A"\nurl = "https://a"\ncolour = 1\n', "unknown key(s) colour"),
         ('[[source]]\nname = "A"\nurl = "https://a"\nkind = "api"\n', "kind must be"),
+        ('[[source]]\nname = "A"\nurl = "https://a"\ntimezone = "Mars/Base"\n',
+         "timezone must be an IANA zone name such as Asia/Riyadh, not 'Mars/Base'"),
         ('[[source]]\nname = "A"\nurl = "https://a"\n[[source]]\nname = "A"\nurl = "https://b"\n',
          "used twice"),
     ],

@@ -88,9 +88,15 @@ def test_sources_add_finds_the_feed_or_reads_the_page(
     news_site.put("/ar/", "<html><head><title>أخبار</title></head><body><main>" + "".join(
         f'<h2><a href="/ar/2026/11/29/{n}">خبر عاجل رقم {n} من العاصمة اليوم</a></h2>'
         for n in range(5)) + "</main></body></html>")  # fmt: skip
-    listing = run_cli("sources", "add", news_site.url("/ar/"), "--name", "Arabic page",
+    unzoned = run_cli("sources", "add", news_site.url("/ar/"), "--timezone", "Mars/Base",
                       cwd=tmp_path, env=env)  # fmt: skip
-    assert listing.stdout.strip() == f"added 'Arabic page': listing {news_site.url('/ar/')} (ar)"
+    assert unzoned.returncode == 2
+    assert "'Mars/Base' is not an IANA time zone name such as Asia/Riyadh" in unzoned.stderr
+    listing = run_cli("sources", "add", news_site.url("/ar/"), "--name", "Arabic page",
+                      "--timezone", "Africa/Cairo", cwd=tmp_path, env=env)  # fmt: skip
+    assert listing.stdout.strip() == (
+        f"added 'Arabic page': listing {news_site.url('/ar/')} (ar, times in Africa/Cairo)"
+    )
 
     news_site.put("/nothing", "<html><body><p>Just a page.</p></body></html>")
     nothing = run_cli("sources", "add", news_site.url("/nothing"), cwd=tmp_path, env=env)

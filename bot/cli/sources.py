@@ -9,6 +9,7 @@ import ipaddress
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cli.common import Subcommands, UsageError, group, ready_engine
 from bot.config import Settings
@@ -28,6 +29,10 @@ def register(commands: Subcommands) -> None:
     add.add_argument("url")
     add.add_argument("--name", help="the name to show (default: the feed's title)")
     add.add_argument("--language", choices=("ar", "en"), help="default: guessed from the text")
+    add.add_argument(
+        "--timezone", type=_zone_name, metavar="ZONE",
+        help="the IANA zone of times its pages write with no offset (default: UTC)",
+    )  # fmt: skip
     add.set_defaults(command=add_)
     remove = sources.add_parser("remove", help="stop reading a source (its articles stay)")
     remove.add_argument("source", help="its name or URL")
@@ -89,11 +94,13 @@ def add_(args: argparse.Namespace, settings: Settings) -> int:
         source = asyncio.run(find())
     except (FetchError, DiscoverError) as error:
         raise UsageError(f"cannot add {args.url}: {error}") from error
+    source.timezone = args.timezone
     with db.session(engine) as session:
         source, new = source_store.add(source, session=session)
         if not new:
             raise UsageError(f"{source.url} is already a source, named {source.name!r}")
-        print(f"added {source.name!r}: {source.kind} {source.url} ({source.language})")
+        zone = f", times in {source.timezone}" if source.timezone else ""
+        print(f"added {source.name!r}: {source.kind} {source.url} ({source.language}{zone})")
     return 0
 
 
@@ -175,3 +182,13 @@ def _private_literal(url: str, settings: Settings) -> bool:
         return not ipaddress.ip_address(host).is_global
     except ValueError:
         return False
+
+
+def _zone_name(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an IANA time zone name such as Asia/Riyadh"
+        ) from None
+    return value

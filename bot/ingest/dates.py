@@ -76,12 +76,12 @@ def parse_date(value: str | None, default_tz: dt.tzinfo = dt.UTC) -> dt.datetime
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=default_tz)
 
 
-def date_from_url(url: str | None) -> dt.datetime | None:
+def date_from_url(url: str | None, default_tz: dt.tzinfo = dt.UTC) -> dt.datetime | None:
     match = _URL_DATE.search(url or "")
     if not match:
         return None
     try:
-        return dt.datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=dt.UTC)
+        return dt.datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=default_tz)
     except ValueError:
         return None
 

@@ -174,10 +174,12 @@ class Extracted:
 
 
 def extract_article(
-    html: str, url: str | None = None, *, body_selector: str | None = None
-) -> Extracted:
+    html: str, url: str | None = None, *, body_selector: str | None = None,
+    zone: dt.tzinfo = dt.UTC,
+) -> Extracted:  # fmt: skip
+    """`zone`: where the page's times without an offset are meant (its source's zone)."""
     tree = LexborHTMLParser(html)
-    meta = read_metadata(tree, url)
+    meta = read_metadata(tree, url, zone=zone)
     base = url or meta.canonical or ""
     related = find_related(tree, base, meta.canonical or url)
     lead_node = tree.css_first(

@@ -48,25 +48,26 @@ class Metadata:
     article_body: str | None  # JSON-LD articleBody, when the page gives one
 
 
-def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
+def read_metadata(tree: LexborHTMLParser, url: str | None, *, zone: dt.tzinfo = dt.UTC) -> Metadata:
+    """`zone`: where the page's times without an offset are meant (the source's zone)."""
     meta = _meta_values(tree)
     ld = _json_ld_article(tree)
     base = url or meta.get("og:url") or ""
     canonical = _attr(tree.css_first('link[rel="canonical"]'), "href") or meta.get("og:url")
     site_name = meta.get("og:site_name") or _ld_name(ld.get("publisher"))
     published = (
-        parse_date(_str(ld.get("datePublished")))
-        or _first_date(meta, "article:published_time", "og:published_time",
+        parse_date(_str(ld.get("datePublished")), zone)
+        or _first_date(meta, zone, "article:published_time", "og:published_time",
                        "datepublished", "pubdate", "publishdate", "publish-date",
                        "dc.date.issued", "dcterms.created", "date", "sailthru.date",
                        "parsely-pub-date", "article.published", "dc:date",
                        "dcterms:issued", "dcterms:created", "dc:created")
-        or _time_element(tree)
-        or date_from_url(canonical or url)
-        or _visible_date(tree)
+        or _time_element(tree, zone)
+        or date_from_url(canonical or url, zone)
+        or _visible_date(tree, zone)
     )  # fmt: skip
-    updated = parse_date(_str(ld.get("dateModified"))) or _first_date(
-        meta, "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified"
+    updated = parse_date(_str(ld.get("dateModified")), zone) or _first_date(
+        meta, zone, "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified"
     )
     image = meta.get("og:image") or meta.get("twitter:image") or _ld_image(ld.get("image"))
     return Metadata(
@@ -209,27 +210,27 @@ def _tags(ld: dict[str, Any], meta: dict[str, str]) -> tuple[str, ...]:
     return tuple(seen)[:20]
 
 
-def _first_date(meta: dict[str, str], *keys: str) -> dt.datetime | None:
+def _first_date(meta: dict[str, str], zone: dt.tzinfo, *keys: str) -> dt.datetime | None:
     for key in keys:
-        if parsed := parse_date(meta.get(key)):
+        if parsed := parse_date(meta.get(key), zone):
             return parsed
     return None
 
 
-def _time_element(tree: LexborHTMLParser) -> dt.datetime | None:
+def _time_element(tree: LexborHTMLParser, zone: dt.tzinfo) -> dt.datetime | None:
     for node in tree.css("article time[datetime], time[datetime]")[:3]:
-        if parsed := parse_date(node.attributes.get("datetime")):
+        if parsed := parse_date(node.attributes.get("datetime"), zone):
             return parsed
     return None
 
 
-def _visible_date(tree: LexborHTMLParser) -> dt.datetime | None:
+def _visible_date(tree: LexborHTMLParser, zone: dt.tzinfo) -> dt.datetime | None:
     selector = (
         '[class*="date"], [class*="time"], [id*="date"], [class*="publish"], '
         '[class*="created"], [class*="posted"], time'
     )
     for node in tree.css(selector)[:10]:
-        if parsed := find_date_in_text(node.text(deep=True)[:200]):
+        if parsed := find_date_in_text(node.text(deep=True)[:200], zone):
             return parsed
     return None
 

@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -179,7 +180,8 @@ class Pipeline:
             result = await self._fetch(item.link)
             _refuse_binary(result)
             text = decode(result.body, result.content_type).text
-            return extract_article(text, result.url, body_selector=source.body_selector)
+            return extract_article(text, result.url, body_selector=source.body_selector,
+                                   zone=_zone(source))  # fmt: skip
         except (FetchError, FeedError) as error:
             log.warning("article page failed, kept the feed's text source_id=%s url=%s reason=%s",
                         source.id, item.link, error)  # fmt: skip
@@ -268,3 +270,13 @@ def _article(source: Source, item: FeedItem, found: Extracted | None, now: dt.da
         updated_at=found.updated.astimezone(dt.UTC) if found and found.updated else None,
         fetched_at=now,
     )
+
+
+def _zone(source: Source) -> dt.tzinfo:
+    """Where the source's pages mean times written without an offset (UTC if unsaid)."""
+    try:
+        return ZoneInfo(source.timezone) if source.timezone else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("unknown time zone, using UTC source_id=%s timezone=%s",
+                    source.id, source.timezone)  # fmt: skip
+        return dt.UTC

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -72,6 +73,20 @@ def test_arabic_page_without_any_metadata() -> None:
         "https://sahifa.test/culture/2026/11/25/book-prices",
         "https://sahifa.test/culture/2026/11/20/guest-country",
     ]
+
+
+def test_a_time_without_offset_is_read_in_the_sources_zone() -> None:
+    """ "١٠:٣٠" on a Cairo paper's page is 10:30 in Cairo, not 10:30 UTC."""
+    cairo = ZoneInfo("Africa/Cairo")
+    found = extract_article(page("ar-no-metadata.html"), "https://sahifa.test/culture/123",
+                            zone=cairo)  # fmt: skip
+    assert found.published == dt.datetime(2026, 11, 29, 10, 30, tzinfo=cairo)
+    assert found.published.astimezone(dt.UTC).hour == 8
+    stamped = "<html><head><meta property='article:published_time' content='2026-11-29T10:30'>"
+    offset = "<meta property='article:modified_time' content='2026-11-29T12:00+01:00'></head>"
+    both = extract_article(stamped + offset + "<body><p>x</p></body></html>", zone=cairo)
+    assert both.published == dt.datetime(2026, 11, 29, 10, 30, tzinfo=cairo)
+    assert both.updated is not None and both.updated.utcoffset() == dt.timedelta(hours=1)
 
 
 def test_article_split_over_several_blocks_inside_a_page_wide_form() -> None:

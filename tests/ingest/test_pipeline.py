@@ -397,3 +397,19 @@ async def test_page_links_are_marked_on_topic_or_not(
         ("Dam talks to resume in Washington", True),
         ("Ten recipes for summer", False),
     ]
+
+
+async def test_page_times_without_offset_are_read_in_the_sources_zone(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    for prefix, zone in (("riyadh", "Asia/Riyadh"), ("unsaid", None)):
+        path = f"/{prefix}/1.html"
+        page = article_page(f"{prefix.title()} budget approved by the council", words(prefix),
+                            published="2026-11-29T09:00:00")  # fmt: skip
+        news_site.put(path, page)
+        news_site.put(f"/{prefix}.xml", rss([(f"{prefix}-1", news_site.url(path), "Budget")]))
+        source_id = add_source(engine, prefix, news_site.url(f"/{prefix}.xml"), timezone=zone)
+        assert (await pipeline.refresh_source(source_id)).status == "new"
+    riyadh, unsaid = stored(engine)
+    assert riyadh.published_at == dt.datetime(2026, 11, 29, 6, 0, tzinfo=dt.UTC)
+    assert unsaid.published_at == dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)

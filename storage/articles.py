@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
-from storage.models import Article
+from storage.models import Article, ArticleAlias
 
 # What a re-seen article may change; the rest (ids, story, first fetch) stays.
 _UPDATABLE = ("title", "lead", "text", "author", "image_url", "tags", "related",
@@ -23,6 +23,11 @@ def known(
     if keys:
         for article in session.exec(select(Article).where(col(Article.url_key).in_(keys))):
             found[article.url_key] = article
+        aliases = select(ArticleAlias.url_key, Article).join(
+            Article, col(Article.id) == col(ArticleAlias.article_id)
+        )
+        for key, article in session.exec(aliases.where(col(ArticleAlias.url_key).in_(keys))):
+            found[key] = article
     if ids:
         query = select(Article).where(Article.source_id == source_id, col(Article.guid).in_(ids))
         for article in session.exec(query):
@@ -33,10 +38,18 @@ def known(
 def store(article: Article, *, session: Session) -> tuple[Article, bool]:
     """Adds `article`, or updates the stored one it duplicates. Returns (row, created).
 
-    The same article is recognised by its URL key, by its guid within the same
-    source, or by the hash of its text on the same site (reached through two feeds).
+    The same article is recognised by its URL key (or one it was seen under), by its
+    guid within the same source, or by the hash of its text on the same site
+    (reached through two feeds). A new address of a stored article is kept as an
+    alias, so the next poll knows it without fetching the page.
     """
     existing = session.exec(select(Article).where(Article.url_key == article.url_key)).first()
+    if existing is None:
+        existing = session.exec(
+            select(Article)
+            .join(ArticleAlias, col(ArticleAlias.article_id) == col(Article.id))
+            .where(ArticleAlias.url_key == article.url_key)
+        ).first()
     if existing is None and article.guid:
         existing = session.exec(
             select(Article).where(
@@ -61,6 +74,10 @@ def store(article: Article, *, session: Session) -> tuple[Article, bool]:
         session.add(article)
         session.flush()
         return article, True
+    if existing.url_key != article.url_key and session.get(ArticleAlias, article.url_key) is None:
+        assert existing.id is not None
+        session.add(ArticleAlias(url_key=article.url_key, article_id=existing.id))
+        session.flush()
     changed = False
     for name in _UPDATABLE:
         value = getattr(article, name)

@@ -120,6 +120,18 @@ class Topic(SQLModel, table=True):
     enabled: bool = True
 
 
+class ArticleAlias(SQLModel, table=True):
+    """Another address of a stored article (the same text reached under a second URL),
+    so that the address is known and not fetched again at every poll."""
+
+    __tablename__ = "article_alias"
+
+    url_key: str = Field(primary_key=True)
+    article_id: int = Field(
+        sa_column=Column(ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+
+
 class ArticleTopic(SQLModel, table=True):
     __tablename__ = "article_topic"
 

@@ -136,6 +136,11 @@ async def test_the_same_article_through_two_feeds_is_stored_once(
     news_site.put("/top.xml", rss([("top-10", news_site.url("/copy.html"), "Copy")]))
     assert (await pipeline.refresh_source(second)).new_ids == ()
     assert len(stored(engine)) == 2
+    # ... and its address is remembered: the next poll does not fetch the page again.
+    news_site.put("/top.xml", rss([("top-10", news_site.url("/copy.html"), "Copy")],
+                                  title="Top stories, changed"))  # fmt: skip
+    assert (await pipeline.refresh_source(second)).seen == 1
+    assert len(news_site.requests_to("/copy.html")) == 1
 
 
 async def test_listing_page_source(pipeline: Pipeline, news_site: NewsSite, engine: Engine) -> None:

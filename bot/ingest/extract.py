@@ -316,17 +316,20 @@ def _paragraphs(containers: list[LexborNode], title: str) -> list[str]:
             # wrapper's class (has-sidebar, widget-container) must not take the article.
             if junk.mem_id != container.mem_id and len(junk.text(deep=True)) < 0.5 * whole:
                 junk.decompose()
+        linked = _linked_characters(container)
         for node in container.css("ul, ol, div, section, table, p, dl"):
-            has_links = node.mem_id != container.mem_id and node.css_first("a") is not None
-            if has_links and _link_density(node) > 0.5:
-                node.decompose()
+            link_text = linked.get(node.mem_id, 0)
+            if link_text and node.mem_id != container.mem_id:
+                total = len(node.text(deep=True).strip())
+                if total and link_text > 0.5 * total:
+                    node.decompose()
         container.unwrap_tags(_INLINE)
         container.merge_text_nodes()
-        nodes = list(container.traverse())
-        for node in nodes:
+        broken = {br.parent.mem_id for br in container.css("br") if br.parent is not None}
+        for node in container.traverse():
             if node.tag in ("img", "picture", "figure", "br", "hr"):
                 continue
-            for text in _own_lines(node):
+            for text in _own_lines(node, node.mem_id in broken):
                 if not _BOILERPLATE.match(text) and not _CREDIT.match(text):
                     blocks.append(text)
     if blocks and title and _clean(blocks[0]) == _clean(title):
@@ -348,9 +351,29 @@ def _trim_edges(blocks: list[str]) -> list[str]:
     return blocks[start:end]
 
 
-def _own_lines(node: LexborNode) -> list[str]:
-    """The node's own text (its children blocks are read on their own), split at <br>."""
-    if node.css_first("br") is None:
+def _linked_characters(container: LexborNode) -> dict[int, int]:
+    """Characters of link text under each node of `container`, by mem_id: one walk up
+    from each link, instead of a search for links under every block."""
+    linked: dict[int, int] = {}
+    top = container.mem_id
+    for anchor in container.css("a"):
+        length = len(anchor.text(deep=True).strip())
+        if not length:
+            continue
+        node = anchor.parent
+        while node is not None:
+            key = node.mem_id
+            linked[key] = linked.get(key, 0) + length
+            if key == top:
+                break
+            node = node.parent
+    return linked
+
+
+def _own_lines(node: LexborNode, has_br: bool) -> list[str]:
+    """The node's own text (its children blocks are read on their own), split at the
+    <br> among its children."""
+    if not has_br:
         text = _clean(node.text(deep=False, separator=" "))
         return [text] if text else []
     lines: list[str] = []

@@ -65,12 +65,16 @@ def plan_digests(
     report = PlanReport()
     with session(engine) as db:
         due = digest_store.due_chats(now, session=db, limit=1_000_000)
-        rows = digest_store.recent_stories(now - STORY_WINDOW, session=db)
+        if not due:  # most ticks: a day of stories is not read for nobody
+            return report
         followed = digest_store.followed_topics(session=db)
         keywords = {
             chat_id: {word: set(stems(word)) for word in words}
             for chat_id, words in digest_store.followed_keywords(session=db).items()
         }
+        rows = digest_store.recent_stories(
+            now - STORY_WINDOW, session=db, words=any(keywords.get(c.id) for c in due)
+        )
     by_topic = select.candidates_by_topic(rows)
     story_ids = [row.story_id for row in rows]
     rendered: dict[tuple[object, ...], list[str]] = {}  # the same digest, rendered once
@@ -151,7 +155,7 @@ def plan_alerts(
     planned = 0
     with session(engine) as db:
         breaking = [
-            row for row in digest_store.recent_stories(now - rules.within, session=db)
+            row for row in digest_store.recent_stories(now - rules.within, session=db, words=False)
             if row.source_count >= rules.min_sources and row.topics
         ]  # fmt: skip
         if not breaking:

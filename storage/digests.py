@@ -43,9 +43,11 @@ class StoryRow:
     related: list[tuple[str, str, str]] | None = None
 
 
-def recent_stories(since: dt.datetime, *, session: Session) -> list[StoryRow]:
+def recent_stories(since: dt.datetime, *, session: Session, words: bool = True) -> list[StoryRow]:
     """Stories seen since `since`, each with its first article's link and summary, its
-    source names (in order of arrival) and its best score per topic."""
+    source names (in order of arrival) and its best score per topic; with `words`, the
+    stems of all its articles too (only keyword matching needs them, and they are
+    most of what this reads)."""
     stories = {
         s.id: StoryRow(s.id, s.headline, s.last_seen_at, s.source_count, list(s.terms))
         for s in session.exec(select(Story).where(col(Story.last_seen_at) >= since))
@@ -54,43 +56,60 @@ def recent_stories(since: dt.datetime, *, session: Session) -> list[StoryRow]:
     if not stories:
         return []
     names = {s.id: s.name for s in session.exec(select(Source))}
+    # Subqueries, not lists of ids: a day of news is more ids than SQLite takes as
+    # parameters of one statement.
+    recent = columns(col(Story.id)).where(col(Story.last_seen_at) >= since)
+    in_window = col(Article.story_id).in_(recent)
     articles = session.execute(
         columns(
-            col(Article.id),
-            col(Article.story_id),
-            col(Article.source_id),
-            col(Article.url),
+            col(Article.id), col(Article.story_id), col(Article.source_id), col(Article.url),
             col(Article.title),
-            col(Article.summary),
-            col(Article.search_terms),
-            col(Article.related),
         )
-        .where(col(Article.story_id).in_(list(stories)))
+        .where(in_window)
         .order_by(col(Article.id))
-    ).all()
+    ).all()  # fmt: skip
     story_of: dict[int, int] = {}
-    for article_id, story_id, source_id, url, title, summary, terms, page in articles:
-        row = stories[story_id or 0]
-        row.words.update(terms.split())
+    firsts: dict[int, str] = {}  # first article of each story -> its source's name
+    # Each statement may see a story that became recent after the first one (on
+    # databases that read committed rows per statement): those are left out.
+    for article_id, story_id, source_id, url, title in articles:
+        row = stories.get(story_id or 0)
+        if row is None:
+            continue
         story_of[article_id or 0] = row.story_id
         name = names.get(source_id, "")
         if not row.url:
-            row.url, row.summary = url, summary or ""
+            row.url = url
+            firsts[article_id or 0] = name
+        elif name and name not in row.sources:
+            row.others.append((title, url, name))
+        if name and name not in row.sources:
+            row.sources.append(name)
+    # Summary and page links come from the first article only: read them for those.
+    for start in range(0, len(firsts), 500):
+        chunk = list(firsts)[start : start + 500]
+        query = columns(col(Article.id), col(Article.summary), col(Article.related))
+        for article_id, summary, page in session.execute(query.where(col(Article.id).in_(chunk))):
+            row, name = stories[story_of[article_id]], firsts[article_id]
+            row.summary = summary or ""
             row.page_links = [
                 (str(link["title"]), str(link["url"]), name)
                 for link in page or ()
                 if link.get("on_topic") and link.get("title") and link.get("url")
             ]
-        elif name and name not in row.sources:
-            row.others.append((title, url, name))
-        if name and name not in row.sources:
-            row.sources.append(name)
+    if words:
+        terms = columns(col(Article.story_id), col(Article.search_terms)).where(in_window)
+        for story_id, stems in session.execute(terms):
+            if (row := stories.get(story_id or 0)) is not None:
+                row.words.update(stems.split())
     links = session.exec(
         select(ArticleTopic.article_id, Topic.slug, ArticleTopic.score)
         .join(Topic, col(Topic.id) == col(ArticleTopic.topic_id))
-        .where(col(ArticleTopic.article_id).in_(list(story_of)))
+        .where(col(ArticleTopic.article_id).in_(columns(col(Article.id)).where(in_window)))
     ).all()
     for article_id, slug, score in links:
+        if article_id not in story_of:
+            continue
         row = stories[story_of[article_id]]
         row.topics[slug] = max(score, row.topics.get(slug, 0.0))
     return list(stories.values())

@@ -54,7 +54,7 @@ async def _show(update: Update, context: Context, *, record: bool) -> None:
             words = subscriptions.keywords(row.id, session=db)
             keywords = {word: set(stems(word)) for word in words}
             followed = subscriptions.topic_slugs(row.id, session=db) or (set() if words else slugs)
-        rows = digest_store.recent_stories(now - WINDOW, session=db)
+        rows = digest_store.recent_stories(now - WINDOW, session=db, words=bool(keywords))
         delivered = outgoing.delivered_story_ids(row.id, session=db) if record else set()
         chosen = select.choose(followed, delivered, select.candidates_by_topic(rows), now,
                                keywords=keywords, rows=rows)  # fmt: skip

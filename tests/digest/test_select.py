@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.engine import Engine
+from sqlmodel import col
+from sqlmodel import select as sql_select
 
 from bot.digest import compose, select
 from storage.db import session
@@ -60,3 +62,45 @@ def test_the_pages_own_related_links_come_last_and_only_when_on_topic(engine: En
         rows = recent_stories(NOW - dt.timedelta(hours=1), session=db)
     select.choose({"economy"}, set(), select.candidates_by_topic(rows), NOW)
     assert rows[0].related == [("What inflation means for savers", "https://wire.test/2", "Wire")]
+
+
+def test_recent_stories_reads_the_first_article_and_all_sources(engine: Engine) -> None:
+    with session(engine) as db:
+        wire = Source(name="Wire", url="https://wire.test/rss", origin="cli")
+        daily = Source(name="Daily", url="https://daily.test/rss", origin="cli")
+        topic = Topic(slug="economy", name_ar="اقتصاد", name_en="Economy")
+        db.add_all([wire, daily, topic])
+        db.flush()
+        # More stories than one read of first articles takes (500), each told twice.
+        stories = [Story(headline=f"Story {n}", first_seen_at=NOW, last_seen_at=NOW)
+                   for n in range(520)]  # fmt: skip
+        db.add_all(stories)
+        db.flush()
+        for story in stories:
+            for source, terms in ((wire, " rate bank "), (daily, " rate hold ")):
+                db.add(Article(source_id=source.id, url=f"https://{source.name}.test/{story.id}",
+                               url_key=f"{source.name}.test/{story.id}", title=f"{source.name} "
+                               f"on {story.headline}", summary=f"Summary by {source.name}",
+                               search_terms=terms, story_id=story.id, fetched_at=NOW,
+                               related=[{"title": "Rates explained", "url": "https://x.test/r",
+                                         "on_topic": True}]))  # fmt: skip
+        db.flush()
+        first = db.exec(
+            sql_select(Article).where(Article.story_id == stories[0].id).order_by(col(Article.id))
+        ).first()
+        assert first is not None
+        db.add(ArticleTopic(article_id=first.id, topic_id=topic.id, score=0.7))
+    with session(engine) as db:
+        rows = {r.story_id: r for r in recent_stories(NOW - dt.timedelta(hours=1), session=db)}
+        lean = {r.story_id: r for r in recent_stories(NOW - dt.timedelta(hours=1), session=db,
+                                                       words=False)}  # fmt: skip
+    assert len(rows) == 520
+    assert all(r.summary == "Summary by Wire" for r in rows.values())
+    one = rows[stories[0].id]
+    assert (one.url, one.sources) == (f"https://Wire.test/{one.story_id}", ["Wire", "Daily"])
+    assert one.others == [("Daily on Story 0", f"https://Daily.test/{one.story_id}", "Daily")]
+    assert one.page_links == [("Rates explained", "https://x.test/r", "Wire")]
+    assert one.topics == {"economy": 0.7}
+    assert one.words == {"rate", "bank", "hold"}
+    assert lean[one.story_id].words == set()
+    assert lean[one.story_id].summary == one.summary and lean[one.story_id].others == one.others

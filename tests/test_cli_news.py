@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.loopback.news_site import NewsSite
+from storage import db, subscriptions
+from storage.models import Chat
 from tests.conftest import run_cli
 from tests.ingest.sample_site import article_page, publish_world, rss, words
 
@@ -167,3 +169,22 @@ def test_digest_preview_prints_what_would_be_sent(tmp_path: Path, news_site: New
     assert "unknown topic(s) knitting" in bad.stderr
     missing = run_cli("digest", "--chat", "42", cwd=tmp_path, env=env)
     assert missing.returncode == 2
+
+    # A chat's digest counts its keywords and mutes, as the daily digest does.
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'data' / 'newsbot.db'}")
+    with db.session(engine) as s:
+        s.add(Chat(id=42, kind="private", language="en", timezone="UTC", digest_time="08:00"))
+        s.flush()
+        subscriptions.toggle_topic(42, "sports", session=s)
+        subscriptions.follow_keyword(42, "OPEC", session=s)
+    engine.dispose()
+    keyword = run_cli("digest", "--chat", "42", cwd=tmp_path, env=env)
+    assert "Oil prices jump after OPEC cuts output" in keyword.stdout, keyword.stdout
+    with db.session(engine) as s:
+        chat = s.get(Chat, 42)
+        assert chat is not None
+        chat.muted = ["Energy wire"]
+        s.add(chat)
+    engine.dispose()
+    muted = run_cli("digest", "--chat", "42", cwd=tmp_path, env=env)
+    assert "nothing new" in muted.stdout

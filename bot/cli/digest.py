@@ -9,6 +9,7 @@ from bot import catalog
 from bot.cli.common import Subcommands, UsageError, ready_engine
 from bot.config import Settings
 from bot.digest import compose, select
+from bot.language import stems
 from bot.loopback.telegram_html import parse_html
 from storage import digests as digest_store
 from storage import outgoing, subscriptions
@@ -41,8 +42,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             if chat is None:
                 raise UsageError(f"no chat {args.chat}; try --preview --topics ...")
             followed = subscriptions.topic_slugs(chat.id, session=db)
+            keywords = {w: set(stems(w)) for w in subscriptions.keywords(chat.id, session=db)}
             delivered = outgoing.delivered_story_ids(chat.id, session=db)
-            language, zone = chat.language, chat.timezone
+            language, zone, muted = chat.language, chat.timezone, set(chat.muted)
         else:
             followed = {s.strip() for s in args.topics.split(",") if s.strip()}
             unknown = sorted(followed - set(names))
@@ -50,11 +52,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 raise UsageError(f"unknown topic(s) {', '.join(unknown)}; known: "
                                  f"{', '.join(sorted(names))}")  # fmt: skip
             followed = followed or set(names)
-            delivered = set()
+            keywords, delivered, muted = {}, set(), set()
             language = args.language or settings.default_language
             zone = args.timezone or settings.default_timezone
-        rows = digest_store.recent_stories(now - WINDOW, session=db)
-    chosen = select.choose(followed, delivered, select.candidates_by_topic(rows), now)
+        rows = digest_store.recent_stories(now - WINDOW, session=db, words=bool(keywords))
+    # As the daily digest chooses (bot.delivery.plan_digests): topics, keywords, mutes.
+    chosen = select.choose(followed, delivered, select.candidates_by_topic(rows), now,
+                           keywords=keywords, rows=rows, muted=muted)  # fmt: skip
     if not chosen:
         print("(nothing new for these topics in the last 24 hours)")
         return 0

@@ -29,7 +29,7 @@ from bot.ingest.fetch import FetchError, make_client
 from bot.ingest.pipeline import Pipeline
 from bot.texts import Language, text
 from bot.tg import channels, following, handlers, operators, preferences, reading
-from bot.tg.context import BotData
+from bot.tg.context import BotData, SourceNotFound
 from bot.tg.limits import Limiter, Limits
 from bot.tg.replies import WaitOutFloodControl
 from bot.tg.send import Sender
@@ -151,7 +151,9 @@ def _source_finder(
         try:
             return await discover_source(client, url, settings, origin="chat")
         except (FetchError, DiscoverError) as error:
-            raise LookupError(str(error)) from error
+            raise SourceNotFound(
+                error.reason, str(error), getattr(error, "status", None)
+            ) from error
 
     return find
 

@@ -116,6 +116,47 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "لم أضف {url}: {why}",
         "en": "Could not add {url}: {why}",
     },
+    # Why /addsource found nothing to follow (bot.ingest's FetchError / DiscoverError reasons).
+    "why_unresolvable": {
+        "ar": "لا يوجد موقع بهذا الاسم",
+        "en": "no site has that name",
+    },
+    "why_private": {
+        "ar": "العنوان في شبكة خاصة، لا على الإنترنت",
+        "en": "the address is on a private network, not the internet",
+    },
+    "why_timeout": {
+        "ar": "لم يرد الموقع في الوقت المحدد",
+        "en": "the site did not answer in time",
+    },
+    "why_status": {
+        "ar": "ردّ الموقع بالخطأ {status}",
+        "en": "the site answered with error {status}",
+    },
+    "why_too_large": {
+        "ar": "الصفحة أكبر مما أقرأ",
+        "en": "the page is larger than I read",
+    },
+    "why_redirects": {
+        "ar": "الموقع يحوّل من عنوان إلى آخر دون نهاية",
+        "en": "the site redirects too many times",
+    },
+    "why_not_http": {
+        "ar": "أتابع عناوين http و https فقط",
+        "en": "I follow only http and https addresses",
+    },
+    "why_broken": {
+        "ar": "وصل رد الموقع تالفًا",
+        "en": "the site's answer arrived damaged",
+    },
+    "why_network": {
+        "ar": "تعذّر الاتصال بالموقع",
+        "en": "the connection to the site failed",
+    },
+    "why_nothing_to_follow": {
+        "ar": "لا يوجد فيه موجز أخبار ولا قائمة مقالات",
+        "en": "it has no news feed and no list of articles",
+    },
     "source_added": {
         "ar": "أضفت المصدر «{name}» ({kind}: {url})، وسأقرؤه من الآن.",
         "en": "Added “{name}” ({kind}: {url}); I read it from now on.",

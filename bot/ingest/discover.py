@@ -30,6 +30,8 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 class DiscoverError(Exception):
     """Nothing to follow at that URL; str() says what was found instead."""
 
+    reason = "nothing_to_follow"
+
 
 @dataclass(frozen=True)
 class Discovered:

@@ -40,16 +40,27 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 _REFUSE_PRIVATE: ContextVar[bool] = ContextVar("newsbot_refuse_private", default=False)
 
 
+REASONS = ("unresolvable", "private", "timeout", "status", "too_large", "redirects", "not_http",
+           "broken", "network")  # fmt: skip
+
+
 class FetchError(Exception):
-    """A fetch that gave no usable body; str() says why in one line."""
+    """A fetch that gave no usable body; str() says why in one line (for logs and the
+    CLI), `reason` which kind of failure it was (for a chat, in its language): one of
+    unresolvable, private, timeout, status, too_large, redirects, not_http, broken,
+    network."""
 
     retry_after: float | None = None
+
+    def __init__(self, message: str, reason: str = "network") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class HTTPStatusError(FetchError):
     def __init__(self, status: int, url: str, retry_after: float | None = None) -> None:
         wait = f", retry after {retry_after:.0f}s" if retry_after is not None else ""
-        super().__init__(f"HTTP {status} from {url}{wait}")
+        super().__init__(f"HTTP {status} from {url}{wait}", "status")
         self.status = status
         self.retry_after = retry_after
 
@@ -78,7 +89,7 @@ async def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:  # UnicodeError: a name IDNA cannot encode
-        raise FetchError(f"cannot resolve {host}: {error}") from error
+        raise FetchError(f"cannot resolve {host}: {error}", "unresolvable") from error
     return [str(info[4][0]) for info in infos]
 
 
@@ -100,9 +111,9 @@ class _PinnedBackend(httpcore.AsyncNetworkBackend):
             async with asyncio.timeout(timeout):
                 addresses = await self._resolve(host, port)
         except TimeoutError:
-            raise FetchError(f"timed out resolving {host}") from None
+            raise FetchError(f"timed out resolving {host}", "timeout") from None
         if not addresses:
-            raise FetchError(f"cannot resolve {host}: no address")
+            raise FetchError(f"cannot resolve {host}: no address", "unresolvable")
         if _REFUSE_PRIVATE.get():
             for address in addresses:
                 if not ipaddress.ip_address(address.split("%")[0]).is_global:
@@ -184,13 +195,14 @@ async def fetch(
             except _PrivateAddress as refused:
                 raise FetchError(
                     f"refused {url}: {refused.host} is a private address ({refused.address}); "
-                    "set ALLOW_PRIVATE_SOURCES=true to allow it"
+                    "set ALLOW_PRIVATE_SOURCES=true to allow it",
+                    "private",
                 ) from None
             except httpx.TimeoutException as error:
-                raise FetchError(f"timed out fetching {url}") from error
+                raise FetchError(f"timed out fetching {url}", "timeout") from error
             except httpx.HTTPError as error:
                 raise FetchError(f"{type(error).__name__} fetching {url}: {error}") from error
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}")
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}", "redirects")
     finally:
         _REFUSE_PRIVATE.reset(refusing)
 
@@ -199,7 +211,7 @@ def check_scheme(url: str) -> None:
     """Refuses anything but http(s) URLs with a host."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"not an http(s) URL: {url}")
+        raise FetchError(f"not an http(s) URL: {url}", "not_http")
 
 
 async def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
@@ -211,14 +223,18 @@ async def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> by
     declared = response.headers.get("content-length", "")
     decoder = _Decoder(response.headers.get("content-encoding", ""), url)
     if declared.isdigit() and int(declared) > max_bytes and not decoder.encoded:
-        raise FetchError(f"{url} is too large: {int(declared)} bytes, the limit is {max_bytes}")
+        raise FetchError(
+            f"{url} is too large: {int(declared)} bytes, the limit is {max_bytes}", "too_large"
+        )
     chunks: list[bytes] = []
     size = 0
     async for raw in response.aiter_raw():
         chunk = decoder.feed(raw, max_bytes - size + 1)
         size += len(chunk)
         if size > max_bytes:
-            raise FetchError(f"{url} is too large: over {max_bytes} bytes, stopped reading")
+            raise FetchError(
+                f"{url} is too large: over {max_bytes} bytes, stopped reading", "too_large"
+            )
         chunks.append(chunk)
     decoder.finish()
     return b"".join(chunks)
@@ -240,7 +256,7 @@ class _Decoder:
         elif self.name == "br":
             self._brotli = brotli.Decompressor()
         elif self.encoded:
-            raise FetchError(f"unsupported Content-Encoding {self.name!r} from {url}")
+            raise FetchError(f"unsupported Content-Encoding {self.name!r} from {url}", "broken")
 
     def feed(self, data: bytes, limit: int) -> bytes:
         try:
@@ -249,7 +265,9 @@ class _Decoder:
             if self._brotli is not None:
                 return self._brotli.process(data, output_buffer_limit=max(1, limit))  # type: ignore[no-any-return]
         except (zlib.error, brotli.error) as error:
-            raise FetchError(f"broken {self.name} body from {self.url}: {error}") from error
+            raise FetchError(
+                f"broken {self.name} body from {self.url}: {error}", "broken"
+            ) from error
         return data
 
     def finish(self) -> None:
@@ -259,7 +277,7 @@ class _Decoder:
             else True
         )  # fmt: skip
         if not finished:
-            raise FetchError(f"broken {self.name} body from {self.url}: cut short")
+            raise FetchError(f"broken {self.name} body from {self.url}: cut short", "broken")
 
 
 def _result(url: str, response: httpx.Response, body: bytes) -> FetchResult:

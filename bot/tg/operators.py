@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.texts import Language, text
 from bot.tg.common import chat_row
-from bot.tg.context import Context
+from bot.tg.context import Context, SourceNotFound
 from storage import sources as source_store
 from storage import stats as stats_store
 from storage.db import session
@@ -57,8 +57,9 @@ async def add_source(update: Update, context: Context) -> None:
         url = "https://" + url
     try:
         found = await context.bot_data.find_source(url)
-    except LookupError as error:
-        await message.reply_text(text("source_not_added", language, url=url, why=str(error)))
+    except SourceNotFound as error:
+        why = text(f"why_{error.reason}", language, status=error.status)
+        await message.reply_text(text("source_not_added", language, url=url, why=why))
         return
     with session(context.bot_data.engine) as db:
         source, new = source_store.add(found, session=db)

@@ -8,8 +8,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from telegram.ext import Application, CommandHandler
 
+from bot.ingest.discover import DiscoverError
+from bot.ingest.fetch import REASONS
 from bot.loopback.bot_api import FakeBotAPI
 from bot.loopback.news_site import NewsSite
+from bot.texts import text
 from storage.db import session
 from storage.models import Article, ArticleTopic, Chat, Delivery, Source, Story, Topic
 from tests.conftest import wait
@@ -339,7 +342,9 @@ async def test_operators_add_and_remove_sources_from_the_chat(
     assert again["text"] == f"{feed} is already a source, named “Gulf Wire”."
     news_site.put("/plain", "<html><body><p>Just a page.</p></body></html>")
     refused = await ask(bot_api, operator, f"/addsource {news_site.url('/plain')}", 4)
-    assert "no feed and no list of article links" in refused["text"]
+    assert refused["text"] == (
+        f"Could not add {news_site.url('/plain')}: it has no news feed and no list of articles"
+    )
     with session(engine) as db:
         stored = db.exec(select(Source).where(Source.url == feed)).one()
         assert (stored.origin, stored.enabled, stored.kind) == ("chat", True, "feed")
@@ -424,3 +429,21 @@ async def test_mute_unmute_and_ifempty(
     with session(engine) as db:
         chat = db.get(Chat, ALICE["id"])
         assert chat is not None and (chat.muted, chat.empty_line) == ([], False)
+
+
+async def test_why_a_source_was_not_added_is_said_in_the_chats_language(
+    running_bot: Application, bot_api: FakeBotAPI, news_site: NewsSite
+) -> None:
+    operator = FakeBotAPI.user(9999, "المشغّل", "ar")
+    news_site.rule("/gone.xml", status=404)
+    gone = news_site.url("/gone.xml")
+    refused = await ask(bot_api, operator, f"/addsource {gone}", 1)
+    assert refused["text"] == f"لم أضف {gone}: ردّ الموقع بالخطأ 404"
+    nowhere = await ask(bot_api, operator, "/addsource nowhere.invalid", 2)
+    assert nowhere["text"] == "لم أضف https://nowhere.invalid: لا يوجد موقع بهذا الاسم"
+
+
+def test_every_kind_of_fetch_failure_has_words_in_both_languages() -> None:
+    for reason in (*REASONS, DiscoverError.reason):
+        for language in ("ar", "en"):
+            assert text(f"why_{reason}", language, status=500).strip()

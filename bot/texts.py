@@ -300,6 +300,11 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "لا جديد في مواضيعك الآن. اختر مواضيع أكثر بـ /topics",
         "en": "Nothing new on your topics right now. Pick more with /topics",
     },
+    "digest_takes_no_words": {
+        "ar": "أرسل /digest وحده ليصلك موجزك. لأخبار موضوع واحد: /news {example}",
+        "en": "/digest sends your digest as it is, with no words after it. For one topic: "
+        "/news {example}",
+    },
     "unknown_topic": {
         "ar": "لا أعرف الموضوع «{given}». المواضيع: {topics}",
         "en": "I don't know the topic “{given}”. Topics: {topics}",

@@ -39,6 +39,10 @@ async def _show(update: Update, context: Context, *, record: bool) -> None:
     now = dt.datetime.now(dt.UTC)
     slugs = {slug for slug, _, _ in context.bot_data.topics}
     asked = " ".join(context.args or []).strip().lower()
+    if asked and record:  # "/digest sports": say what works instead of ignoring the word
+        example = _topic_for(asked, context) or "sports"
+        await message.reply_text(text("digest_takes_no_words", language, example=example))
+        return
     with session(context.bot_data.engine) as db:
         if asked and not record:
             wanted = _topic_for(asked, context)

@@ -158,6 +158,10 @@ async def test_news_and_digest_on_demand(
     assert await wait(bot_api.wait_for, recorded, 5.0)
     again = await ask(bot_api, ALICE, "/digest", 4)
     assert again["text"].startswith("Nothing new")
+    worded = await ask(bot_api, ALICE, "/digest Energy", 5)
+    assert worded["text"] == (
+        "/digest sends your digest as it is, with no words after it. For one topic: /news energy"
+    )
 
 
 async def test_in_a_group_only_admins_change_settings(

@@ -27,6 +27,7 @@ from bot.ingest.abstractive import Summarizer
 from bot.ingest.discover import DiscoverError, discover_source
 from bot.ingest.fetch import FetchError, make_client
 from bot.ingest.pipeline import Pipeline
+from bot.retention import PRUNE_TICK_SECONDS, Retention
 from bot.texts import Language, text
 from bot.tg import channels, following, handlers, operators, preferences, reading
 from bot.tg.context import BotData, SourceNotFound
@@ -123,6 +124,12 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
         jobs.deliver, interval=jobs.DELIVERY_TICK_SECONDS, first=2, data=delivery,
         name="deliver", job_kwargs={"max_instances": 1, "coalesce": True},
     )  # fmt: skip
+    if settings.keep_news_days:
+        application.job_queue.run_repeating(
+            jobs.prune_old_news, interval=PRUNE_TICK_SECONDS, first=60,
+            data=Retention(bot_data.engine, settings.keep_news_days),
+            name="prune_old_news", job_kwargs={"max_instances": 1, "coalesce": True},
+        )  # fmt: skip
 
 
 async def _stop(application: Application) -> None:  # type: ignore[type-arg]

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         default=6.0, ge=0, le=48,
         description="hours (0 to 48) within which a digest missed while down still goes out",
     )  # fmt: skip
+    keep_news_days: int = Field(
+        default=90, ge=0, le=36500,
+        description="0 (keep forever) or a number of days, at least 3, that articles, "
+        "stories and sent messages are kept",
+    )  # fmt: skip
     alert_min_sources: int = Field(
         default=3, ge=2, le=50,
         description="how many sources make a story breaking news, 2 to 50",
@@ -135,6 +140,13 @@ class Settings(BaseSettings):
     def _existing_file(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
             raise ValueError("no such file")
+        return value
+
+    @field_validator("keep_news_days")
+    @classmethod
+    def _keeps_a_story_window(cls, value: int) -> int:
+        if 0 < value < 3:  # stories gather their articles over 3 days
+            raise ValueError("0 (keep forever) or at least 3 days")
         return value
 
     @field_validator("default_timezone")

@@ -6,12 +6,15 @@ APScheduler's misfire rules, loses nothing: the next one finds the same work.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 
 from telegram.ext import CallbackContext
 
 from bot.delivery import Dispatcher
 from bot.ingest.pipeline import Pipeline
+from bot.retention import Retention
 
 log = logging.getLogger(__name__)
 
@@ -37,3 +40,12 @@ async def deliver(context: CallbackContext) -> None:  # type: ignore[type-arg]
     if job is None or not isinstance(job.data, Dispatcher):
         return
     await job.data.tick()
+
+
+async def prune_old_news(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    """Removes the news older than KEEP_NEWS_DAYS, in a thread: the first run on a
+    large archive takes a while, and the bot keeps answering meanwhile."""
+    job = context.job
+    if job is None or not isinstance(job.data, Retention):
+        return
+    await asyncio.to_thread(job.data.run, dt.datetime.now(dt.UTC))

@@ -1,6 +1,11 @@
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from sqlmodel import select
+
+from storage import db
+from storage.models import Article, Source
 from tests.conftest import run_cli
 
 
@@ -41,6 +46,31 @@ def test_db_upgrade_creates_the_schema_in_an_empty_default_database(tmp_path: Pa
     assert version == ("0010",)
     again = run_cli("db", "upgrade", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+
+
+def test_db_prune_removes_what_is_older_than_kept(tmp_path: Path) -> None:
+    assert run_cli("db", "upgrade", cwd=tmp_path).returncode == 0
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'data' / 'newsbot.db'}")
+    now = dt.datetime.now(dt.UTC)
+    with db.session(engine) as session:
+        source = Source(name="S", url="https://s.test/rss", origin="cli")
+        session.add(source)
+        session.flush()
+        for n, age in ((1, 40), (2, 10)):
+            session.add(Article(source_id=source.id, url=f"https://s.test/{n}",
+                                url_key=f"s.test/{n}", title="T",
+                                fetched_at=now - dt.timedelta(days=age)))  # fmt: skip
+    result = run_cli("db", "prune", "--days", "30", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("removed 1 articles, 0 stories and 0 sent messages from before")
+    with db.session(engine) as session:
+        assert [a.url_key for a in session.exec(select(Article))] == ["s.test/2"]
+    engine.dispose()
+    too_short = run_cli("db", "prune", "--days", "1", cwd=tmp_path)
+    assert too_short.returncode == 2
+    assert "at least 3" in too_short.stderr
+    forever = run_cli("db", "prune", cwd=tmp_path, env={"KEEP_NEWS_DAYS": "0"})
+    assert forever.stdout.strip() == "KEEP_NEWS_DAYS=0: news is kept forever, nothing removed"
 
 
 def test_sources_list_shows_the_bundled_catalog(tmp_path: Path) -> None:

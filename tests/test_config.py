@@ -67,6 +67,7 @@ def test_env_example_as_is_gives_the_defaults(
         ("SOURCES_FILE", "/no/such.toml", "the path of an existing TOML file"),
         ("HTTP_MAX_BYTES", "-1", "a whole number of bytes"),
         ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING or ERROR"),
+        ("KEEP_NEWS_DAYS", "2", "0 (keep forever) or a number of days, at least 3"),
     ],
 )
 def test_bad_value_names_the_variable_and_what_is_allowed(

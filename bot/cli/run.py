@@ -1,13 +1,16 @@
-"""`newsbot run` and `newsbot db upgrade`."""
+"""`newsbot run`, `newsbot demo`, `newsbot db upgrade` and `newsbot db prune`."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 
-from bot.cli.common import Subcommands, group, ready_engine, safe_url
+from bot.cli.common import Subcommands, UsageError, group, ready_engine, safe_url
 from bot.config import Settings
+from bot.retention import cutoff
+from bot.retention import prune as prune_before
 from storage import db
 
 log = logging.getLogger(__name__)
@@ -24,6 +27,9 @@ def register(commands: Subcommands) -> None:
     database.add_parser("upgrade", help="create or upgrade the schema").set_defaults(
         command=upgrade
     )
+    prune_ = database.add_parser("prune", help="remove news older than KEEP_NEWS_DAYS now")
+    prune_.add_argument("--days", type=int, help="keep this many days instead (at least 3)")
+    prune_.set_defaults(command=prune)
 
 
 def run_bot(args: argparse.Namespace, settings: Settings) -> int:
@@ -56,4 +62,18 @@ def upgrade(args: argparse.Namespace, settings: Settings) -> int:
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
     print(f"{safe_url(settings.database_url)}: schema at {db.current_revision(engine)}")
+    return 0
+
+
+def prune(args: argparse.Namespace, settings: Settings) -> int:
+    days = settings.keep_news_days if args.days is None else args.days
+    if args.days is not None and args.days < 3:
+        raise UsageError("--days must be at least 3: stories gather their articles over 3 days")
+    before = cutoff(dt.datetime.now(dt.UTC), days)
+    if before is None:
+        print("KEEP_NEWS_DAYS=0: news is kept forever, nothing removed")
+        return 0
+    done = prune_before(ready_engine(settings), before)
+    print(f"removed {done.articles} articles, {done.stories} stories and {done.messages} "
+          f"sent messages from before {before:%Y-%m-%d %H:%M} UTC")  # fmt: skip
     return 0

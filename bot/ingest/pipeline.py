@@ -29,6 +29,7 @@ from bot.ingest.feeds import FeedError, FeedItem, parse_feed
 from bot.ingest.fetch import FetchError, FetchResult, fetch
 from bot.ingest.listing import extract_links
 from bot.ingest.urls import canonical_url, content_hash, url_key
+from bot.retention import cutoff
 from storage import articles as article_store
 from storage import sources as source_store
 from storage.db import session
@@ -122,6 +123,9 @@ class Pipeline:
             return Outcome(source.name, "unchanged")
         _refuse_binary(result)
         items = self._items(source, result)[:MAX_ITEMS]
+        before = cutoff(now, self.settings.keep_news_days)
+        if before is not None:  # older than what is kept: taking it in would bring it back
+            items = [i for i in items if i.published is None or i.published >= before]
         fresh, seen = self._new_items(source, items)
         found = await asyncio.gather(*(self._article(item, source) for item in fresh))
         drafts = [

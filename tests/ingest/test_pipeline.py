@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -418,3 +419,26 @@ async def test_page_times_without_offset_are_read_in_the_sources_zone(
     riyadh, unsaid = stored(engine)
     assert riyadh.published_at == dt.datetime(2026, 11, 29, 6, 0, tzinfo=dt.UTC)
     assert unsaid.published_at == dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)
+
+
+async def test_feed_items_older_than_what_is_kept_are_not_taken_in(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    """KEEP_NEWS_DAYS removes old news; an old item still listed in a feed must not come
+    back in as new after its article was removed."""
+    for n, title in ((1, "A story from this morning"), (2, "A story from last winter")):
+        news_site.put(f"/old/{n}.html", article_page(title, words(f"keep {n}")))
+    now = dt.datetime.now(dt.UTC)
+    morning, winter = (format_datetime(now - dt.timedelta(hours=h)) for h in (2, 24 * 200))
+    news_site.put("/keep.xml", (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Keep</title>'
+        f'<item><guid>k1</guid><link>{news_site.url("/old/1.html")}</link><title>Morning</title>'
+        f"<pubDate>{morning}</pubDate></item>"
+        f'<item><guid>k2</guid><link>{news_site.url("/old/2.html")}</link><title>Winter</title>'
+        f"<pubDate>{winter}</pubDate></item></channel></rss>"
+    ))  # fmt: skip
+    source_id = add_source(engine, "Keep", news_site.url("/keep.xml"))
+    outcome = await pipeline.refresh_source(source_id)
+    assert len(outcome.new_ids) == 1
+    assert [a.title for a in stored(engine)] == ["A story from this morning"]
+    assert news_site.requests_to("/old/2.html") == []

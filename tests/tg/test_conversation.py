@@ -451,3 +451,23 @@ def test_every_kind_of_fetch_failure_has_words_in_both_languages() -> None:
     for reason in (*REASONS, DiscoverError.reason):
         for language in ("ar", "en"):
             assert text(f"why_{reason}", language, status=500).strip()
+
+
+async def test_the_bot_removes_old_news_hourly(running_bot: Application, engine: Engine) -> None:
+    story_id = add_story(engine, "A story from long ago", "energy")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
+    with session(engine) as db:
+        for row in db.exec(select(Article).where(Article.story_id == story_id)):
+            row.fetched_at = long_ago
+            db.add(row)
+        story = db.get(Story, story_id)
+        assert story is not None
+        story.last_seen_at = long_ago
+        db.add(story)
+    fresh = add_story(engine, "A story from today", "energy")
+    assert running_bot.job_queue is not None
+    [job] = running_bot.job_queue.get_jobs_by_name("prune_old_news")
+    await job.run(running_bot)
+    with session(engine) as db:
+        assert [s.id for s in db.exec(select(Story))] == [fresh]
+        assert [a.title for a in db.exec(select(Article))] == ["A story from today"]

@@ -89,6 +89,15 @@ def due(now: dt.datetime, *, session: Session, limit: int = 500) -> list[Source]
     return list(session.exec(query))
 
 
+def names(ids: Iterable[int], *, session: Session) -> dict[int, str]:
+    """The names of these sources, by id."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    query = select(Source.id, Source.name).where(col(Source.id).in_(wanted))
+    return {source_id: name for source_id, name in session.exec(query) if source_id is not None}
+
+
 def by_name(name: str, *, session: Session) -> Source | None:
     return session.exec(select(Source).where(Source.name == name)).first()
 

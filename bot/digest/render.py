@@ -99,6 +99,18 @@ def _join(pieces: list[str], limit: int) -> list[str]:
     return [*messages, current] if current else messages
 
 
+def search_results(heading: str, found: list[tuple[str, str, str, dt.datetime]]) -> str:
+    """Search results under `heading`: each headline linked, then its source and its
+    local date and time. `found`: (title, url, source name, local time). The heading is
+    in the chat's language and keeps its own direction, whatever the query's script."""
+    lines = [html.escape(heading, quote=False)]
+    for title, url, source, when in found:
+        lines.append(f'• <a href="{html.escape(url, quote=True)}">{_line(title)}</a>')
+        lines.append(f"<i>{_line(source)} · {when:%Y-%m-%d %H:%M}</i>" if source else
+                     f"<i>{when:%Y-%m-%d %H:%M}</i>")  # fmt: skip
+    return "\n".join(lines)
+
+
 def _line(text: str) -> str:
     """Escaped text; an Arabic line starts right-to-left with Latin runs isolated."""
     text = " ".join(text.split())

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 
-from bot.digest import compose, select
+from bot.digest import compose, render, select
+from bot.digest.schedule import local
 from bot.language import stems
 from bot.texts import text
 from bot.tg.common import chat_row
@@ -16,6 +16,7 @@ from bot.tg.context import Context
 from storage import digests as digest_store
 from storage import outgoing, subscriptions
 from storage import search as search_store
+from storage import sources as source_store
 from storage.db import session
 
 WINDOW = dt.timedelta(hours=24)
@@ -91,7 +92,8 @@ def _topic_for(asked: str, context: Context) -> str | None:
 
 async def search(update: Update, context: Context) -> None:
     """Stories matching the words, found by their stems (Arabic forms folded)."""
-    _, language = chat_row(update, context)
+    row, language = chat_row(update, context)
+    zone = row.timezone
     message = update.effective_message
     if message is None:
         return
@@ -102,12 +104,14 @@ async def search(update: Update, context: Context) -> None:
         return
     with session(context.bot_data.engine) as db:
         found = search_store.search(terms, session=db)
+        names = source_store.names((a.source_id for a in found), session=db)
     if not found:
         await message.reply_text(text("search_none", language, query=query))
         return
-    lines = [html.escape(text("search_found", language, query=query))]
-    lines += [
-        f'• <a href="{html.escape(a.url, quote=True)}">{html.escape(a.title)}</a>' for a in found
+    results = [
+        (a.title, a.url, names.get(a.source_id, ""), local(a.published_at or a.fetched_at, zone))
+        for a in found
     ]
-    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML,
+    reply = render.search_results(text("search_found", language, query=query), results)
+    await message.reply_text(reply, parse_mode=ParseMode.HTML,
                              link_preview_options=LinkPreviewOptions(is_disabled=True))  # fmt: skip

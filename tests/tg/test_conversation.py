@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -293,10 +294,18 @@ async def test_search_with_arabic_forms_folded_and_input_that_is_not_syntax(
     assert "سد النهضة" not in found["text"]
     english = await ask(bot_api, ALICE, "/search Ukraine TALK", 1)
     assert "Ukraine talks resume" in english["text"]
+    # Each result says where and when, in the chat's own time.
+    assert re.search(r"Ukraine talks resume in Geneva\nWire · \d{4}-\d\d-\d\d \d\d:\d\d$",
+                     english["text"]), english["text"]  # fmt: skip
+    assert english["entities"][0]["type"] == "text_link"
     for count, nasty in enumerate(['/search "unbalanced', "/search NOT OR AND *", "/search )("], 2):
         answer = await ask(bot_api, ALICE, nasty, count)
         assert answer["text"], nasty
     assert "Put what you look for" in (await ask(bot_api, ALICE, "/search", 5))["text"]
+    arabic_word = await ask(bot_api, ALICE, "/search أوكرانيا", 6)
+    assert arabic_word["text"].startswith("🔎 Stories about “أوكرانيا”:\n• \u200f"), (
+        "an English heading keeps its direction; the Arabic headline starts right-to-left"
+    )
 
 
 async def test_alerts_switch_and_quiet_hours(

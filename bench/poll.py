@@ -6,6 +6,9 @@ Cycles, each printed with wall time, CPU time and the peak RSS seen during it:
   unchanged   every feed answers 304: the cost of a quiet poll, per feed
   ingest+     20 more new items per feed with 20,000 articles already stored:
               peak memory must not grow with what is stored
+Each newsbot cycle also prints the longest stall of the event loop during it: how
+long a Telegram update arriving then would wait before the bot could answer it
+(the bot and the scheduler share one loop).
 Peer, same feeds, same run, measured last (so its memory does not count in
 ours): feedparser.parse(url, etag=..., modified=...) for the unchanged cycle,
 one feed after another (what a plain script does).
@@ -113,7 +116,18 @@ def run(args: argparse.Namespace, root: Path, base: str, database: Path) -> int:
         with db.session(engine) as session:
             session.exec(update(Source).values(next_check_at=None))  # type: ignore[call-overload]
 
+    stalls: list[float] = []
+
+    async def watch_the_loop() -> None:
+        """Wakes every 10 ms and records how late it woke (the loop was busy)."""
+        while True:
+            asked = time.perf_counter()
+            await asyncio.sleep(0.01)
+            stalls[-1] = max(stalls[-1], time.perf_counter() - asked - 0.01)
+
     async def cycle() -> tuple[int, int]:
+        stalls.append(0.0)
+        watcher = asyncio.create_task(watch_the_loop())
         async with make_client(settings) as client:
             pipeline = Pipeline(settings, engine, client, concurrency=32, per_host=args.per_host)
             new = polled = 0
@@ -123,7 +137,8 @@ def run(args: argparse.Namespace, root: Path, base: str, database: Path) -> int:
                 failed = [o for o in outcomes if o.status == "failed"]
                 if failed:
                     print(f"# {len(failed)} feeds failed, first: {failed[0].error}", flush=True)
-            return polled, new
+        watcher.cancel()
+        return polled, new
 
     rows = []
     (polled, new), wall, cpu, peak = measure(lambda: asyncio.run(cycle()))
@@ -152,12 +167,15 @@ def run(args: argparse.Namespace, root: Path, base: str, database: Path) -> int:
 
     print()
     print(f"| {'cycle':<26} | {'feeds':>5} | {'new':>6} | {'wall s':>7} | {'CPU s':>6} | "
-          f"{'CPU ms/feed':>11} | {'articles/s':>10} | {'peak RSS MB':>11} |")  # fmt: skip
-    print("|" + "|".join("-" * w for w in (28, 7, 8, 9, 8, 13, 12, 13)) + "|")
-    for name, polled, new, wall, cpu, peak in rows:
+          f"{'CPU ms/feed':>11} | {'articles/s':>10} | {'peak RSS MB':>11} | "
+          f"{'longest loop stall ms':>21} |")  # fmt: skip
+    print("|" + "|".join("-" * w for w in (28, 7, 8, 9, 8, 13, 12, 13, 23)) + "|")
+    for (name, polled, new, wall, cpu, peak), stall in zip(rows, [*stalls, None], strict=True):
         rate = f"{new / wall:.0f}" if new else "-"
+        longest = f"{1000 * stall:.0f}" if stall is not None else "-"
         print(f"| {name:<26} | {polled:>5} | {new:>6} | {wall:>7.2f} | {cpu:>6.2f} | "
-              f"{1000 * cpu / max(polled, 1):>11.3f} | {rate:>10} | {peak:>11.0f} |")  # fmt: skip
+              f"{1000 * cpu / max(polled, 1):>11.3f} | {rate:>10} | {peak:>11.0f} | "
+              f"{longest:>21} |")  # fmt: skip
     return 0
 
 

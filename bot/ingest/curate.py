@@ -74,6 +74,13 @@ class Curator:
     def expire(self) -> None:
         self.story_index().expire(self.clock())
 
+    def prepare(self) -> None:
+        """Loads now what curation keeps in memory: the recent stories, and the topic
+        profiles (learned again after every RELEARN_EVERY new articles). Each takes
+        seconds on a large archive; a caller can do this in a thread, before curating."""
+        self.story_index()
+        self.matcher()
+
     def story_index(self) -> StoryIndex:
         """The recent stories, rebuilt from storage the first time they are needed."""
         if self._stories is None:

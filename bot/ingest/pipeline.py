@@ -76,12 +76,16 @@ class Pipeline:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self.curator = Curator(engine, settings.topics_path, clock=clock)
         self.summarizer = summarizer
+        # One feed's articles are stored at a time: a second writer would wait on the
+        # database's lock inside the event loop, which the first needs to finish.
+        self._storing = asyncio.Lock()
 
     async def poll_due(self) -> list[Outcome]:
         """Refreshes every source whose time has come, a few at a time."""
         with session(self.engine) as db:
             due = source_store.due(self.clock(), session=db)
-        self.curator.expire()
+        async with self._storing:
+            await asyncio.to_thread(self.curator.expire)
         quiet: list[source_store.SuccessfulCheck] = []
         outcomes = await asyncio.gather(*(self.refresh(source, quiet) for source in due))
         if quiet:  # the 304s of the tick, written together
@@ -139,12 +143,19 @@ class Pipeline:
             for draft, abstract in zip(drafts, abstracts, strict=True):
                 draft.summary = abstract
         new_ids = []
-        with session(self.engine) as db:
-            for item, draft in zip(fresh, drafts, strict=True):
-                article, created = article_store.store(draft, session=db)
-                if created and article.id is not None:
-                    self.curator.curate(article, now=now, categories=item.categories, session=db)
-                    new_ids.append(article.id)
+        async with self._storing:
+            # Loading stories and learning topic profiles take seconds: in a thread.
+            await asyncio.to_thread(self.curator.prepare)
+            with session(self.engine) as db:
+                for item, draft in zip(fresh, drafts, strict=True):
+                    article, created = article_store.store(draft, session=db)
+                    if created and article.id is not None:
+                        self.curator.curate(article, now=now, categories=item.categories,
+                                            session=db)  # fmt: skip
+                        new_ids.append(article.id)
+                    # The bot shares this event loop: let it answer between articles,
+                    # rather than after the whole feed (a second or more).
+                    await asyncio.sleep(0)
         self._succeeded(source, result, now)
         log.info("source polled source_id=%s name=%s new=%d seen=%d",
                  source.id, source.name, len(new_ids), seen)  # fmt: skip

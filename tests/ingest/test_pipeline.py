@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
@@ -442,3 +443,20 @@ async def test_feed_items_older_than_what_is_kept_are_not_taken_in(
     assert len(outcome.new_ids) == 1
     assert [a.title for a in stored(engine)] == ["A story from this morning"]
     assert news_site.requests_to("/old/2.html") == []
+
+
+async def test_the_event_loop_is_released_between_articles(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    """The bot's replies share the pipeline's event loop: storing a feed of new articles
+    must let them run between articles, not only once the whole feed is done."""
+    publish_world(news_site, count=3)
+    source_id = add_source(engine, "World", news_site.url("/world.xml"))
+    pipeline.curator.prepare()  # loaded here, so the loop below only reads it
+    seen_sizes: set[int] = set()
+    refresh = asyncio.ensure_future(pipeline.refresh_source(source_id))
+    while not refresh.done():
+        seen_sizes.add(len(pipeline.curator.story_index()))
+        await asyncio.sleep(0)
+    assert len((await refresh).new_ids) == 3
+    assert seen_sizes & {1, 2}, f"other tasks ran only before or after the feed: {seen_sizes}"

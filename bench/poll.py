@@ -1,5 +1,9 @@
 """Polling at scale: 1,000 feeds on the loopback news site, run in its own process.
 
+Articles are generated: each event is told by 5 feeds, in their own words around
+the event's names, so that stories form as they do in real news (with one shared
+vocabulary every article would resemble every other, and story placement would
+cost what it never costs in production).
 Cycles, each printed with wall time, CPU time and the peak RSS seen during it:
   ingest      every feed has 20 new items: fetch feed, fetch and extract each
               article page, store (empty database)
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import subprocess
 import sys
 import tempfile
@@ -44,17 +49,31 @@ SENTENCE = (
     "the minister said on Sunday that talks on the new water agreement would resume "
     "next week after a pause of several months while experts reviewed the data"
 )
-WORDS = SENTENCE.split()
+COMMON = SENTENCE.split()
+SYLLABLES = "ka lo mi ta re su no ba di ge ro fa".split()
+NAMES = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]  # 1,728
+
+
+def headline_and_text(feed: int, item: str) -> tuple[str, list[str]]:
+    """As news is: each event is told by 5 feeds, each in its own words around the
+    event's names (places, people), in sentences of common words."""
+    names = random.Random(f"event {item} {feed // 5}").sample(NAMES, 12)
+    pick = random.Random(f"article {feed} {item}")
+    headline = " ".join(pick.sample(names, 6)).capitalize()
+    paragraphs = [
+        " ".join(pick.choice(names) if pick.random() < 0.3 else pick.choice(COMMON)
+                 for _ in range(40)).capitalize() + "."
+        for _ in range(8)
+    ]  # fmt: skip
+    return headline, paragraphs
 
 
 def page(feed: int, item: str) -> str:
-    body = "".join(
-        f"<p>{' '.join(WORDS[(k + n) % len(WORDS)] for k in range(40))}, story {feed}-{item}.</p>"
-        for n in range(8)
-    )
-    return (f"<html><head><title>Story {feed}-{item} | Bench</title>"
+    headline, paragraphs = headline_and_text(feed, item)
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head><title>{headline} | Bench</title>"
             f'<meta property="article:published_time" content="2026-11-29T08:00:00Z"></head>'
-            f"<body><nav><a href='/'>Home</a></nav><article><h1>Story {feed}-{item}</h1>"
+            f"<body><nav><a href='/'>Home</a></nav><article><h1>{headline}</h1>"
             f"{body}</article><footer>Bench</footer></body></html>")  # fmt: skip
 
 
@@ -66,8 +85,9 @@ def write_site(root: Path, feeds: int, items: int, round_: int) -> None:
             path = f"a/{feed}/{item}.html"
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             (root / path).write_text(page(feed, item), encoding="utf-8")
+            headline, _ = headline_and_text(feed, item)
             entries.append(f"<item><guid>{feed}-{item}</guid><link>/{path}</link>"
-                           f"<title>Story {feed}-{item}</title></item>")  # fmt: skip
+                           f"<title>{headline}</title></item>")  # fmt: skip
         (root / "feeds").mkdir(exist_ok=True)
         (root / f"feeds/{feed}.xml").write_text(
             f'<rss version="2.0"><channel><title>Feed {feed}</title>{"".join(entries)}'

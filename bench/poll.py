@@ -145,32 +145,43 @@ def run(args: argparse.Namespace, root: Path, base: str, database: Path) -> int:
             await asyncio.sleep(0.01)
             stalls[-1] = max(stalls[-1], time.perf_counter() - asked - 0.01)
 
-    async def cycle() -> tuple[int, int]:
+    async def cycle(pipeline: Pipeline) -> tuple[int, int]:
         stalls.append(0.0)
         watcher = asyncio.create_task(watch_the_loop())
-        async with make_client(settings) as client:
-            pipeline = Pipeline(settings, engine, client, concurrency=32, per_host=args.per_host)
-            new = polled = 0
-            while outcomes := await pipeline.poll_due():
-                polled += len(outcomes)
-                new += sum(len(o.new_ids) for o in outcomes)
-                failed = [o for o in outcomes if o.status == "failed"]
-                if failed:
-                    print(f"# {len(failed)} feeds failed, first: {failed[0].error}", flush=True)
+        new = polled = 0
+        while outcomes := await pipeline.poll_due():
+            polled += len(outcomes)
+            new += sum(len(o.new_ids) for o in outcomes)
+            failed = [o for o in outcomes if o.status == "failed"]
+            if failed:
+                print(f"# {len(failed)} feeds failed, first: {failed[0].error}", flush=True)
         watcher.cancel()
         return polled, new
 
-    rows = []
-    (polled, new), wall, cpu, peak = measure(lambda: asyncio.run(cycle()))
-    rows.append(("newsbot ingest", polled, new, wall, cpu, peak))
-    make_all_due()
-    (polled, new), wall, cpu, peak = measure(lambda: asyncio.run(cycle()))
-    rows.append(("newsbot unchanged (304)", polled, new, wall, cpu, peak))
+    async def measured(pipeline: Pipeline) -> tuple[tuple[int, int], float, float, float]:
+        with PeakRSS() as rss:
+            cpu, wall = time.process_time(), time.perf_counter()
+            result = await cycle(pipeline)
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        return result, wall, cpu, rss.peak / 1e6
 
-    write_site(root, args.feeds, args.items, 1)
-    make_all_due()
-    (polled, new), wall, cpu, peak = measure(lambda: asyncio.run(cycle()))
-    rows.append(("newsbot ingest+ (stored)", polled, new, wall, cpu, peak))
+    rows = []
+
+    async def cycles() -> None:
+        # One client and one pipeline for every cycle, as `newsbot run` keeps them.
+        async with make_client(settings) as client:
+            pipeline = Pipeline(settings, engine, client, concurrency=32, per_host=args.per_host)
+            (polled, new), wall, cpu, peak = await measured(pipeline)
+            rows.append(("newsbot ingest", polled, new, wall, cpu, peak))
+            make_all_due()
+            (polled, new), wall, cpu, peak = await measured(pipeline)
+            rows.append(("newsbot unchanged (304)", polled, new, wall, cpu, peak))
+            write_site(root, args.feeds, args.items, 1)
+            make_all_due()
+            (polled, new), wall, cpu, peak = await measured(pipeline)
+            rows.append(("newsbot ingest+ (stored)", polled, new, wall, cpu, peak))
+
+    asyncio.run(cycles())
 
     def feedparser_unchanged() -> tuple[int, int]:
         tags = [feedparser.parse(f"{base}/feeds/{feed}.xml") for feed in range(args.feeds)]

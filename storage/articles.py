@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from sqlalchemy import func
+from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from storage.models import Article, ArticleAlias
@@ -97,7 +100,24 @@ def fetched_since(since: dt.datetime, *, session: Session) -> list[Article]:
     return list(session.exec(query))
 
 
-def latest(limit: int, *, session: Session) -> list[Article]:
-    """The most recently fetched articles, newest first."""
-    query = select(Article).order_by(col(Article.fetched_at).desc(), col(Article.id).desc())
-    return list(session.exec(query.limit(limit)))
+@dataclass(frozen=True)
+class ArticleText:
+    title: str
+    lead: str | None
+    text: str  # its beginning only
+    url: str
+    tags: list[str]
+
+
+def latest_texts(limit: int, *, session: Session, chars: int = 4000) -> list[ArticleText]:
+    """The most recently fetched articles, newest first, with the first `chars` of their
+    text only: what learning from them needs, without thousands of whole articles."""
+    query = (
+        columns(
+            col(Article.title), col(Article.lead), func.substr(col(Article.text), 1, chars),
+            col(Article.url), col(Article.tags),
+        )
+        .order_by(col(Article.fetched_at).desc(), col(Article.id).desc())
+        .limit(limit)
+    )  # fmt: skip
+    return [ArticleText(*row) for row in session.execute(query)]

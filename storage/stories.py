@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from storage.models import Article, Story
@@ -47,15 +49,18 @@ def attach(
     session.add(story)
 
 
-def recent_articles(since: dt.datetime, *, session: Session) -> list[RecentArticle]:
-    """Articles placed in a story since `since`, oldest first: what the story index holds."""
+def recent_articles(since: dt.datetime, *, session: Session) -> Iterator[RecentArticle]:
+    """Articles placed in a story since `since`, oldest first: what the story index holds.
+    Read a thousand at a time while the caller goes through them (three days of news
+    is too much text to hold at once); consume it inside the session."""
     query = (
-        select(Article)
+        columns(
+            col(Article.id), col(Article.story_id), col(Article.title), col(Article.lead),
+            col(Article.text), col(Article.fetched_at),
+        )
         .where(col(Article.fetched_at) >= since, col(Article.story_id).is_not(None))
         .order_by(col(Article.fetched_at), col(Article.id))
-    )
-    return [
-        RecentArticle(a.id, a.story_id, a.title, a.lead, a.text, a.fetched_at)
-        for a in session.exec(query)
-        if a.id is not None and a.story_id is not None
-    ]
+        .execution_options(yield_per=1000)
+    )  # fmt: skip
+    for article_id, story_id, title, lead, text, fetched_at in session.execute(query):
+        yield RecentArticle(article_id, story_id, title, lead, text, fetched_at)

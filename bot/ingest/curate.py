@@ -86,10 +86,9 @@ class Curator:
         if self._stories is None:
             index = StoryIndex(window=STORY_WINDOW)
             with session(self.engine) as db:
-                recent = story_store.recent_articles(self.clock() - STORY_WINDOW, session=db)
-            for row in recent:
-                index.add(row.story_id, row.id, story_words(row.title, row.lead or row.text),
-                          row.fetched_at, sketch(row.text))  # fmt: skip
+                for row in story_store.recent_articles(self.clock() - STORY_WINDOW, session=db):
+                    index.add(row.story_id, row.id, story_words(row.title, row.lead or row.text),
+                              row.fetched_at, sketch(row.text))  # fmt: skip
             self._stories = index
         return self._stories
 
@@ -99,8 +98,12 @@ class Curator:
         if self._matcher is None or self._since_learning >= RELEARN_EVERY:
             matcher = Matcher(load_topic_rules(self.topics_path))
             with session(self.engine) as db:
-                recent = article_store.latest(LEARN_FROM, session=db)
-            matcher.learn(document(a) for a in recent)
+                recent = article_store.latest_texts(LEARN_FROM, session=db)
+            matcher.learn(
+                Document(title=a.title, lead=a.lead or "", body=a.text, url=a.url,
+                         categories=tuple(a.tags))
+                for a in recent
+            )  # fmt: skip
             self._matcher, self._since_learning = matcher, 0
         return self._matcher
 

@@ -234,6 +234,10 @@ async def test_the_connection_goes_to_the_address_that_was_checked(
     assert lookups == ["news.rebind.example"]  # and the connection used its answer
     [request] = news_site.requests_to("/p.html")
     assert request.headers["Host"].startswith("news.rebind.example:")
+    lookups.clear()
+    async with make_client(fetch_settings, resolve=first_loopback_then_elsewhere) as client:
+        await fetch(client, url, max_bytes=10_000, allow_private=True)
+    assert lookups == [], "an address in the URL needs no lookup"
 
 
 async def test_every_redirect_hop_is_checked(

@@ -108,10 +108,13 @@ class _PinnedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:  # fmt: skip
         try:
-            async with asyncio.timeout(timeout):
-                addresses = await self._resolve(host, port)
-        except TimeoutError:
-            raise FetchError(f"timed out resolving {host}", "timeout") from None
+            addresses = [str(ipaddress.ip_address(host))]  # an address already: no lookup
+        except ValueError:
+            try:
+                async with asyncio.timeout(timeout):
+                    addresses = await self._resolve(host, port)
+            except TimeoutError:
+                raise FetchError(f"timed out resolving {host}", "timeout") from None
         if not addresses:
             raise FetchError(f"cannot resolve {host}: no address", "unresolvable")
         if _REFUSE_PRIVATE.get():

@@ -76,8 +76,8 @@ class Pipeline:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self.curator = Curator(engine, settings.topics_path, clock=clock)
         self.summarizer = summarizer
-        # One feed's articles are stored at a time: a second writer would wait on the
-        # database's lock inside the event loop, which the first needs to finish.
+        # One feed's articles are stored at a time, and the story index is loaded in a
+        # thread only while nothing else curates.
         self._storing = asyncio.Lock()
 
     async def poll_due(self) -> list[Outcome]:
@@ -146,16 +146,18 @@ class Pipeline:
         async with self._storing:
             # Loading stories and learning topic profiles take seconds: in a thread.
             await asyncio.to_thread(self.curator.prepare)
-            with session(self.engine) as db:
-                for item, draft in zip(fresh, drafts, strict=True):
+            for item, draft in zip(fresh, drafts, strict=True):
+                # A unit of work per article, and the bot (sharing this event loop) gets
+                # to answer between articles rather than after the whole feed. Nothing
+                # is held open meanwhile: a write waiting on SQLite's lock inside the
+                # loop would wait for a transaction that only the loop can finish.
+                with session(self.engine) as db:
                     article, created = article_store.store(draft, session=db)
                     if created and article.id is not None:
                         self.curator.curate(article, now=now, categories=item.categories,
                                             session=db)  # fmt: skip
                         new_ids.append(article.id)
-                    # The bot shares this event loop: let it answer between articles,
-                    # rather than after the whole feed (a second or more).
-                    await asyncio.sleep(0)
+                await asyncio.sleep(0)
         self._succeeded(source, result, now)
         log.info("source polled source_id=%s name=%s new=%d seen=%d",
                  source.id, source.name, len(new_ids), seen)  # fmt: skip

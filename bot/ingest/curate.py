@@ -8,6 +8,7 @@ The one place where the curation stages meet storage; the stages themselves
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from storage import articles as article_store
 from storage import stories as story_store
 from storage import topics as topic_store
 from storage.db import session
-from storage.models import Article, Story
+from storage.models import Article
 
 STORY_WINDOW = dt.timedelta(hours=72)
 LEARN_FROM = 5000  # stored articles the topic profiles are learned from
@@ -85,10 +86,14 @@ class Curator:
         """The recent stories, rebuilt from storage the first time they are needed."""
         if self._stories is None:
             index = StoryIndex(window=STORY_WINDOW)
+            since = self.clock() - STORY_WINDOW
             with session(self.engine) as db:
-                for row in story_store.recent_articles(self.clock() - STORY_WINDOW, session=db):
+                for row in story_store.recent_articles(since, session=db):
                     index.add(row.story_id, row.id, story_words(row.title, row.lead or row.text),
-                              row.fetched_at, sketch(row.text))  # fmt: skip
+                              row.fetched_at, sketch(row.text), source_id=row.source_id,
+                              headline=story_words(row.headline, ""))  # fmt: skip
+                for story_id, source_id in story_store.sources_of_recent(since, session=db):
+                    index.add_source(story_id, source_id)
             self._stories = index
         return self._stories
 
@@ -114,22 +119,27 @@ class Curator:
         words = story_words(article.title, article.lead or article.text)
         fingerprint = sketch(article.text)
         placement = index.place(words, fingerprint)
-        story = db.get(Story, placement.story) if placement.story is not None else None
-        headline = None
-        if story is None:
+        title_words = story_words(article.title, "")
+        # What the story needs to know (its sources, its headline) is in the index: no
+        # read of the story's row, and one statement to update it.
+        if placement.story is None:
             story = story_store.start(article.title, when=now, session=db)
-        elif placement.copy_of is None:
-            title_words = story_words(article.title, "")
-            if index.fit(story.id or 0, title_words) > index.fit(
-                story.id or 0, story_words(story.headline, "")
-            ):
-                headline = article.title
+            assert story.id is not None
+            story_id, new_source, headline = story.id, True, None
+            index_headline: Counter[str] | None = title_words
+        else:
+            story_id = placement.story
+            new_source = not index.has_source(story_id, article.source_id)
+            better = placement.copy_of is None and index.better_headline(story_id, title_words)
+            headline = article.title if better else None
+            index_headline = title_words if better else None
         article.copy_of_id = placement.copy_of
-        story_store.attach(story, article, when=now, headline=headline, session=db)
-        assert story.id is not None
-        index.add(story.id, article.id, words, now, fingerprint)
-        story.terms = index.terms(story.id)
-        db.add(story)
+        article.story_id = story_id
+        db.add(article)
+        index.add(story_id, article.id, words, now, fingerprint, source_id=article.source_id,
+                  headline=index_headline)  # fmt: skip
+        story_store.attach(story_id, when=now, new_source=new_source, headline=headline,
+                           terms=index.terms(story_id), session=db)  # fmt: skip
 
 
 def _marked_on_topic(article: Article) -> list[dict[str, object]]:

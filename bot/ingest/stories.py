@@ -41,6 +41,8 @@ class _Story:
     words: int = 0
     counts: Counter[str] = field(default_factory=Counter)
     last_seen: dt.datetime = field(default=_LONG_AGO)
+    sources: set[int] = field(default_factory=set)  # so no query asks "a new source?"
+    headline: Counter[str] = field(default_factory=Counter)  # its headline's words
 
 
 @dataclass(frozen=True)
@@ -107,10 +109,16 @@ class StoryIndex:
 
     def add(
         self, story_id: int, article_id: int, words: Counter[str], when: dt.datetime,
-        sketch: tuple[int, ...] = (),
+        sketch: tuple[int, ...] = (), *, source_id: int | None = None,
+        headline: Counter[str] | None = None,
     ) -> None:  # fmt: skip
-        """Records an article in a story (new or not)."""
+        """Records an article in a story (new or not), from `source_id`; `headline`: the
+        story's headline words, when the story is new or takes a new headline."""
         story = self._stories.setdefault(story_id, _Story())
+        if source_id is not None:
+            story.sources.add(source_id)
+        if headline is not None:
+            story.headline = headline
         story.size += 1
         story.words += sum(words.values())
         story.counts.update(words)
@@ -154,6 +162,20 @@ class StoryIndex:
         """The story's key words: those most of its articles use."""
         story = self._stories.get(story_id)
         return [w for w, _ in story.counts.most_common(count)] if story else []
+
+    def add_source(self, story_id: int, source_id: int) -> None:
+        """A source the story had before its articles in the window (on rebuilding)."""
+        if (story := self._stories.get(story_id)) is not None:
+            story.sources.add(source_id)
+
+    def has_source(self, story_id: int, source_id: int) -> bool:
+        story = self._stories.get(story_id)
+        return story is not None and source_id in story.sources
+
+    def better_headline(self, story_id: int, words: Counter[str]) -> bool:
+        """Whether a headline with these words fits the story better than its own."""
+        story = self._stories.get(story_id)
+        return story is not None and self.fit(story_id, words) > self.fit(story_id, story.headline)
 
     def fit(self, story_id: int, words: Counter[str]) -> float:
         """How well these words (a headline's) stand for the story: the mean share of

@@ -460,3 +460,50 @@ async def test_the_event_loop_is_released_between_articles(
         await asyncio.sleep(0)
     assert len((await refresh).new_ids) == 3
     assert seen_sizes & {1, 2}, f"other tasks ran only before or after the feed: {seen_sizes}"
+
+
+async def test_a_story_counts_each_source_once_even_after_a_restart(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine, fast_settings: Settings
+) -> None:
+    facts = [
+        "Water ministers from Egypt, Sudan and Ethiopia agreed to share the Nile's flow "
+        "during droughts, after talks on the dam that ran through the night.",
+        "The Nile dam deal still needs the approval of the three parliaments, officials "
+        "of Egypt, Sudan and Ethiopia said.",
+    ]
+    titles = {"/a/1.html": "Nile dam deal agreed", "/a/2.html": "Nile dam deal agreed by Egypt",
+              "/b/1.html": "Nile dam deal agreed, Ethiopia says",
+              "/a/3.html": "Nile dam deal agreed after talks",
+              "/b/2.html": "Nile dam deal agreed by Sudan"}  # fmt: skip
+    for path, title in titles.items():
+        news_site.put(path, article_page(title, [f"{fact} ({path})" for fact in facts]))
+
+    def feed(name: str, *paths: str) -> None:
+        news_site.put(f"/{name}.xml", rss([(p, news_site.url(p), titles[p]) for p in paths]))
+
+    def story() -> Story:
+        with session(engine) as db:
+            rows = db.exec(select(Story)).all()
+            assert len(rows) == 1, [(r.headline, r.article_count) for r in rows]
+            return rows[0]
+
+    source_a = add_source(engine, "A", news_site.url("/a.xml"))
+    source_b = add_source(engine, "B", news_site.url("/b.xml"))
+    feed("a", "/a/1.html", "/a/2.html")
+    await pipeline.refresh_source(source_a)
+    assert (story().article_count, story().source_count) == (2, 1), "one source, twice"
+    feed("b", "/b/1.html")
+    await pipeline.refresh_source(source_b)
+    assert (story().article_count, story().source_count) == (3, 2)
+    # B's article leaves the recent window; after a restart the story still has B.
+    with session(engine) as db:
+        for article in db.exec(select(Article).where(Article.source_id == source_b)):
+            article.fetched_at -= dt.timedelta(hours=80)
+            db.add(article)
+    async with make_client(fast_settings) as client:
+        restarted = Pipeline(fast_settings, engine, client)
+        feed("a", "/a/1.html", "/a/2.html", "/a/3.html")
+        await restarted.refresh_source(source_a)
+        feed("b", "/b/1.html", "/b/2.html")
+        await restarted.refresh_source(source_b)
+    assert (story().article_count, story().source_count) == (5, 2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, insert
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from storage.models import ArticleTopic, Topic
@@ -38,12 +38,10 @@ def ids_by_slug(*, session: Session) -> dict[str, int]:
     return {t.slug: t.id for t in session.exec(select(Topic)) if t.id is not None}
 
 
-def set_for_article(
+def add_for_article(
     article_id: int, scores: list[tuple[str, float]], *, ids: dict[str, int], session: Session
 ) -> None:
-    """The article's topics (`ids` from ids_by_slug), replacing any it had; unknown slugs
-    are ignored."""
-    session.exec(delete(ArticleTopic).where(col(ArticleTopic.article_id) == article_id))
+    """The topics of an article that has none yet (one just stored)."""
     rows = [
         {"article_id": article_id, "topic_id": ids[slug], "score": score}
         for slug, score in scores

@@ -48,8 +48,8 @@ class Curator:
         self, article: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
         session: Session,
     ) -> list[tuple[str, float]]:  # fmt: skip
-        """Summary, story (or a new one), copy_of and topics of a stored article;
-        returns the topics."""
+        """Summary, story (or a new one), copy_of and topics of an article just stored
+        (it has no topics yet); returns the topics."""
         assert article.id is not None
         language = article.language or detect_language(article.text or article.title)
         article.language = language
@@ -68,7 +68,7 @@ class Curator:
         if self._topic_ids is None:
             self._topic_ids = topic_store.ids_by_slug(session=session)
         topics = self.matcher().match(doc)
-        topic_store.set_for_article(article.id, topics, ids=self._topic_ids, session=session)
+        topic_store.add_for_article(article.id, topics, ids=self._topic_ids, session=session)
         self._since_learning += 1
         return topics
 

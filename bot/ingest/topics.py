@@ -16,6 +16,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.language import normalize, stems
 
@@ -43,9 +44,16 @@ class Document:
     url: str = ""
     categories: tuple[str, ...] = ()
 
-    def words(self) -> Counter[str]:
+    @cached_property
+    def stems_of(self) -> dict[str, list[str]]:
+        """Each field's stems (the body's first BODY_WORDS words), worked out once: the
+        rules and the learned profiles both read them."""
         body = " ".join(self.body.split()[:BODY_WORDS])
-        return Counter(stems(f"{self.title} {self.title} {self.lead} {body}"))
+        return {"title": stems(self.title), "lead": stems(self.lead), "body": stems(body)}
+
+    def words(self) -> Counter[str]:
+        fields = self.stems_of
+        return Counter(fields["title"] * 2 + fields["lead"] + fields["body"])
 
 
 @dataclass
@@ -72,10 +80,7 @@ class Matcher:
         raw: dict[str, float] = defaultdict(float)
         excluded: set[str] = set()
         for name, weight in FIELD_WEIGHTS:
-            text = getattr(doc, name)
-            if name == "body":
-                text = " ".join(text.split()[:BODY_WORDS])
-            found = self._find(stems(text))
+            found = self._find(doc.stems_of[name])
             for (slug, is_exclusion), hits in found.items():
                 if is_exclusion:
                     excluded.add(slug)

@@ -136,6 +136,10 @@ class Pipeline:
             _article(source, item, extracted, now)
             for item, extracted in zip(fresh, found, strict=True)
         ]
+        if before is not None:  # a listing page gives no date until the page is read
+            kept = [(i, d) for i, d in zip(fresh, drafts, strict=True)
+                    if d.published_at is None or d.published_at >= before]  # fmt: skip
+            fresh, drafts = [i for i, _ in kept], [d for _, d in kept]
         if self.summarizer is not None and self.summarizer.enabled:
             abstracts = await asyncio.gather(
                 *(self.summarizer.summarize(a.title, a.text, a.language or "en") for a in drafts)

@@ -507,3 +507,21 @@ async def test_a_story_counts_each_source_once_even_after_a_restart(
         feed("b", "/b/1.html", "/b/2.html")
         await restarted.refresh_source(source_b)
     assert (story().article_count, story().source_count) == (5, 2)
+
+
+async def test_a_listed_page_older_than_what_is_kept_is_not_stored(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+) -> None:
+    """A listing page dates nothing: the article's own date decides, once it is read."""
+    now = dt.datetime.now(dt.UTC)
+    for n, age in ((1, dt.timedelta(hours=2)), (2, dt.timedelta(days=200))):
+        news_site.put(f"/news/2026/item-{n}", article_page(
+            f"Listed story {n} from the archive page", words(f"listed {n}"),
+            published=(now - age).isoformat()))  # fmt: skip
+    news_site.put("/latest", "<html><body><main>" + "".join(
+        f'<h2><a href="/news/2026/item-{n}">Listed story {n} from the archive page</a></h2>'
+        for n in (1, 2)) + "</main></body></html>")  # fmt: skip
+    source_id = add_source(engine, "Latest", news_site.url("/latest"), kind="listing")
+    outcome = await pipeline.refresh_source(source_id)
+    assert [a.title for a in stored(engine)] == ["Listed story 1 from the archive page"]
+    assert len(outcome.new_ids) == 1

@@ -6,10 +6,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
+from bot.config import is_zone
 from bot.ingest.topics import TopicRule
 from storage import sources as source_store
 from storage import topics as topic_store
@@ -40,7 +40,7 @@ def load_sources(path: Path) -> list[Source]:
             raise CatalogError(f"{where}: kind must be feed or listing")
         if entry.get("language", "ar") not in ("ar", "en"):
             raise CatalogError(f"{where}: language must be ar or en")
-        if "timezone" in entry and not _is_zone(entry["timezone"]):
+        if "timezone" in entry and not is_zone(entry["timezone"]):
             raise CatalogError(
                 f"{where}: timezone must be an IANA zone name such as Asia/Riyadh, "
                 f"not {entry['timezone']!r}"
@@ -123,11 +123,3 @@ def _check_keys(entry: dict[str, Any], allowed: set[str], required: set[str], wh
     missing = sorted(required - set(entry))
     if missing:
         raise CatalogError(f"{where}: missing {', '.join(missing)}")
-
-
-def _is_zone(name: object) -> bool:
-    try:
-        ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True

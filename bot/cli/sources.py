@@ -9,10 +9,9 @@ import ipaddress
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cli.common import Subcommands, UsageError, group, ready_engine
-from bot.config import Settings
+from bot.config import Settings, is_zone
 from bot.ingest.discover import DiscoverError, discover_source
 from bot.ingest.fetch import FetchError, make_client
 from storage import db
@@ -185,10 +184,8 @@ def _private_literal(url: str, settings: Settings) -> bool:
 
 
 def _zone_name(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_zone(value):
         raise argparse.ArgumentTypeError(
             f"{value!r} is not an IANA time zone name such as Asia/Riyadh"
-        ) from None
+        )
     return value

@@ -48,9 +48,10 @@ def recent_stories(since: dt.datetime, *, session: Session, words: bool = True) 
     source names (in order of arrival) and its best score per topic; with `words`, the
     stems of all its articles too (only keyword matching needs them, and they are
     most of what this reads)."""
+    seen_since = col(Story.last_seen_at) >= since
     stories = {
         s.id: StoryRow(s.id, s.headline, s.last_seen_at, s.source_count, list(s.terms))
-        for s in session.exec(select(Story).where(col(Story.last_seen_at) >= since))
+        for s in session.exec(select(Story).where(seen_since))
         if s.id is not None
     }
     if not stories:
@@ -58,8 +59,7 @@ def recent_stories(since: dt.datetime, *, session: Session, words: bool = True) 
     names = {s.id: s.name for s in session.exec(select(Source))}
     # Subqueries, not lists of ids: a day of news is more ids than SQLite takes as
     # parameters of one statement.
-    recent = columns(col(Story.id)).where(col(Story.last_seen_at) >= since)
-    in_window = col(Article.story_id).in_(recent)
+    in_window = col(Article.story_id).in_(columns(col(Story.id)).where(seen_since))
     articles = session.execute(
         columns(
             col(Article.id), col(Article.story_id), col(Article.source_id), col(Article.url),
@@ -86,8 +86,9 @@ def recent_stories(since: dt.datetime, *, session: Session, words: bool = True) 
         if name and name not in row.sources:
             row.sources.append(name)
     # Summary and page links come from the first article only: read them for those.
-    for start in range(0, len(firsts), 500):
-        chunk = list(firsts)[start : start + 500]
+    first_ids = list(firsts)
+    for start in range(0, len(first_ids), 500):
+        chunk = first_ids[start : start + 500]
         query = columns(col(Article.id), col(Article.summary), col(Article.related))
         for article_id, summary, page in session.execute(query.where(col(Article.id).in_(chunk))):
             row, name = stories[story_of[article_id]], firsts[article_id]

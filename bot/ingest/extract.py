@@ -319,10 +319,9 @@ def _paragraphs(containers: list[LexborNode], title: str) -> list[str]:
         linked = _linked_characters(container)
         for node in container.css("ul, ol, div, section, table, p, dl"):
             link_text = linked.get(node.mem_id, 0)
-            if link_text and node.mem_id != container.mem_id:
-                total = len(node.text(deep=True).strip())
-                if total and link_text > 0.5 * total:
-                    node.decompose()
+            if (link_text and node.mem_id != container.mem_id
+                    and _link_density(node, link_text) > 0.5):  # fmt: skip
+                node.decompose()
         container.unwrap_tags(_INLINE)
         container.merge_text_nodes()
         broken = {br.parent.mem_id for br in container.css("br") if br.parent is not None}
@@ -399,11 +398,14 @@ def _prefer_ld_body(paragraphs: list[str], meta: Metadata) -> list[str]:
     return paragraphs
 
 
-def _link_density(node: LexborNode) -> float:
+def _link_density(node: LexborNode, linked: int | None = None) -> float:
+    """The share of the node's text inside links; `linked`, its link characters when
+    already counted (see _linked_characters)."""
     total = len(node.text(deep=True).strip())
     if not total:
         return 0.0
-    linked = sum(len(a.text(deep=True).strip()) for a in node.css("a"))
+    if linked is None:
+        linked = sum(len(a.text(deep=True).strip()) for a in node.css("a"))
     return min(1.0, linked / total)
 
 

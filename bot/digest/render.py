@@ -106,8 +106,8 @@ def search_results(heading: str, found: list[tuple[str, str, str, dt.datetime]])
     lines = [html.escape(heading, quote=False)]
     for title, url, source, when in found:
         lines.append(f'• <a href="{html.escape(url, quote=True)}">{_line(title)}</a>')
-        lines.append(f"<i>{_line(source)} · {when:%Y-%m-%d %H:%M}</i>" if source else
-                     f"<i>{when:%Y-%m-%d %H:%M}</i>")  # fmt: skip
+        where = f"{_line(source)} · " if source else ""
+        lines.append(f"<i>{where}{when:%Y-%m-%d %H:%M}</i>")
     return "\n".join(lines)
 
 

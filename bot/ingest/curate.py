@@ -104,11 +104,7 @@ class Curator:
             matcher = Matcher(load_topic_rules(self.topics_path))
             with session(self.engine) as db:
                 recent = article_store.latest_texts(LEARN_FROM, session=db)
-            matcher.learn(
-                Document(title=a.title, lead=a.lead or "", body=a.text, url=a.url,
-                         categories=tuple(a.tags))
-                for a in recent
-            )  # fmt: skip
+            matcher.learn(document(a) for a in recent)
             self._matcher, self._since_learning = matcher, 0
         return self._matcher
 
@@ -152,6 +148,8 @@ def _marked_on_topic(article: Article) -> list[dict[str, object]]:
     ]
 
 
-def document(article: Article, categories: tuple[str, ...] = ()) -> Document:
+def document(
+    article: Article | article_store.ArticleText, categories: tuple[str, ...] = ()
+) -> Document:
     return Document(title=article.title, lead=article.lead or "", body=article.text,
                     url=article.url, categories=categories or tuple(article.tags))  # fmt: skip

@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 OFFICIAL_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite:///data/newsbot.db"
+MIN_KEEP_NEWS_DAYS = 3  # stories gather their articles over 3 days
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -145,8 +146,8 @@ class Settings(BaseSettings):
     @field_validator("keep_news_days")
     @classmethod
     def _keeps_a_story_window(cls, value: int) -> int:
-        if 0 < value < 3:  # stories gather their articles over 3 days
-            raise ValueError("0 (keep forever) or at least 3 days")
+        if 0 < value < MIN_KEEP_NEWS_DAYS:
+            raise ValueError(f"0 (keep forever) or at least {MIN_KEEP_NEWS_DAYS} days")
         return value
 
     @field_validator("default_timezone")

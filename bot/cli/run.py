@@ -8,7 +8,7 @@ import logging
 import sys
 
 from bot.cli.common import Subcommands, UsageError, group, ready_engine, safe_url
-from bot.config import Settings
+from bot.config import MIN_KEEP_NEWS_DAYS, Settings
 from bot.retention import cutoff
 from bot.retention import prune as prune_before
 from storage import db
@@ -67,8 +67,9 @@ def upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 def prune(args: argparse.Namespace, settings: Settings) -> int:
     days = settings.keep_news_days if args.days is None else args.days
-    if args.days is not None and args.days < 3:
-        raise UsageError("--days must be at least 3: stories gather their articles over 3 days")
+    if args.days is not None and args.days < MIN_KEEP_NEWS_DAYS:
+        raise UsageError(f"--days must be at least {MIN_KEEP_NEWS_DAYS}: stories gather their "
+                         f"articles over {MIN_KEEP_NEWS_DAYS} days")  # fmt: skip
     before = cutoff(dt.datetime.now(dt.UTC), days)
     if before is None:
         print("KEEP_NEWS_DAYS=0: news is kept forever, nothing removed")

@@ -70,9 +70,7 @@ def curate_one(engine, curator: Curator, rng: random.Random, key: str, source_id
         article = Article(source_id=source_id, url=f"https://bench.invalid/{key}",
                           url_key=f"bench.invalid/{key}", title=text(rng, 8), text=text(rng),
                           fetched_at=NOW)  # fmt: skip
-        session.add(article)
-        session.flush()
-        curator.curate(article, now=NOW, session=session)
+        curator.store(article, now=NOW, session=session)
 
 
 def main() -> int:

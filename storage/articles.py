@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, insert, literal, union_all
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
@@ -38,45 +38,59 @@ def known(
     return found
 
 
-def store(article: Article, *, session: Session) -> tuple[Article, bool]:
-    """Adds `article`, or updates the stored one it duplicates. Returns (row, created).
+def duplicate_of(article: Article, *, session: Session) -> Article | None:
+    """The stored article that `article` (not stored yet) is, if any.
 
     The same article is recognised by its URL key (or one it was seen under), by its
     guid within the same source, or by the hash of its text on the same site
-    (reached through two feeds). A new address of a stored article is kept as an
-    alias, so the next poll knows it without fetching the page.
+    (reached through two feeds). One statement asks all four.
     """
-    existing = session.exec(select(Article).where(Article.url_key == article.url_key)).first()
-    if existing is None:
-        existing = session.exec(
-            select(Article)
-            .join(ArticleAlias, col(ArticleAlias.article_id) == col(Article.id))
-            .where(ArticleAlias.url_key == article.url_key)
-        ).first()
-    if existing is None and article.guid:
-        existing = session.exec(
-            select(Article).where(
-                Article.source_id == article.source_id, Article.guid == article.guid
-            )
-        ).first()
-    if existing is None and article.content_hash:
+    session.flush()
+    params = {"key": article.url_key, "source": article.source_id, "guid": article.guid,
+              "hash": article.content_hash}  # fmt: skip
+    site = article.url_key.split("/", 1)[0] + "/"
+    for rank, article_id, key in sorted(session.connection().execute(_SAME, params)):
         # The same text on the same site (under another address) is the same article;
         # on another site it is a copy, kept and flagged by the story stage.
-        site = article.url_key.split("/", 1)[0] + "/"
-        existing = next(
-            (
-                row
-                for row in session.exec(
-                    select(Article).where(Article.content_hash == article.content_hash)
-                )
-                if row.url_key.startswith(site)
-            ),
-            None,
-        )
-    if existing is None:
-        session.add(article)
-        session.flush()
-        return article, True
+        if rank < _BY_TEXT or key.startswith(site):
+            return session.get(Article, article_id)
+    return None
+
+
+_A, _ALIAS = Article.__table__.c, ArticleAlias.__table__.c  # type: ignore[attr-defined]
+_BY_TEXT = 3
+_SAME = union_all(
+    columns(literal(0), _A.id, _A.url_key).where(_A.url_key == bindparam("key")),
+    columns(literal(1), _ALIAS.article_id, _ALIAS.url_key).where(
+        _ALIAS.url_key == bindparam("key")
+    ),
+    columns(literal(2), _A.id, _A.url_key).where(
+        _A.source_id == bindparam("source"), _A.guid == bindparam("guid")
+    ),
+    columns(literal(_BY_TEXT), _A.id, _A.url_key).where(_A.content_hash == bindparam("hash")),
+)
+
+
+def add(article: Article, *, session: Session) -> int:
+    """Inserts a new article in one statement and sets its id. `article` stays outside
+    the session: the ORM's unit of work costs more than the INSERT itself, and a new
+    article is written once, complete, then only read."""
+    session.flush()  # anything pending goes first (its source, its story)
+    values = {key: getattr(article, key) for key in _COLUMNS}
+    article.id = int(session.connection().execute(_INSERT, values).scalar_one())
+    return article.id
+
+
+_TABLE = Article.__table__  # type: ignore[attr-defined]
+_COLUMNS = [column.key for column in _TABLE.columns if column.key != "id"]
+# Built once: a statement made for each article costs more than SQLite's work.
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+
+
+def merge(existing: Article, article: Article, *, session: Session) -> None:
+    """What a new sighting of a stored article changes: a new address of it is kept as
+    an alias (so the next poll knows it without fetching the page), and the fields a
+    re-seen article may change take their new values."""
     if existing.url_key != article.url_key and session.get(ArticleAlias, article.url_key) is None:
         assert existing.id is not None
         session.add(ArticleAlias(url_key=article.url_key, article_id=existing.id))
@@ -92,7 +106,6 @@ def store(article: Article, *, session: Session) -> tuple[Article, bool]:
             existing.content_hash = article.content_hash
         session.add(existing)
         session.flush()
-    return existing, False
 
 
 def fetched_since(since: dt.datetime, *, session: Session) -> list[Article]:

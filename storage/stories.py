@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import case, literal, update
+from sqlalchemy import Table, bindparam, case, insert, update
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
 from storage.models import Article, Story
+
+_STORIES: Table = Story.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -25,11 +27,12 @@ class RecentArticle:
     headline: str  # its story's
 
 
-def start(headline: str, *, when: dt.datetime, session: Session) -> Story:
-    story = Story(headline=headline, first_seen_at=when, last_seen_at=when)
-    session.add(story)
-    session.flush()
-    return story
+def start(headline: str, *, when: dt.datetime, terms: list[str], session: Session) -> int:
+    """A new story with its first article (of one source); returns its id. One
+    statement, outside the ORM's unit of work (see storage.articles.add)."""
+    values = {"headline": headline, "first_seen_at": when, "last_seen_at": when,
+              "article_count": 1, "source_count": 1, "terms": terms}  # fmt: skip
+    return int(session.connection().execute(_START, values).scalar_one())
 
 
 def attach(
@@ -38,19 +41,30 @@ def attach(
 ) -> None:  # fmt: skip
     """One more article in the story: its counts (and sources, if `new_source`), last
     seen time, key terms and, if given, a better headline; one statement, no read."""
-    last_seen = Story.__table__.c.last_seen_at  # type: ignore[attr-defined]
-    values: dict[str, object] = {
-        "article_count": col(Story.article_count) + 1,
-        "source_count": col(Story.source_count) + (1 if new_source else 0),
-        "last_seen_at": case((last_seen < when, literal(when, last_seen.type)), else_=last_seen),
-        "terms": terms,
-    }
+    values = {"story": story_id, "when": when, "sources": 1 if new_source else 0,
+              "terms": terms}  # fmt: skip
     if headline:
-        values["headline"] = headline
-    session.exec(
-        update(Story).where(col(Story.id) == story_id).values(values)
-        .execution_options(synchronize_session=False)
-    )  # fmt: skip
+        session.connection().execute(_ATTACH.values(headline=bindparam("new")),
+                                     {**values, "new": headline})  # fmt: skip
+    else:
+        session.connection().execute(_ATTACH, values)
+
+
+# Built once, with parameters: a statement made for each article costs more than
+# the database's work.
+_START = insert(_STORIES).returning(_STORIES.c.id)
+_LAST_SEEN = _STORIES.c.last_seen_at
+_WHEN = bindparam("when", type_=_LAST_SEEN.type)
+_ATTACH = (
+    update(_STORIES)
+    .where(_STORIES.c.id == bindparam("story"))
+    .values(
+        article_count=_STORIES.c.article_count + 1,
+        source_count=_STORIES.c.source_count + bindparam("sources"),
+        last_seen_at=case((_WHEN > _LAST_SEEN, _WHEN), else_=_LAST_SEEN),
+        terms=bindparam("terms", type_=_STORIES.c.terms.type),
+    )
+)  # fmt: skip
 
 
 def recent_articles(since: dt.datetime, *, session: Session) -> Iterator[RecentArticle]:

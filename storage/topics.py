@@ -48,7 +48,7 @@ def add_for_article(
         if slug in ids
     ]
     if rows:
-        session.exec(insert(ArticleTopic), params=rows)
+        session.connection().execute(insert(ArticleTopic.__table__), rows)  # type: ignore[attr-defined]
 
 
 def of_article(article_id: int, *, session: Session) -> list[tuple[str, float]]:

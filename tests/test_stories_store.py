@@ -17,11 +17,7 @@ def test_attach_counts_articles_and_sources_and_keeps_the_latest_time(
     any_engine: Engine,
 ) -> None:
     with session(any_engine) as db:
-        story = story_store.start("Dam deal agreed", when=NOW, session=db)
-        assert story.id is not None
-        story_id = story.id
-        story_store.attach(story_id, when=NOW, new_source=True, headline=None,
-                           terms=["dam"], session=db)  # fmt: skip
+        story_id = story_store.start("Dam deal agreed", when=NOW, terms=["dam"], session=db)
         later = NOW + dt.timedelta(hours=2)
         story_store.attach(story_id, when=later, new_source=False,
                            headline="Nile dam deal agreed by three states",
@@ -31,7 +27,7 @@ def test_attach_counts_articles_and_sources_and_keeps_the_latest_time(
     with session(any_engine) as db:
         row = db.get(Story, story_id)
         assert row is not None
-        assert (row.article_count, row.source_count) == (3, 2)
+        assert (row.article_count, row.source_count) == (3, 2), "a story starts with one of each"
         assert row.last_seen_at == later, "an earlier time does not move it back"
         assert row.headline == "Nile dam deal agreed by three states"
         assert row.terms == ["dam", "nile"]

@@ -20,7 +20,6 @@ from bot.config import Settings
 from bot.ingest.curate import Curator
 from bot.ingest.dates import parse_date
 from bot.ingest.urls import url_key
-from storage import articles as article_store
 from storage import db
 from storage import topics as topic_store
 from storage.models import Article, Source
@@ -96,20 +95,19 @@ def _curate(
     host = f"source-{source_id}.curate.invalid"
     url = str(item.get("url") or f"https://{host}/{item['id']}")
     published = parse_date(str(item["published"])) if item.get("published") else None
-    article, _ = article_store.store(
+    article, topics = curator.store(
         Article(
             source_id=source_id, url=url, url_key=url_key(url), title=item["title"],
             lead=item.get("lead"), text=item["text"], language=item.get("language"),
             published_at=published.astimezone(dt.UTC) if published else None, fetched_at=now,
         ),
-        session=session,
+        now=now, session=session,
     )  # fmt: skip
     assert article.id is not None
-    if article.id not in ids:
-        ids[article.id] = item["id"]
-        topics = curator.curate(article, now=now, session=session)
-    else:  # the same article again (same URL, or same text on the same site)
+    if topics is None:  # the same article again (same URL, or same text on the same site)
         topics = topic_store.of_article(article.id, session=session)
+    else:
+        ids[article.id] = item["id"]
     return {
         "id": item["id"],
         "language": article.language,

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.catalog import load_topic_rules
-from bot.ingest.stories import StoryIndex, sketch, story_words
+from bot.ingest.stories import StoryIndex, key_terms, sketch, story_words
 from bot.ingest.summarize import summarize
 from bot.ingest.topics import Document, Matcher
 from bot.language import detect_language, stems
@@ -44,13 +44,26 @@ class Curator:
         self._since_learning = 0
         self._topic_ids: dict[str, int] | None = None
 
+    def store(
+        self, draft: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
+        session: Session,
+    ) -> tuple[Article, list[tuple[str, float]] | None]:  # fmt: skip
+        """Stores an article just read: a new one curated first, so that one INSERT
+        carries it whole; a known one (same address, guid or text) updated. Returns
+        the stored row and the new article's topics (None for a known one)."""
+        existing = article_store.duplicate_of(draft, session=session)
+        if existing is not None:
+            article_store.merge(existing, draft, session=session)
+            return existing, None
+        return draft, self.curate(draft, now=now, categories=categories, session=session)
+
     def curate(
         self, article: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
         session: Session,
     ) -> list[tuple[str, float]]:  # fmt: skip
-        """Summary, story (or a new one), copy_of and topics of an article just stored
-        (it has no topics yet); returns the topics."""
-        assert article.id is not None
+        """Summary, story (or a new one), copy_of and topics of a new article, which
+        is then stored (it must not be yet); returns its topics."""
+        assert article.id is None, "curate() stores the article: give it a new one"
         language = article.language or detect_language(article.text or article.title)
         article.language = language
         if not article.summary:  # an abstractive one may have come with the article
@@ -62,12 +75,12 @@ class Curator:
             + " ".join(stems(f"{article.title} {article.lead or ''} {article.text[:4000]}"))
             + " "
         )
-        self._place(article, now, session)
         article.related = _marked_on_topic(article)
-        doc = document(article, categories)
+        topics = self.matcher().match(document(article, categories))
+        self._place(article, now, session)  # stores it
+        assert article.id is not None
         if self._topic_ids is None:
             self._topic_ids = topic_store.ids_by_slug(session=session)
-        topics = self.matcher().match(doc)
         topic_store.add_for_article(article.id, topics, ids=self._topic_ids, session=session)
         self._since_learning += 1
         return topics
@@ -109,19 +122,18 @@ class Curator:
         return self._matcher
 
     def _place(self, article: Article, now: dt.datetime, db: Session) -> None:
-        """Puts the article in the story of the same event, or starts one."""
-        assert article.id is not None
+        """Puts the article in the story of the same event, or starts one, and stores
+        the article with its story."""
         index = self.story_index()
         words = story_words(article.title, article.lead or article.text)
         fingerprint = sketch(article.text)
         placement = index.place(words, fingerprint)
         title_words = story_words(article.title, "")
         # What the story needs to know (its sources, its headline) is in the index: no
-        # read of the story's row, and one statement to update it.
+        # read of the story's row, and one statement to start or update it.
         if placement.story is None:
-            story = story_store.start(article.title, when=now, session=db)
-            assert story.id is not None
-            story_id, new_source, headline = story.id, True, None
+            story_id = story_store.start(article.title, when=now, terms=key_terms(words),
+                                         session=db)  # fmt: skip
             index_headline: Counter[str] | None = title_words
         else:
             story_id = placement.story
@@ -131,11 +143,13 @@ class Curator:
             index_headline = title_words if better else None
         article.copy_of_id = placement.copy_of
         article.story_id = story_id
-        db.add(article)
-        index.add(story_id, article.id, words, now, fingerprint, source_id=article.source_id,
+        article_id = article_store.add(article, session=db)
+        index.add(story_id, article_id, words, now, fingerprint, source_id=article.source_id,
                   headline=index_headline)  # fmt: skip
-        story_store.attach(story_id, when=now, new_source=new_source, headline=headline,
-                           terms=index.terms(story_id), session=db)  # fmt: skip
+        if placement.story is not None:
+            story_store.attach(story_id, when=now, new_source=new_source,
+                               headline=headline,
+                               terms=index.terms(story_id), session=db)  # fmt: skip
 
 
 def _marked_on_topic(article: Article) -> list[dict[str, object]]:

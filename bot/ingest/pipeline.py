@@ -156,10 +156,10 @@ class Pipeline:
                 # is held open meanwhile: a write waiting on SQLite's lock inside the
                 # loop would wait for a transaction that only the loop can finish.
                 with session(self.engine) as db:
-                    article, created = article_store.store(draft, session=db)
-                    if created and article.id is not None:
-                        self.curator.curate(article, now=now, categories=item.categories,
-                                            session=db)  # fmt: skip
+                    article, topics = self.curator.store(
+                        draft, now=now, categories=item.categories, session=db
+                    )
+                    if topics is not None and article.id is not None:  # a new one
                         new_ids.append(article.id)
                 await asyncio.sleep(0)
         self._succeeded(source, result, now)

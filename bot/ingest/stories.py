@@ -161,7 +161,7 @@ class StoryIndex:
     def terms(self, story_id: int, count: int = 12) -> list[str]:
         """The story's key words: those most of its articles use."""
         story = self._stories.get(story_id)
-        return [w for w, _ in story.counts.most_common(count)] if story else []
+        return key_terms(story.counts, count) if story else []
 
     def add_source(self, story_id: int, source_id: int) -> None:
         """A source the story had before its articles in the window (on rebuilding)."""
@@ -203,6 +203,11 @@ def story_words(title: str, text: str) -> Counter[str]:
     """What an article is about, for placing it: the stems of its headline and of
     its lead or first lines."""
     return Counter(stems(f"{title} {text[:600]}"))
+
+
+def key_terms(counts: Counter[str], count: int = 12) -> list[str]:
+    """The words used most: a story's key terms."""
+    return [w for w, _ in counts.most_common(count)]
 
 
 def sketch(text: str) -> tuple[int, ...]:

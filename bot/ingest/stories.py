@@ -215,8 +215,8 @@ def sketch(text: str) -> tuple[int, ...]:
     tokens = text.lower().split()
     if len(tokens) < 20:
         return ()
-    shingles = {" ".join(tokens[i : i + 4]) for i in range(len(tokens) - 3)}
-    hashes = {zlib.crc32(s.encode("utf-8")) for s in shingles}
+    shingles = zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False)
+    hashes = {zlib.crc32(" ".join(shingle).encode("utf-8")) for shingle in shingles}
     return tuple(sorted(heapq.nsmallest(SKETCH, hashes)))
 
 

@@ -74,3 +74,9 @@ def test_a_stored_article_is_known_by_address_alias_guid_or_its_text_on_the_same
     assert known(_draft(nile, "nile.example/amp/dam", content_hash="h1")) == stored, "same site"
     assert known(_draft(delta, "delta.example/copy", content_hash="h1")) is None, "a copy"
     assert known(_draft(delta, "delta.example/dam?page=1", content_hash="h2")) == other
+
+
+def test_each_new_row_gets_its_own_empty_lists() -> None:
+    first, second = _draft(1, "nile.example/a"), _draft(1, "nile.example/b")
+    first.tags.append("Nile")
+    assert (first.tags, second.tags, second.related) == (["Nile"], [], [])

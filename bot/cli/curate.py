@@ -43,7 +43,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         with db.session(engine) as session:
             topic_store.sync_catalog(topics, session=session)
         now = dt.datetime.now(dt.UTC)
-        curator = Curator(engine, settings.topics_path, clock=lambda: now)
+        # One time for every article, so nothing leaves the story window, and topic
+        # profiles learned again by count alone (the run lasts seconds, not hours).
+        curator = Curator(engine, settings.topics_path, clock=lambda: now,
+                          relearn_after=dt.timedelta(0))  # fmt: skip
         ids: dict[int, Any] = {}  # our article id -> the input's id
         sources: dict[str, int] = {}  # source name -> its id in the temporary store
         bad = 0

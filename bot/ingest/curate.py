@@ -28,20 +28,27 @@ from storage.models import Article
 
 STORY_WINDOW = dt.timedelta(hours=72)
 LEARN_FROM = 5000  # stored articles the topic profiles are learned from
-RELEARN_EVERY = 1000  # new articles after which they are learned again
+# They are learned again after this many new articles, and this long: learning takes
+# about a second, and a busy poll stores a thousand articles in seconds.
+RELEARN_EVERY = 1000
+RELEARN_AFTER = dt.timedelta(minutes=15)
 
 
 class Curator:
     def __init__(
         self, engine: Engine, topics_path: Path,
         *, clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        relearn_every: int = RELEARN_EVERY, relearn_after: dt.timedelta = RELEARN_AFTER,
     ) -> None:  # fmt: skip
         self.engine = engine
         self.topics_path = topics_path
         self.clock = clock
+        self.relearn_every = relearn_every
+        self.relearn_after = relearn_after
         self._stories: StoryIndex | None = None
         self._matcher: Matcher | None = None
         self._since_learning = 0
+        self._learned_at = dt.datetime.min.replace(tzinfo=dt.UTC)
         self._topic_ids: dict[str, int] | None = None
 
     def store(
@@ -90,7 +97,7 @@ class Curator:
 
     def prepare(self) -> None:
         """Loads now what curation keeps in memory: the recent stories, and the topic
-        profiles (learned again after every RELEARN_EVERY new articles). Each takes
+        profiles (learned again from time to time, see matcher()). Each takes
         seconds on a large archive; a caller can do this in a thread, before curating."""
         self.story_index()
         self.matcher()
@@ -112,13 +119,19 @@ class Curator:
 
     def matcher(self) -> Matcher:
         """The topic matcher: the catalog's rules, and profiles learned from the
-        recent stored articles (again after every RELEARN_EVERY new ones)."""
-        if self._matcher is None or self._since_learning >= RELEARN_EVERY:
+        recent stored articles: again once `relearn_every` new articles have come and
+        `relearn_after` has passed since the last time."""
+        now = self.clock()
+        due = (
+            self._since_learning >= self.relearn_every
+            and now - self._learned_at >= self.relearn_after
+        )
+        if self._matcher is None or due:
             matcher = Matcher(load_topic_rules(self.topics_path))
             with session(self.engine) as db:
                 recent = article_store.latest_texts(LEARN_FROM, session=db)
             matcher.learn(document(a) for a in recent)
-            self._matcher, self._since_learning = matcher, 0
+            self._matcher, self._since_learning, self._learned_at = matcher, 0, now
         return self._matcher
 
     def _place(self, article: Article, now: dt.datetime, db: Session) -> None:

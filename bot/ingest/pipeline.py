@@ -79,6 +79,9 @@ class Pipeline:
         # One feed's articles are stored at a time, and the story index is loaded in a
         # thread only while nothing else curates.
         self._storing = asyncio.Lock()
+        # Per source, the pages read and found older than what is kept: not read
+        # again while the source still lists them (a listing page dates nothing).
+        self._too_old: dict[int, set[str]] = {}
 
     async def poll_due(self) -> list[Outcome]:
         """Refreshes every source whose time has come, a few at a time."""
@@ -126,10 +129,14 @@ class Pipeline:
                 self._succeeded(source, result, now)
             return Outcome(source.name, "unchanged")
         _refuse_binary(result)
+        assert source.id is not None
         items = self._items(source, result)[:MAX_ITEMS]
         before = cutoff(now, self.settings.keep_news_days)
         if before is not None:  # older than what is kept: taking it in would bring it back
             items = [i for i in items if i.published is None or i.published >= before]
+        listed = {url_key(i.link) for i in items}
+        too_old = self._too_old.pop(source.id, set()) & listed
+        items = [i for i in items if url_key(i.link) not in too_old]
         fresh, seen = self._new_items(source, items)
         found = await asyncio.gather(*(self._article(item, source) for item in fresh))
         drafts = [
@@ -139,7 +146,10 @@ class Pipeline:
         if before is not None:  # a listing page gives no date until the page is read
             kept = [(i, d) for i, d in zip(fresh, drafts, strict=True)
                     if d.published_at is None or d.published_at >= before]  # fmt: skip
+            too_old |= {url_key(i.link) for i in fresh} - {url_key(i.link) for i, _ in kept}
             fresh, drafts = [i for i, _ in kept], [d for _, d in kept]
+        if too_old:
+            self._too_old[source.id] = too_old
         if self.summarizer is not None and self.summarizer.enabled:
             abstracts = await asyncio.gather(
                 *(self.summarizer.summarize(a.title, a.text, a.language or "en") for a in drafts)

@@ -525,3 +525,12 @@ async def test_a_listed_page_older_than_what_is_kept_is_not_stored(
     outcome = await pipeline.refresh_source(source_id)
     assert [a.title for a in stored(engine)] == ["Listed story 1 from the archive page"]
     assert len(outcome.new_ids) == 1
+    # ... and, while the page stays listed, it is not read again at each poll.
+    news_site.put("/latest", "<html><body><main>" + "".join(
+        f'<h2><a href="/news/2026/item-{n}">Listed story {n} from the archive page</a></h2>'
+        for n in (3, 1, 2)) + "</main></body></html>")  # fmt: skip
+    newer = article_page("Listed story 3 from the archive page", words("listed 3"),
+                         published=now.isoformat())  # fmt: skip
+    news_site.put("/news/2026/item-3", newer)
+    assert len((await pipeline.refresh_source(source_id)).new_ids) == 1
+    assert len(news_site.requests_to("/news/2026/item-2")) == 1

@@ -1,5 +1,6 @@
 import pytest
 
+from bot import language
 from bot.language import detect_language, normalize, split_sentences, stems
 
 
@@ -58,3 +59,10 @@ def test_arabic_sentences_end_at_arabic_marks_and_lines_not_commas() -> None:
         "ربما",
         "سطر آخر من النص",
     ]
+
+
+def test_the_stems_remembered_stay_bounded() -> None:
+    names = " ".join(f"name{n}x" for n in range(200_100))  # a year of new names
+    assert len(stems(names)) == 200_100
+    assert len(language._KEPT) <= 200_000
+    assert stems("the ministers") == ["minist"], "still right after forgetting"

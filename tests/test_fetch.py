@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import threading
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -238,6 +241,32 @@ async def test_the_connection_goes_to_the_address_that_was_checked(
     async with make_client(fetch_settings, resolve=first_loopback_then_elsewhere) as client:
         await fetch(client, url, max_bytes=10_000, allow_private=True)
     assert lookups == [], "an address in the URL needs no lookup"
+
+
+async def test_a_connection_the_site_closed_while_idle_is_not_reused(
+    client: httpx.AsyncClient,
+) -> None:
+    """Sites close idle keep-alive connections when they like, without a word. The
+    pool must see it (the socket reads as closed) and connect anew."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def site() -> None:
+        with listener:
+            for n in range(2):
+                connection, _ = listener.accept()
+                with connection:
+                    connection.recv(65536)
+                    body = f"answer {n}".encode()
+                    head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n\r\n"
+                    connection.sendall(head.encode() + body)
+                # ... and closed here, the answer having promised to keep it open.
+
+    threading.Thread(target=site, daemon=True).start()
+    first = await _get(client, f"http://127.0.0.1:{port}/a")
+    await asyncio.sleep(0.1)  # the close reaches this side
+    second = await _get(client, f"http://127.0.0.1:{port}/b")
+    assert (first.body, second.body) == (b"answer 0", b"answer 1")
 
 
 async def test_every_redirect_hop_is_checked(

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import brotli
 import httpx
 import pytest
+import trustme
 
 from bot.config import Settings
 from bot.ingest.fetch import (
@@ -267,6 +271,57 @@ async def test_a_connection_the_site_closed_while_idle_is_not_reused(
     await asyncio.sleep(0.1)  # the close reaches this side
     second = await _get(client, f"http://127.0.0.1:{port}/b")
     assert (first.body, second.body) == (b"answer 0", b"answer 1")
+
+
+@pytest.fixture
+def tls_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[int, set[int]]]:
+    """An HTTPS site on 127.0.0.1 with a certificate for news.tls.example, from a test
+    CA the client is told to trust; yields its port and the client ports it saw."""
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("news.tls.example").configure_cert(context)
+    connections: set[int] = set()
+
+    class Page(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            connections.add(self.client_address[1])
+            body = f"<p>secure {self.path}</p>".encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1], connections
+    server.shutdown()
+    server.server_close()
+
+
+async def test_https_goes_through_the_checked_connection_and_is_kept_alive(
+    fetch_settings: Settings, tls_site: tuple[int, set[int]]
+) -> None:
+    port, connections = tls_site
+
+    async def here(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    async with make_client(fetch_settings, resolve=here) as client:
+        pages = [await fetch(client, f"https://news.tls.example:{port}/{n}", max_bytes=10_000,
+                             allow_private=True) for n in (1, 2)]  # fmt: skip
+        with pytest.raises(FetchError, match=r"CERTIFICATE_VERIFY_FAILED"):
+            await fetch(client, f"https://other.tls.example:{port}/", max_bytes=10_000,
+                        allow_private=True)  # fmt: skip
+    assert [page.body for page in pages] == [b"<p>secure /1</p>", b"<p>secure /2</p>"]
+    assert len(connections) == 1, "the second page came through the same connection"
 
 
 async def test_every_redirect_hop_is_checked(

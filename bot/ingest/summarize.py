@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from bot.language import detect_language, split_sentences, stems
 
@@ -66,13 +67,14 @@ def pick(
 ) -> list[int]:  # fmt: skip
     """Indexes of the `k` best sentences, in article order."""
     weights = weights or WEIGHTS.get(language, WEIGHTS["en"])
-    bags = [Counter(stems(s)) for s in sentences]
+    words = [stems(s) for s in sentences]
+    bags = [Counter(w) for w in words]
     norms = [math.sqrt(sum(v * v for v in bag.values())) for bag in bags]
     usable = [i for i, bag in enumerate(bags) if bag]
     if len(usable) <= k:
         return usable
     heading = set(stems(title)) if title else set()
-    centroid = _centroid(bags)
+    centroid = _centroid(words, bags)
     centroid_norm = math.sqrt(sum(v * v for v in centroid.values()))
     scores = {}
     for i in usable:
@@ -106,15 +108,13 @@ def pick(
     return sorted(chosen)
 
 
-def _centroid(bags: list[Counter[str]]) -> dict[str, float]:
-    df: Counter[str] = Counter()
-    for bag in bags:
-        df.update(bag.keys())
+def _centroid(words: list[list[str]], bags: list[Counter[str]]) -> dict[str, float]:
+    """The article's words, each counted and weighted by how few sentences use it.
+    Counted over whole lists (in C), not by adding up the sentences' Counters."""
+    used_in = Counter(chain.from_iterable(bags))  # a Counter iterates its words once
+    total = Counter(chain.from_iterable(words))
     n = len(bags)
-    total: Counter[str] = Counter()
-    for bag in bags:
-        total.update(bag)
-    return {w: c * math.log(1 + n / df[w]) for w, c in total.items()}
+    return {w: c * math.log(1 + n / used_in[w]) for w, c in total.items()}
 
 
 def _cosine(

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, insert, literal, union_all
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
+from storage.db import insert_one
 from storage.models import Article, ArticleAlias
 
 # What a re-seen article may change; the rest (ids, story, first fetch) stays.
@@ -75,16 +76,15 @@ def add(article: Article, *, session: Session) -> int:
     """Inserts a new article in one statement and sets its id. `article` stays outside
     the session: the ORM's unit of work costs more than the INSERT itself, and a new
     article is written once, complete, then only read."""
-    session.flush()  # anything pending goes first (its source, its story)
     values = {key: getattr(article, key) for key in _COLUMNS}
-    article.id = int(session.connection().execute(_INSERT, values).scalar_one())
+    article.id = insert_one(session, _INSERT, values)
     return article.id
 
 
 _TABLE = Article.__table__  # type: ignore[attr-defined]
 _COLUMNS = [column.key for column in _TABLE.columns if column.key != "id"]
 # Built once: a statement made for each article costs more than SQLite's work.
-_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+_INSERT = insert(_TABLE)
 
 
 def merge(existing: Article, article: Article, *, session: Session) -> None:

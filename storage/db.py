@@ -58,6 +58,16 @@ def session(engine: Engine) -> Iterator[Session]:
             raise
 
 
+def insert_one(session: Session, statement: Any, values: dict[str, Any]) -> int:
+    """Runs a single-row INSERT outside the ORM's unit of work; returns the new row's
+    id. Through inserted_primary_key, not RETURNING: SQLite has RETURNING only since
+    3.35, and Python links the system's SQLite (3.31 on Ubuntu 20.04, 3.34 on Debian 11)."""
+    session.flush()  # what the session holds goes first (a row this one refers to)
+    key = session.connection().execute(statement, values).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(resources.files("storage") / "migrations"))

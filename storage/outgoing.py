@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
+from storage.db import insert_one
 from storage.models import Chat, Delivery, Outgoing, utcnow
 
 
@@ -58,12 +59,11 @@ def plan_many(plans: Sequence[Plan], *, session: Session) -> None:
     deliveries = []
     for plan in plans:
         for position, (text, story_ids) in enumerate(plan.messages):
-            outgoing_id = session.execute(
-                insert(Outgoing).values(
-                    chat_id=plan.chat_id, kind=plan.kind, run=plan.run, position=position,
-                    text=text, status="pending", attempts=0, message_ids=[], created_at=now,
-                ).returning(col(Outgoing.id))
-            ).scalar_one()  # fmt: skip
+            outgoing_id = insert_one(session, insert(Outgoing), {
+                "chat_id": plan.chat_id, "kind": plan.kind, "run": plan.run,
+                "position": position, "text": text, "status": "pending", "attempts": 0,
+                "message_ids": [], "created_at": now,
+            })  # fmt: skip
             deliveries += [
                 {"chat_id": plan.chat_id, "story_id": story_id, "kind": plan.kind,
                  "outgoing_id": outgoing_id, "sent_at": now}

@@ -10,6 +10,7 @@ from sqlalchemy import Table, bindparam, case, insert, update
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
+from storage.db import insert_one
 from storage.models import Article, Story
 
 _STORIES: Table = Story.__table__  # type: ignore[attr-defined]
@@ -32,7 +33,7 @@ def start(headline: str, *, when: dt.datetime, terms: list[str], session: Sessio
     statement, outside the ORM's unit of work (see storage.articles.add)."""
     values = {"headline": headline, "first_seen_at": when, "last_seen_at": when,
               "article_count": 1, "source_count": 1, "terms": terms}  # fmt: skip
-    return int(session.connection().execute(_START, values).scalar_one())
+    return insert_one(session, _START, values)
 
 
 def attach(
@@ -52,7 +53,7 @@ def attach(
 
 # Built once, with parameters: a statement made for each article costs more than
 # the database's work.
-_START = insert(_STORIES).returning(_STORIES.c.id)
+_START = insert(_STORIES)
 _LAST_SEEN = _STORIES.c.last_seen_at
 _WHEN = bindparam("when", type_=_LAST_SEEN.type)
 _ATTACH = (

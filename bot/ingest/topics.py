@@ -62,6 +62,8 @@ class Matcher:
     _phrases: dict[str, list[tuple[tuple[str, ...], str, bool]]] = field(init=False)
     _sections: dict[str, list[str]] = field(init=False)
     _profiles: dict[str, dict[str, float]] = field(init=False, default_factory=dict)
+    # The same weights by word: a document meets only the profiles that hold its words.
+    _by_word: dict[str, list[tuple[str, float]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._phrases = defaultdict(list)
@@ -132,6 +134,10 @@ class Matcher:
             }
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
             self._profiles[slug] = {w: v / norm for w, v in vector.items()}
+        self._by_word = defaultdict(list)
+        for slug, profile in self._profiles.items():
+            for word, weight in profile.items():
+                self._by_word[word].append((slug, weight))
 
     def match(self, doc: Document, *, limit: int = 5) -> list[tuple[str, float]]:
         """The document's topics, best first, each scored in [0, 1]."""
@@ -139,8 +145,12 @@ class Matcher:
         if self._profiles:
             words = doc.words()
             norm = math.sqrt(sum(c * c for c in words.values())) or 1.0
-            for slug, profile in self._profiles.items():
-                similarity = sum(c * profile.get(w, 0.0) for w, c in words.items()) / norm
+            dots = dict.fromkeys(self._profiles, 0.0)
+            for word, count in words.items():
+                for slug, weight in self._by_word.get(word, ()):
+                    dots[slug] += count * weight
+            for slug in self._profiles:
+                similarity = dots[slug] / norm
                 learned = 1 - math.exp(-PROFILE_WEIGHT * similarity)
                 rule = scores.get(slug, 0.0)
                 combined = 1 - (1 - rule) * (1 - learned)

@@ -61,8 +61,9 @@ class Matcher:
     rules: list[TopicRule]
     _phrases: dict[str, list[tuple[tuple[str, ...], str, bool]]] = field(init=False)
     _sections: dict[str, list[str]] = field(init=False)
-    _profiles: dict[str, dict[str, float]] = field(init=False, default_factory=dict)
-    # The same weights by word: a document meets only the profiles that hold its words.
+    _profiled: list[str] = field(init=False, default_factory=list)  # topics with a profile
+    # The profiles' weights, filed by word: a document meets only the profiles that
+    # hold its words.
     _by_word: dict[str, list[tuple[str, float]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -111,7 +112,7 @@ class Matcher:
             for doc, words in corpus:
                 ranked = (
                     self.match(doc, limit=1)
-                    if self._profiles
+                    if self._profiled
                     else sorted(
                         self.rule_scores(doc).items(), key=lambda item: item[1], reverse=True
                     )
@@ -125,7 +126,7 @@ class Matcher:
     def _build(
         self, totals: dict[str, Counter[str]], document_frequency: Counter[str], count: int
     ) -> None:
-        self._profiles = {}
+        self._profiled, self._by_word = list(totals), defaultdict(list)
         for slug, counts in totals.items():
             vector = {
                 w: c * math.log(1 + count / document_frequency[w])
@@ -133,23 +134,20 @@ class Matcher:
                 if document_frequency[w] > 1
             }
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-            self._profiles[slug] = {w: v / norm for w, v in vector.items()}
-        self._by_word = defaultdict(list)
-        for slug, profile in self._profiles.items():
-            for word, weight in profile.items():
-                self._by_word[word].append((slug, weight))
+            for word, value in vector.items():
+                self._by_word[word].append((slug, value / norm))
 
     def match(self, doc: Document, *, limit: int = 5) -> list[tuple[str, float]]:
         """The document's topics, best first, each scored in [0, 1]."""
         scores = self.rule_scores(doc)
-        if self._profiles:
+        if self._profiled:
             words = doc.words()
             norm = math.sqrt(sum(c * c for c in words.values())) or 1.0
-            dots = dict.fromkeys(self._profiles, 0.0)
+            dots = dict.fromkeys(self._profiled, 0.0)
             for word, count in words.items():
                 for slug, weight in self._by_word.get(word, ()):
                     dots[slug] += count * weight
-            for slug in self._profiles:
+            for slug in self._profiled:
                 similarity = dots[slug] / norm
                 learned = 1 - math.exp(-PROFILE_WEIGHT * similarity)
                 rule = scores.get(slug, 0.0)

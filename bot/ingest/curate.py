@@ -62,15 +62,15 @@ class Curator:
         if existing is not None:
             article_store.merge(existing, draft, session=session)
             return existing, None
-        return draft, self.curate(draft, now=now, categories=categories, session=session)
+        return draft, self._curate(draft, now=now, categories=categories, session=session)
 
-    def curate(
+    def _curate(
         self, article: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
         session: Session,
     ) -> list[tuple[str, float]]:  # fmt: skip
         """Summary, story (or a new one), copy_of and topics of a new article, which
-        is then stored (it must not be yet); returns its topics."""
-        assert article.id is None, "curate() stores the article: give it a new one"
+        is then stored (store() has checked it is new); returns its topics."""
+        assert article.id is None, "_curate() stores the article: give it a new one"
         language = article.language or detect_language(article.text or article.title)
         article.language = language
         if not article.summary:  # an abstractive one may have come with the article

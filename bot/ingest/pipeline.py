@@ -144,9 +144,9 @@ class Pipeline:
             for item, extracted in zip(fresh, found, strict=True)
         ]
         if before is not None:  # a listing page gives no date until the page is read
+            too_old |= {d.url_key for d in drafts if d.published_at and d.published_at < before}
             kept = [(i, d) for i, d in zip(fresh, drafts, strict=True)
-                    if d.published_at is None or d.published_at >= before]  # fmt: skip
-            too_old |= {url_key(i.link) for i in fresh} - {url_key(i.link) for i, _ in kept}
+                    if d.url_key not in too_old]  # fmt: skip
             fresh, drafts = [i for i, _ in kept], [d for _, d in kept]
         if too_old:
             self._too_old[source.id] = too_old

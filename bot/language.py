@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 import Stemmer
 
@@ -72,9 +71,8 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalize(text))
 
 
-@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The matching stem of one normalized word."""
+    """The matching stem of one normalized word (stems() remembers them)."""
     if _ARABIC.match(word):
         return _arabic_stem(word)
     return str(_EN_STEMMER.stemWord(word)) if word.isascii() else word

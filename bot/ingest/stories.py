@@ -146,7 +146,7 @@ class StoryIndex:
                     if not holders:
                         del self._by_word[word]
         for article_id in [a for a, when in self._seen_at.items() if when < cutoff]:
-            for value in self._sketches.pop(article_id, ()):
+            for value in self._sketches.pop(article_id, ())[:INDEXED]:
                 sharing = self._by_hash.get(value)
                 if sharing is not None and article_id in sharing:
                     sharing.remove(article_id)

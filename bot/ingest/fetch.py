@@ -146,7 +146,8 @@ class _Stream(httpcore.AsyncNetworkStream):
     the socket. httpcore's pool asks it of every pooled connection each time a
     request comes or goes, and anyio answers by building a table of every attribute
     of the socket (a getpeername() call included): with the pool full of idle
-    connections to other sites, a quiet poll spent a sixth of its CPU there."""
+    connections to other sites, the pool's bookkeeping was a sixth of a quiet poll's
+    profile, and answering from the socket saved about a tenth of its CPU."""
 
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self._inner = inner

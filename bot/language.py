@@ -25,6 +25,8 @@ _FOLD = (
 _WORD = re.compile(r"\w+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _LATIN = re.compile(r"[a-zA-Z]")
+_ARABIC_RUN = re.compile(r"[\u0600-\u06ff]+")
+_LATIN_RUN = re.compile(r"[a-zA-Z]+")
 _EN_COMMON = frozenset(
     (
         "the of and to in is that for on with as was by at from it an be are this "
@@ -119,16 +121,26 @@ def _arabic_stem(word: str) -> str:
     return word
 
 
+def script_letters(text: str) -> tuple[int, int]:
+    """How many of the text's letters are Arabic, and how many Latin. Counted by the
+    run, not letter by letter: a list of 3,000 one-letter strings cost more than the
+    rest of language detection."""
+    return sum(map(len, _ARABIC_RUN.findall(text))), sum(map(len, _LATIN_RUN.findall(text)))
+
+
 def detect_language(text: str) -> str:
     """ar, en or other, from the script and, for Latin text, common English words."""
     sample = text[:4000]
-    arabic, latin = len(_ARABIC.findall(sample)), len(_LATIN.findall(sample))
+    if sample.isascii():  # no Arabic: only whether there is Latin matters
+        arabic, latin = 0, 1 if _LATIN.search(sample) else 0
+    else:
+        arabic, latin = script_letters(sample)
     if arabic == 0 and latin == 0:
         return "other"
     if arabic >= latin:
         return "ar"
     tokens = _WORD.findall(sample.lower())
-    common = sum(token in _EN_COMMON for token in tokens)
+    common = sum(map(_EN_COMMON.__contains__, tokens))
     return "en" if tokens and common / len(tokens) >= 0.08 else "other"
 
 
@@ -141,6 +153,7 @@ _ABBREVIATIONS = frozenset(
 )
 # A sentence ends at . ! ? ؟ ؛ … (and the closing quotes or brackets after them), or at
 # a line break; never at the Arabic comma.
+_WORD_BEFORE = re.compile(r"(\w+)\.?$")
 _END = re.compile(r"([.!?؟؛…]+[\"'”’»)\]]*)(\s+)|\n+")
 
 
@@ -164,7 +177,7 @@ def split_sentences(text: str) -> list[str]:
 def _not_an_end(text: str, dot: int, after: int) -> bool:
     if text[dot] != ".":
         return False
-    before = re.search(r"(\w+)\.?$", text[max(0, dot - 20) : dot + 1])
+    before = _WORD_BEFORE.search(text, max(0, dot - 20), dot + 1)
     word = before.group(1) if before else ""
     if word.lower() in _ABBREVIATIONS:
         return True

@@ -1,7 +1,7 @@
 import pytest
 
 from bot import language
-from bot.language import detect_language, normalize, split_sentences, stems
+from bot.language import detect_language, normalize, script_letters, split_sentences, stems
 
 
 def test_arabic_normalization_folds_letter_forms_marks_and_digits() -> None:
@@ -38,6 +38,11 @@ def test_stop_words_are_left_out() -> None:
 )
 def test_language_detection(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+def test_script_letters_counts_each_script_letter_by_letter() -> None:
+    assert script_letters("قال Obama إن 2024 كذا") == (8, 5)
+    assert script_letters("12345 !!!") == (0, 0)
 
 
 def test_english_sentences_keep_abbreviations_initials_decimals_and_quotes() -> None:

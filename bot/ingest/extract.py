@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from bot.ingest.metadata import Metadata, read_metadata
 from bot.ingest.related import Related, find_related
 from bot.ingest.urls import canonical_url
+from bot.language import script_letters
 
 # Not "form": some sites (ASP.NET) wrap the whole page in one.
 _DROP = [
@@ -150,8 +151,6 @@ _CREDIT = re.compile(
     r"reuters$|afp$|ap photo|صورة\s*:|المصدر\s*:|الصورة\s*:|تصوير\s*:)",
     re.I,
 )
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -411,7 +410,7 @@ def _link_density(node: LexborNode, linked: int | None = None) -> float:
 
 def _language(declared: str | None, paragraphs: list[str], title: str) -> str | None:
     sample = " ".join([title, *paragraphs[:5]])[:3000]
-    arabic, latin = len(_ARABIC.findall(sample)), len(_LATIN.findall(sample))
+    arabic, latin = script_letters(sample)
     if arabic > latin:
         return "ar"
     if declared:

@@ -7,6 +7,14 @@ snippet (TS). The baseline is batch average-link clustering of TF-IDF vectors
 (scipy), its cosine threshold tuned on the first half and scored on the
 second; newsbot is scored on the same second half (having streamed the first
 half before it) and on the whole set.
+
+GoogleNews items are short (a headline, a snippet); the pipeline places
+headline + lead, three times as many words. So a third set, "long", is made
+of the CNN and BBC Arabic articles of ../shared/bench/curation, each told
+twice: as its headline and first half, and as the editors' own text
+(highlights, standfirst) with the second half, arriving within the next 50
+items. Most of these articles are different events on shared subjects (Syria,
+the World Cup, Putin): the set tells whether long texts merge by subject.
 Peers need: .venv/bin/pip install -r bench/requirements.txt
 """
 
@@ -14,16 +22,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 from bot.ingest.stories import StoryIndex, story_words
+from bot.language import split_sentences
 
-DATA = (
-    Path(__file__).resolve().parents[2] / "shared" / "bench" / "curation" / "cluster_en_googlenews"
-)
+CURATION = Path(__file__).resolve().parents[2] / "shared" / "bench" / "curation"
+DATA = CURATION / "cluster_en_googlenews"
+sys.path.insert(0, str(CURATION))
+
+import baseline_summ  # noqa: E402  (the shared loaders)
+
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
@@ -34,12 +47,13 @@ def bcubed(pred: list[int], gold: list[int]) -> tuple[float, float, float]:
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
-def newsbot(texts: list[str]) -> tuple[list[int], float]:
+def newsbot(texts: list[str] | list[tuple[str, str]]) -> tuple[list[int], float]:
+    """Stories for texts, or (headline, text) pairs placed as the pipeline does."""
     index = StoryIndex()
     assigned: list[int] = []
     started = time.perf_counter()
-    for article_id, text in enumerate(texts):
-        words = story_words(text, "")
+    for article_id, item in enumerate(texts):
+        words = story_words(item, "") if isinstance(item, str) else story_words(*item)
         placement = index.place(words)
         # A new story is named after its first article.
         story = placement.story if placement.story is not None else article_id
@@ -71,12 +85,37 @@ def average_link(texts: list[str], gold: list[int]) -> tuple[tuple[float, float,
     return scored, 1 - threshold
 
 
+def long_texts(limit: int = 500) -> list[tuple[str, list[tuple[str, str]], list[int]]]:
+    """The long set, per language: its name, (headline, text) items in stream order,
+    and each item's article."""
+    sets = []
+    for name, docs, editors in (
+        ("long en (CNN)", baseline_summ.load_en_cnn(limit), "highlights"),
+        ("long ar (BBC)", baseline_summ.load_ar_bbc(limit), "abstract"),
+    ):
+        told: list[tuple[float, int, tuple[str, str]]] = []
+        arrival = random.Random(0)
+        for number, doc in enumerate(docs):
+            sentences = doc["sentences"]
+            middle = max(2, len(sentences) // 2)
+            own = split_sentences(doc["refs"][editors]) or [doc["refs"][editors]]
+            told.append((number, number, (sentences[0][:120], " ".join(sentences[1:middle]))))
+            later = number + 50 * arrival.random()
+            told.append((later, number, (own[0], " ".join(own[1:] + sentences[middle:]))))
+        told.sort(key=lambda item: item[0])
+        sets.append((name, [item for _, _, item in told], [article for _, article, _ in told]))
+    return sets
+
+
 def main() -> int:
     print("| data | method | B3 precision | B3 recall | B3 F1 | items/s |")
     print("|---|---|---|---|---|---|")
+    sets: list[tuple[str, list[str] | list[tuple[str, str]], list[int]]] = []
     for name in ("T", "TS"):
         rows = [json.loads(line) for line in (DATA / f"GoogleNews-{name}.jsonl").open()]
-        texts, gold = [r["text"] for r in rows], [r["cluster"] for r in rows]
+        sets.append((name, [r["text"] for r in rows], [r["cluster"] for r in rows]))
+    sets += long_texts()
+    for name, texts, gold in sets:
         half = len(texts) // 2
         assigned, seconds = newsbot(texts)
         rate = f"{len(texts) / seconds:.0f}"
@@ -87,7 +126,8 @@ def main() -> int:
         p, r, f = bcubed(assigned[half:], gold[half:])
         print(f"| {name} | newsbot online, 2nd half | {p:.3f} | {r:.3f} | {f:.3f} | {rate} |")
         try:
-            (p, r, f), similarity = average_link(texts, gold)
+            flat = [t if isinstance(t, str) else f"{t[0]} {t[1][:600]}" for t in texts]
+            (p, r, f), similarity = average_link(flat, gold)
         except ImportError as error:
             print(f"| {name} | average-link: skipped, {error} | | | | |")
             continue

@@ -4,7 +4,10 @@ Each article is placed as it arrives, in one pass, among the stories of a
 recent window (72 h by default), by a Dirichlet-process mixture over words
 (MStream, Yin et al. 2018): an article joins the story whose word counts make
 its words most probable, weighted by the story's size, or starts a new story
-when that is more probable. Only stories sharing a word with the article are
+when that is more probable. In a longer text, a word that many stories share
+counts less than a rare one, and the text's words together count as a dozen
+independent ones at most, so that texts on one subject (a country, a leader)
+do not merge unless they tell one event. Only stories sharing a word with the article are
 considered (an inverted index), and stories leave the window as they age, so
 the cost of placing an article depends on the window, never on the archive.
 
@@ -33,6 +36,8 @@ INDEXED = 4
 CANDIDATES = 40  # the stories sharing the most words with an article are scored
 CANDIDATE_WORDS = 15  # ... counted over its rarest words
 COPY_SIMILARITY = 0.7
+LONG = 20  # story words (a headline has 6 or so) from which a text counts as long
+EVIDENCE = 12  # a text's words count as at most this many independent ones
 
 
 @dataclass
@@ -56,11 +61,12 @@ class StoryIndex:
 
     def __init__(
         self, *, window: dt.timedelta = dt.timedelta(hours=72), alpha: float = 1.0,
-        beta: float = 0.04,
+        beta: float = 0.04, beta_long: float = 0.07,
     ) -> None:  # fmt: skip
         self.window = window
         self.alpha = alpha
-        self.beta = beta
+        self.beta = beta  # word smoothing for a headline alone ...
+        self.beta_long = beta_long  # ... and for a text of LONG words or more
         self._stories: dict[int, _Story] = {}
         self._by_word: dict[str, set[int]] = defaultdict(set)
         self._vocabulary: set[str] = set()
@@ -78,13 +84,31 @@ class StoryIndex:
         documents = self._documents + 1
         length = sum(words.values())
         lg = math.lgamma
-        beta = self.beta
+        # A headline needs every word it has. A longer text also carries words that
+        # many stories share ("government", "tuesday"): there a word counts by how
+        # few stories hold it (inverse story frequency, as in OSDM, Kumar et al.
+        # 2022), the more so the longer the text. Relative to the text's other words
+        # that stories hold: while the window holds few stories, they weigh alike.
+        focus = min(1.0, length / LONG)
+        beta = self.beta + (self.beta_long - self.beta) * focus
+        stories_now = len(self._stories) + 2
+        rarity = {w: math.log(stories_now / (1 + len(held))) for w in words
+                  if (held := self._by_word.get(w))}  # fmt: skip
+        mean_rarity = sum(rarity.values()) / len(rarity) if rarity else 1.0
+        weight = {w: (r / mean_rarity) ** focus for w, r in rarity.items()}
+        # The words of a text are no independent draws: one about Putin also says
+        # Kremlin, Moscow and Russian. Counted as independent, a long text's words
+        # make a likeness of subject look as sure as the same event, and long texts
+        # merged into stories by subject. So a text's evidence counts as that of at
+        # most EVIDENCE words (a tempered likelihood); the priors (a story's size,
+        # alpha) stay whole.
+        temper = min(1.0, EVIDENCE / length)
         # Words a story has never seen weigh the same in every story and in a new
         # one: count them once (`unseen`), then only the shared words per story.
         unseen = {w: lg(beta + c) - lg(beta) for w, c in words.items()}
         base = sum(unseen.values())
-        new = math.log(self.alpha * documents) + base
-        new -= lg(vocabulary * beta + length) - lg(vocabulary * beta)
+        new = base - (lg(vocabulary * beta + length) - lg(vocabulary * beta))
+        new = math.log(self.alpha * documents) + temper * new
         best, best_score = None, new
         # Candidates come from the article's rarest words: a word every story has
         # tells nothing, and counting its holders would cost more than all the rest.
@@ -94,15 +118,16 @@ class StoryIndex:
             overlap.update(stories)
         for story_id, _ in overlap.most_common(CANDIDATES):
             story = self._stories[story_id]
-            score = math.log(story.size) + base
+            score = base
             counts = story.counts
             for word, count in words.items():
                 n = counts.get(word)
                 if n:
-                    score += lg(n + beta + count) - lg(n + beta) - unseen[word]
+                    score += weight[word] * (lg(n + beta + count) - lg(n + beta) - unseen[word])
             score -= lg(story.words + vocabulary * beta + length) - lg(
                 story.words + vocabulary * beta
             )
+            score = math.log(story.size) + temper * score
             if score > best_score:
                 best, best_score = story_id, score
         return Placement(best, copy_of)

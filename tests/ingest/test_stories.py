@@ -1,4 +1,5 @@
 import datetime as dt
+from collections import Counter
 
 from bot.ingest.stories import StoryIndex, similarity, sketch, story_words
 
@@ -65,3 +66,38 @@ def test_a_long_article_with_many_new_words_still_finds_its_story() -> None:
     second = story_words("Oil output cut agreed by OPEC+ producers for January",
                          WIRE.replace("Sunday", "Monday") + " " + other_words)  # fmt: skip
     assert index.place(second).story == 1
+
+
+def test_in_a_long_text_words_every_story_uses_count_less_than_rare_ones() -> None:
+    index = StoryIndex()
+    everyday = "government minister official statement week country people year".split()
+    for n in range(30):  # thirty stories that all use the everyday words
+        index.add(n, n, Counter([*everyday, f"topic{n}a", f"topic{n}b", f"topic{n}c"]), NOW)
+    dam = "nile dam ethiopia sudan egypt drought".split()
+    index.add(100, 100, Counter([*dam, "talks"]), NOW)
+    index.add(100, 101, Counter([*dam, "deal"]), NOW)
+    # 20 words: the everyday eight, four of the dam story's, eight new ones.
+    article = Counter(
+        [
+            *everyday,
+            *dam[:4],
+            *"accord signed capital night parliament approval release flow".split(),
+        ]
+    )
+    assert index.place(article).story == 100
+
+
+def test_a_few_words_in_common_place_a_short_text_but_not_a_long_one() -> None:
+    index = StoryIndex()
+    for n in range(200):  # the day's other stories
+        index.add(100 + n, 100 + n, Counter(f"w{n}x{k}" for k in range(30)), NOW)
+    visit = Counter("putin vladimir kremlin modi delhi india visit oil defence deal".split())
+    for n in range(3):
+        index.add(1, n, visit, NOW)
+    in_common = ["putin", "vladimir", "kremlin"]
+    short = Counter([*in_common, *(f"new{k}" for k in range(5))])
+    assert index.place(short).story == 1
+    # The same three words in 43: the text is about something else that names Putin
+    # (a long text's words are no independent evidence: see StoryIndex.place).
+    long = Counter([*in_common, *(f"new{k}" for k in range(40))])
+    assert index.place(long).story is None

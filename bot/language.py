@@ -38,6 +38,14 @@ _AR_PREFIXES = ("وبال", "وكال", "فبال", "وال", "فال", "بال"
                 "ب", "ل", "ك")  # fmt: skip
 _AR_SUFFIXES = ("تهما", "كما", "هما", "تها", "ات", "ون", "ين", "ان", "يه", "يا", "ها", "هم",
                 "هن", "كم", "نا", "وا", "ه", "ي", "ا", "ت")  # fmt: skip
+_AR_PREFIXES_BY_LETTER = {
+    letter: tuple(p for p in _AR_PREFIXES if p[0] == letter)
+    for letter in {p[0] for p in _AR_PREFIXES}
+}
+_AR_SUFFIXES_BY_LETTER = {
+    letter: tuple(s for s in _AR_SUFFIXES if s[-1] == letter)
+    for letter in {s[-1] for s in _AR_SUFFIXES}
+}
 _EN_STEMMER = Stemmer.Stemmer("english")
 STOPWORDS_AR = frozenset(
     (
@@ -109,12 +117,13 @@ def stems(text: str, *, drop_stopwords: bool = True) -> list[str]:
 
 
 def _arabic_stem(word: str) -> str:
-    for prefix in _AR_PREFIXES:
+    # Only the clitics a word can start (end) with are tried: a third of the time.
+    for prefix in _AR_PREFIXES_BY_LETTER.get(word[0], ()):
         # A one-letter clitic only on a long word: بيان and وزير keep their first letter.
         if word.startswith(prefix) and len(word) - len(prefix) >= (3 if len(prefix) > 1 else 4):
             word = word[len(prefix) :]
             break
-    for suffix in _AR_SUFFIXES:
+    for suffix in _AR_SUFFIXES_BY_LETTER.get(word[-1], ()):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
             break

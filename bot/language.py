@@ -113,7 +113,7 @@ _KEPT, _ALL = _Stems(drop_stopwords=True), _Stems(drop_stopwords=False)
 def stems(text: str, *, drop_stopwords: bool = True) -> list[str]:
     """Stems of the text's words, in order; stop words and 1-letter words left out."""
     found = map((_KEPT if drop_stopwords else _ALL).__getitem__, words(text))
-    return [value for value in found if value]
+    return list(filter(None, found))  # "" for a word left out
 
 
 def _arabic_stem(word: str) -> str:

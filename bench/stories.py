@@ -14,7 +14,9 @@ of the CNN and BBC Arabic articles of ../shared/bench/curation, each told
 twice: as its headline and first half, and as the editors' own text
 (highlights, standfirst) with the second half, arriving within the next 50
 items. Most of these articles are different events on shared subjects (Syria,
-the World Cup, Putin): the set tells whether long texts merge by subject.
+the World Cup, Putin): the set tells whether long texts merge by subject. It
+is placed again after 10,000 GoogleNews items, as in a busy window: a model
+whose numbers grow with the window (its words, its articles) places otherwise.
 Peers need: .venv/bin/pip install -r bench/requirements.txt
 """
 
@@ -38,6 +40,7 @@ sys.path.insert(0, str(CURATION))
 import baseline_summ  # noqa: E402  (the shared loaders)
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+CROWD = 10_000  # a busy window: GoogleNews items placed before a long set
 
 
 def bcubed(pred: list[int], gold: list[int]) -> tuple[float, float, float]:
@@ -47,9 +50,18 @@ def bcubed(pred: list[int], gold: list[int]) -> tuple[float, float, float]:
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
-def newsbot(texts: list[str] | list[tuple[str, str]]) -> tuple[list[int], float]:
-    """Stories for texts, or (headline, text) pairs placed as the pipeline does."""
+def newsbot(
+    texts: list[str] | list[tuple[str, str]],
+    crowd: list[str] = (),  # type: ignore[assignment]
+) -> tuple[list[int], float]:
+    """Stories for texts, or (headline, text) pairs placed as the pipeline does; after
+    placing the `crowd` (other items, not scored) when there is one."""
     index = StoryIndex()
+    for number, text in enumerate(crowd):
+        words = story_words(text, "")
+        placement = index.place(words)
+        story = placement.story if placement.story is not None else -1 - number
+        index.add(story, -1 - number, words, NOW)
     assigned: list[int] = []
     started = time.perf_counter()
     for article_id, item in enumerate(texts):
@@ -114,6 +126,7 @@ def main() -> int:
     for name in ("T", "TS"):
         rows = [json.loads(line) for line in (DATA / f"GoogleNews-{name}.jsonl").open()]
         sets.append((name, [r["text"] for r in rows], [r["cluster"] for r in rows]))
+    crowd = [text for text in sets[1][1] if isinstance(text, str)][:CROWD]
     sets += long_texts()
     for name, texts, gold in sets:
         half = len(texts) // 2
@@ -125,6 +138,10 @@ def main() -> int:
         )
         p, r, f = bcubed(assigned[half:], gold[half:])
         print(f"| {name} | newsbot online, 2nd half | {p:.3f} | {r:.3f} | {f:.3f} | {rate} |")
+        if name.startswith("long"):
+            p, r, f = bcubed(newsbot(texts, crowd)[0], gold)
+            print(f"| {name} | newsbot online, all {len(texts)}, in a window already holding "
+                  f"{len(crowd):,} TS items | {p:.3f} | {r:.3f} | {f:.3f} | - |")  # fmt: skip
         try:
             flat = [t if isinstance(t, str) else f"{t[0]} {t[1][:600]}" for t in texts]
             (p, r, f), similarity = average_link(flat, gold)

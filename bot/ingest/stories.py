@@ -38,6 +38,12 @@ CANDIDATE_WORDS = 15  # ... counted over its rarest words
 COPY_SIMILARITY = 0.7
 LONG = 20  # story words (a headline has 6 or so) from which a text counts as long
 EVIDENCE = 12  # a text's words count as at most this many independent ones
+# MStream's numbers move with the window: the odds for a new story grow with the
+# articles in it, and with the words in it, words an article does not share with a
+# story cost it less. On a busy window long texts split from their stories, or
+# merged with stories on their subject. Beyond these sizes, the numbers stay put.
+MAX_DOCUMENTS = 1000
+MAX_VOCABULARY = 10_000
 
 
 @dataclass
@@ -80,8 +86,11 @@ class StoryIndex:
         copy_of = self._copy_of(sketch)
         if not words:
             return Placement(None, copy_of)
-        vocabulary = len(self._vocabulary) + sum(1 for w in words if w not in self._vocabulary)
-        documents = self._documents + 1
+        vocabulary = len(self._vocabulary)
+        if vocabulary < MAX_VOCABULARY:
+            vocabulary += sum(1 for w in words if w not in self._vocabulary)
+        vocabulary = min(vocabulary, MAX_VOCABULARY)
+        documents = min(self._documents + 1, MAX_DOCUMENTS)
         length = sum(words.values())
         lg = math.lgamma
         # A headline needs every word it has. A longer text also carries words that

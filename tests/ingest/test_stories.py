@@ -101,3 +101,32 @@ def test_a_few_words_in_common_place_a_short_text_but_not_a_long_one() -> None:
     # (a long text's words are no independent evidence: see StoryIndex.place).
     long = Counter([*in_common, *(f"new{k}" for k in range(40))])
     assert index.place(long).story is None
+
+
+def test_a_busy_window_places_an_article_as_a_quiet_one_does() -> None:
+    index = StoryIndex()
+    visit = Counter("putin vladimir kremlin modi delhi india visit oil defence deal".split())
+    for n in range(3):
+        index.add(1, n, visit, NOW)
+    # 36 words, 6 of them the story's.
+    article = Counter(["putin", "vladimir", "kremlin", "modi", "delhi", "india",
+                       *(f"new{k}" for k in range(30))])  # fmt: skip
+    placed = []
+    for others in (1_000, 20_000):  # other stories in the window, of 10 words each
+        while len(index) <= others:
+            n = len(index)
+            index.add(100 + n, 100 + n, Counter(f"w{n}x{k}" for k in range(10)), NOW)
+        placed.append(index.place(article).story)
+    assert placed == [1, 1]
+
+
+def test_a_window_of_many_words_does_not_let_a_big_story_take_any_text() -> None:
+    index = StoryIndex()
+    subject = ["putin", "vladimir", "kremlin", "russia", "moscow", "president"]
+    for n in range(100):  # a big story about Putin
+        index.add(1, n, Counter([*subject, *(f"s{n}x{k}" for k in range(20))]), NOW)
+    for n in range(1000):  # a busy window: 1,000 stories, 100,000 words
+        index.add(100 + n, 100 + n, Counter(f"w{n}x{k}" for k in range(100)), NOW)
+    # 33 words that name Putin: not a reason to join his story.
+    article = Counter([*subject[:3], *(f"new{k}" for k in range(30))])
+    assert index.place(article).story is None

@@ -75,7 +75,6 @@ class StoryIndex:
         self.beta_long = beta_long  # ... and for a text of LONG words or more
         self._stories: dict[int, _Story] = {}
         self._by_word: dict[str, set[int]] = defaultdict(set)
-        self._vocabulary: set[str] = set()
         self._documents = 0
         self._sketches: dict[int, tuple[int, ...]] = {}
         self._by_hash: dict[int, list[int]] = {}
@@ -86,10 +85,8 @@ class StoryIndex:
         copy_of = self._copy_of(sketch)
         if not words:
             return Placement(None, copy_of)
-        vocabulary = len(self._vocabulary)
-        if vocabulary < MAX_VOCABULARY:
-            vocabulary += sum(1 for w in words if w not in self._vocabulary)
-        vocabulary = min(vocabulary, MAX_VOCABULARY)
+        held = {w: h for w in words if (h := self._by_word.get(w))}  # the stories with w
+        vocabulary = min(len(self._by_word) + len(words) - len(held), MAX_VOCABULARY)
         documents = min(self._documents + 1, MAX_DOCUMENTS)
         length = sum(words.values())
         lg = math.lgamma
@@ -101,8 +98,7 @@ class StoryIndex:
         focus = min(1.0, length / LONG)
         beta = self.beta + (self.beta_long - self.beta) * focus
         stories_now = len(self._stories) + 2
-        rarity = {w: math.log(stories_now / (1 + len(held))) for w in words
-                  if (held := self._by_word.get(w))}  # fmt: skip
+        rarity = {w: math.log(stories_now / (1 + len(h))) for w, h in held.items()}
         mean_rarity = sum(rarity.values()) / len(rarity) if rarity else 1.0
         weight = {w: (r / mean_rarity) ** focus for w, r in rarity.items()}
         # The words of a text are no independent draws: one about Putin also says
@@ -121,18 +117,20 @@ class StoryIndex:
         best, best_score = None, new
         # Candidates come from the article's rarest words: a word every story has
         # tells nothing, and counting its holders would cost more than all the rest.
-        holders = sorted((h for w in words if (h := self._by_word.get(w))), key=len)
+        holders = sorted(held.values(), key=len)
         overlap: Counter[int] = Counter()
         for stories in holders[:CANDIDATE_WORDS]:
             overlap.update(stories)
+        # Only words some story holds can be in a candidate.
+        shared = [(w, words[w], weight[w], unseen[w]) for w in held]
         for story_id, _ in overlap.most_common(CANDIDATES):
             story = self._stories[story_id]
             score = base
             counts = story.counts
-            for word, count in words.items():
+            for word, count, word_weight, alone in shared:
                 n = counts.get(word)
                 if n:
-                    score += weight[word] * (lg(n + beta + count) - lg(n + beta) - unseen[word])
+                    score += word_weight * (lg(n + beta + count) - lg(n + beta) - alone)
             score -= lg(story.words + vocabulary * beta + length) - lg(
                 story.words + vocabulary * beta
             )
@@ -159,7 +157,6 @@ class StoryIndex:
         story.last_seen = max(story.last_seen, when)
         for word in words:
             self._by_word[word].add(story_id)
-        self._vocabulary.update(words)
         self._documents += 1
         if sketch:
             self._sketches[article_id] = sketch
@@ -187,7 +184,6 @@ class StoryIndex:
                     if not sharing:
                         del self._by_hash[value]
             del self._seen_at[article_id]
-        self._vocabulary = set(self._by_word)
 
     def __len__(self) -> int:
         return len(self._stories)

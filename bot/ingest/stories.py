@@ -34,7 +34,7 @@ SKETCH = 16
 # 16 held a set per hash: 68 MB for 20,000 articles, against 11 MB for these.
 INDEXED = 4
 CANDIDATES = 40  # the stories sharing the most words with an article are scored
-CANDIDATE_WORDS = 15  # ... counted over its rarest words
+CANDIDATE_WORDS = 8  # ... counted over its rarest words
 COPY_SIMILARITY = 0.7
 LONG = 20  # story words (a headline has 6 or so) from which a text counts as long
 EVIDENCE = 12  # a text's words count as at most this many independent ones

@@ -3,8 +3,9 @@ stems, language detection, sentence splitting. Arabic and English. Pure.
 
 Arabic normalization folds what writers vary freely: tashkeel and tatweel go,
 alef forms (أ إ آ ٱ) become ا, ى becomes ي, ة becomes ه, Arabic-Indic and
-Persian digits become 0-9. Arabic stems strip clitics (و ف ب ك ل ال) and common
-suffixes so that "الأوكرانية" and "أوكرانيا" meet; English stems are Snowball's.
+Persian digits become 0-9. Arabic stems strip the article with the clitics
+before it (ال، وال، بال، لل), a leading و, and common suffixes, so that
+"الأوكرانية" and "أوكرانيا" meet; English stems are Snowball's.
 """
 
 from __future__ import annotations
@@ -34,10 +35,13 @@ _EN_COMMON = frozenset(
     ).split()
 )
 # Longest first; normalized forms (ة is already ه).
-_AR_PREFIXES = ("وبال", "وكال", "فبال", "وال", "فال", "بال", "كال", "ولل", "لل", "ال", "و", "ف",
-                "ب", "ل", "ك")  # fmt: skip
-_AR_SUFFIXES = ("تهما", "كما", "هما", "تها", "ات", "ون", "ين", "ان", "يه", "يا", "ها", "هم",
-                "هن", "كم", "نا", "وا", "ه", "ي", "ا", "ت")  # fmt: skip
+# Of the one-letter proclitics only و: ب ل ف ك begin too many names (بريطانيا،
+# لبنان، فرنسا، بوتين) and are stripped only before ال (بال، لل، فال، كال), as in
+# Larkey's light10 stemmer.
+_AR_PREFIXES = ("وبال", "وكال", "فبال", "وال", "فال", "بال", "كال", "ولل", "لل", "ال", "و")
+_AR_SUFFIXES = ("تهما", "كما", "هما", "تها", "يين", "يون", "ات", "ون", "ين", "ان", "يه", "يا",
+                "ها", "هم", "هن", "كم", "نا", "وا", "ه", "ي", "ا", "ت")  # fmt: skip
+_AR_NISBA = frozenset(("يين", "يون", "يه", "يا", "ي"))
 _AR_PREFIXES_BY_LETTER = {
     letter: tuple(p for p in _AR_PREFIXES if p[0] == letter)
     for letter in {p[0] for p in _AR_PREFIXES}
@@ -119,13 +123,20 @@ def stems(text: str, *, drop_stopwords: bool = True) -> list[str]:
 def _arabic_stem(word: str) -> str:
     # Only the clitics a word can start (end) with are tried: a third of the time.
     for prefix in _AR_PREFIXES_BY_LETTER.get(word[0], ()):
-        # A one-letter clitic only on a long word: بيان and وزير keep their first letter.
+        # و only on a long word: وزير keeps its first letter.
         if word.startswith(prefix) and len(word) - len(prefix) >= (3 if len(prefix) > 1 else 4):
             word = word[len(prefix) :]
             break
     for suffix in _AR_SUFFIXES_BY_LETTER.get(word[-1], ()):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
+            # An adjective of a name (اللبناني، الفلسطينية) ends as the name does, so
+            # that it meets the name, whose ending ان or ين goes (لبنان، فلسطين).
+            if suffix in _AR_NISBA:
+                for ending in ("ان", "ين"):
+                    if word.endswith(ending) and len(word) - 2 >= 3:
+                        word = word[:-2]
+                        break
             break
     return word
 

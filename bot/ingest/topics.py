@@ -74,7 +74,8 @@ class Matcher:
                 (e, True) for e in rule.excludes
             ]:
                 key = tuple(stems(phrase))
-                if key:
+                # Forms with one stem (فلسطين، الفلسطينية) are one phrase, counted once.
+                if key and (key, rule.slug, excluded) not in self._phrases[key[0]]:
                     self._phrases[key[0]].append((key, rule.slug, excluded))
             for section in rule.sections:
                 self._sections[normalize(section).strip("/")].append(rule.slug)

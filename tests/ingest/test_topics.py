@@ -24,6 +24,13 @@ def test_rules_match_normalized_arabic_and_english_forms() -> None:
     assert slugs(matcher.match(english)) == ["energy"]
 
 
+def test_forms_of_one_keyword_count_as_one() -> None:
+    forms = Matcher([TopicRule("palestine", ("فلسطين", "الفلسطينية", "الفلسطيني"))])
+    one = Matcher([TopicRule("palestine", ("فلسطين",))])
+    doc = Document(title="قمة في القاهرة", body="وبحث الوزراء الوضع في فلسطين.")
+    assert forms.rule_scores(doc) == one.rule_scores(doc)
+
+
 def test_title_counts_more_than_body_and_scores_are_comparable() -> None:
     matcher = Matcher(RULES)
     doc = Document(title="Ukraine talks resume", body="The match was postponed. " * 2)

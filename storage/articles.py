@@ -134,3 +134,31 @@ def latest_texts(limit: int, *, session: Session, chars: int = 4000) -> list[Art
         .limit(limit)
     )  # fmt: skip
     return [ArticleText(*row) for row in session.execute(query)]
+
+
+def without_search_terms(
+    limit: int, *, session: Session, chars: int = 4000
+) -> list[tuple[int, str, str | None, str]]:
+    """Up to `limit` articles whose search terms are still to be worked out (blank):
+    id, title, lead and the first `chars` of the text, newest first."""
+    query = (
+        columns(col(Article.id), col(Article.title), col(Article.lead),
+                func.substr(col(Article.text), 1, chars))
+        .where(col(Article.search_terms) == "")
+        .order_by(col(Article.id).desc())
+        .limit(limit)
+    )  # fmt: skip
+    return [(int(row[0]), row[1], row[2], row[3]) for row in session.execute(query)]
+
+
+_SET_TERMS = (
+    _TABLE.update().where(_A.id == bindparam("article_id")).values(search_terms=bindparam("terms"))
+)
+
+
+def set_search_terms(terms: dict[int, str], *, session: Session) -> None:
+    """Writes the search terms of these articles (id -> terms), in one statement."""
+    if terms:
+        session.connection().execute(
+            _SET_TERMS, [{"article_id": i, "terms": t} for i, t in terms.items()]
+        )

@@ -80,3 +80,18 @@ def test_each_new_row_gets_its_own_empty_lists() -> None:
     first, second = _draft(1, "nile.example/a"), _draft(1, "nile.example/b")
     first.tags.append("Nile")
     assert (first.tags, second.tags, second.related) == (["Nile"], [], [])
+
+
+def test_blank_search_terms_are_found_and_written(any_engine: Engine) -> None:
+    nile, _ = _sources(any_engine)
+    with session(any_engine) as db:
+        done = article_store.add(_draft(nile, "nile.example/1", search_terms=" dam "), session=db)
+        blank = article_store.add(_draft(nile, "nile.example/2", lead="Sudan"), session=db)
+    with session(any_engine) as db:
+        missing = article_store.without_search_terms(10, session=db)
+        assert missing == [(blank, "Dam talks resume", "Sudan", "Talks on the dam resumed.")]
+        article_store.set_search_terms({blank: " sudan "}, session=db)
+    with session(any_engine) as db:
+        assert article_store.without_search_terms(10, session=db) == []
+        assert [a.id for a in search.search(["sudan"], session=db)] == [blank]
+        assert [a.id for a in search.search(["dam"], session=db)] == [done]

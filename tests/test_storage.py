@@ -1,4 +1,5 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -6,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from storage import chats, sources
 from storage.db import current_revision, make_engine, session, upgrade
@@ -31,12 +32,12 @@ def test_migrations_match_the_models(any_engine: Engine) -> None:
         })  # fmt: skip
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
-    assert current_revision(any_engine) == "0010"
+    assert current_revision(any_engine) == "0011"
 
 
 def test_upgrade_twice_is_harmless(any_engine: Engine) -> None:
     upgrade(any_engine)
-    assert current_revision(any_engine) == "0010"
+    assert current_revision(any_engine) == "0011"
 
 
 def test_database_folder_is_created_on_first_use(tmp_path) -> None:
@@ -120,3 +121,21 @@ def test_list_with_health_counts_articles_of_the_last_day(any_engine: Engine) ->
     with session(any_engine) as db:
         rows = sources.list_with_health(session=db, now=now)
     assert [(r.source.name, r.articles_24h) for r in rows] == [("Quiet", 0), ("S", 2)]
+
+
+def test_migration_0011_blanks_search_terms_for_the_bot_to_work_out_again(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0010")
+    with session(engine) as db:
+        source = Source(name="Nile Post", url="https://nile.example/feed.xml")
+        db.add(source)
+        db.flush()
+        assert source.id is not None
+        db.add(Article(source_id=source.id, url="https://nile.example/1",
+                       url_key="nile.example/1", title="Talks", search_terms=" talk "))  # fmt: skip
+    upgrade(engine)
+    with session(engine) as db:
+        assert [a.search_terms for a in db.exec(select(Article))] == [""]
+    engine.dispose()

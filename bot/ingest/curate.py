@@ -32,6 +32,9 @@ LEARN_FROM = 5000  # stored articles the topic profiles are learned from
 # about a second, and a busy poll stores a thousand articles in seconds.
 RELEARN_EVERY = 1000
 RELEARN_AFTER = dt.timedelta(minutes=15)
+# Stored articles given search terms at a poll tick, when a migration blanked them:
+# about a second's work, so that a large archive is done over a few minutes of ticks.
+FILL_SEARCH_TERMS = 2000
 
 
 class Curator:
@@ -50,6 +53,7 @@ class Curator:
         self._since_learning = 0
         self._learned_at = dt.datetime.min.replace(tzinfo=dt.UTC)
         self._topic_ids: dict[str, int] | None = None
+        self._search_terms_done = False  # see fill_search_terms()
 
     def store(
         self, draft: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
@@ -76,12 +80,7 @@ class Curator:
         if not article.summary:  # an abstractive one may have come with the article
             summary = summarize(article.text, title=article.title, language=language)
             article.summary = summary or None
-        # Padded with spaces so a whole term can be found with LIKE on other databases.
-        article.search_terms = (
-            " "
-            + " ".join(stems(f"{article.title} {article.lead or ''} {article.text[:4000]}"))
-            + " "
-        )
+        article.search_terms = search_terms(article.title, article.lead, article.text)
         article.related = _marked_on_topic(article)
         topics = self.matcher().match(document(article, categories))
         self._place(article, now, session)  # stores it
@@ -94,6 +93,22 @@ class Curator:
 
     def expire(self) -> None:
         self.story_index().expire(self.clock())
+
+    def fill_search_terms(self, limit: int = FILL_SEARCH_TERMS) -> int:
+        """Works out the search terms of up to `limit` stored articles that have none
+        (blanked by a migration when stems change); returns how many. Once none is
+        left it looks no more: new articles come with theirs, and a migration runs
+        before the bot starts."""
+        if self._search_terms_done:
+            return 0
+        with session(self.engine) as db:
+            missing = article_store.without_search_terms(limit, session=db)
+            article_store.set_search_terms(
+                {i: search_terms(title, lead, text) for i, title, lead, text in missing},
+                session=db,
+            )
+        self._search_terms_done = len(missing) < limit
+        return len(missing)
 
     def prepare(self) -> None:
         """Loads now what curation keeps in memory: the recent stories, and the topic
@@ -163,6 +178,12 @@ class Curator:
             story_store.attach(story_id, when=now, new_source=new_source,
                                headline=headline,
                                terms=index.terms(story_id), session=db)  # fmt: skip
+
+
+def search_terms(title: str, lead: str | None, text: str) -> str:
+    """The stems /search looks in: headline, lead and the text's beginning. Padded with
+    spaces, so that a whole term can be found with LIKE on other databases."""
+    return " " + " ".join(stems(f"{title} {lead or ''} {text[:4000]}")) + " "
 
 
 def _marked_on_topic(article: Article) -> list[dict[str, object]]:

@@ -89,6 +89,7 @@ class Pipeline:
             due = source_store.due(self.clock(), session=db)
         async with self._storing:
             await asyncio.to_thread(self.curator.expire)
+            await asyncio.to_thread(self.curator.fill_search_terms)
         quiet: list[source_store.SuccessfulCheck] = []
         outcomes = await asyncio.gather(*(self.refresh(source, quiet) for source in due))
         if quiet:  # the 304s of the tick, written together

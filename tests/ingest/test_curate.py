@@ -8,6 +8,9 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.ingest.curate import Curator
+from bot.language import stems
+from storage import articles as article_store
+from storage import search
 from storage.db import session
 from storage.models import Article, Source
 
@@ -44,3 +47,31 @@ def test_topic_profiles_are_learned_again_after_enough_articles_and_time(
     store(3)
     clock[0] += dt.timedelta(hours=2)
     assert curator.matcher() is second, "long enough, but one article"
+
+
+def test_blank_search_terms_are_filled_in_batches_until_none_is_left(
+    engine: Engine, settings: Settings
+) -> None:
+    curator = Curator(engine, settings.topics_path, clock=lambda: NOW)
+    with session(engine) as db:
+        source = Source(name="Nile Post", url="https://nile.example/feed.xml")
+        db.add(source)
+        db.flush()
+        assert source.id is not None
+        ids = []
+        for n in range(3):
+            draft = Article(source_id=source.id, url=f"https://nile.example/{n}",
+                            url_key=f"nile.example/{n}", title=f"بريطانيا {n}",
+                            text="Talks resumed.", fetched_at=NOW)  # fmt: skip
+            article, _ = curator.store(draft, now=NOW, session=db)
+            assert article.id is not None
+            ids.append(article.id)
+    with session(engine) as db:
+        assert article_store.without_search_terms(10, session=db) == []
+        article_store.set_search_terms(dict.fromkeys(ids, ""), session=db)
+    assert [curator.fill_search_terms(limit=2) for _ in range(3)] == [2, 1, 0]
+    with session(engine) as db:
+        assert article_store.without_search_terms(10, session=db) == []
+        assert len(search.search(stems("البريطانية"), session=db)) >= 1
+        article_store.set_search_terms({ids[0]: ""}, session=db)
+    assert curator.fill_search_terms() == 0, "none was left: it looks no more"

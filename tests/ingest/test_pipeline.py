@@ -10,13 +10,16 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.config import Settings
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import MAX_BACKOFF, Pipeline
+from bot.language import stems
 from bot.loopback.news_site import NewsSite
+from storage import search
 from storage.db import session
 from storage.models import Article, Source, Story
 from tests.conftest import make_settings
@@ -534,3 +537,25 @@ async def test_a_listed_page_older_than_what_is_kept_is_not_stored(
     news_site.put("/news/2026/item-3", newer)
     assert len((await pipeline.refresh_source(source_id)).new_ids) == 1
     assert len(news_site.requests_to("/news/2026/item-2")) == 1
+
+
+async def test_search_terms_a_migration_blanked_are_worked_out_again(
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine, fast_settings: Settings
+) -> None:
+    publish_world(news_site, count=2)
+    add_source(engine, "World", news_site.url("/world.xml"))
+    await pipeline.poll_due()
+    query = stems("world story number")
+
+    def found() -> int:
+        with session(engine) as db:
+            return len(search.search(query, session=db))
+
+    before = found()
+    assert before > 0
+    with session(engine) as db:  # what migration 0011 does when stems change
+        db.execute(sql("UPDATE article SET search_terms = ''"))
+    assert found() == 0
+    async with make_client(fast_settings) as client:  # the bot started again
+        await Pipeline(fast_settings, engine, client).poll_due()
+    assert found() == before

@@ -126,6 +126,10 @@ def _arabic_stem(word: str) -> str:
         # و only on a long word: وزير keeps its first letter.
         if word.startswith(prefix) and len(word) - len(prefix) >= (3 if len(prefix) > 1 else 4):
             word = word[len(prefix) :]
+            # A long word's leading و goes after the article too (الوزارة as وزارة): a
+            # root و (وزارة، ولاية) is lost either way, and the two forms meet.
+            if word[0] == "و" and len(word) >= 5:
+                word = word[1:]
             break
     for suffix in _AR_SUFFIXES_BY_LETTER.get(word[-1], ()):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

@@ -23,6 +23,9 @@ def test_arabic_normalization_folds_letter_forms_marks_and_digits() -> None:
         ("بوتين", "وبوتين"),
         ("السوريين", "سوريا"),
         ("الأمريكيون", "أمريكا"),
+        # A root و goes with or without the article.
+        ("وزارة", "الوزارة"),
+        ("الولايات", "ولايات"),
         ("negotiations", "negotiating"),
         ("Elections", "elected"),
     ],

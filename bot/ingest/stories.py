@@ -7,9 +7,10 @@ its words most probable, weighted by the story's size, or starts a new story
 when that is more probable. In a longer text, a word that many stories share
 counts less than a rare one, and the text's words together count as a dozen
 independent ones at most, so that texts on one subject (a country, a leader)
-do not merge unless they tell one event. Only stories sharing a word with the article are
-considered (an inverted index), and stories leave the window as they age, so
-the cost of placing an article depends on the window, never on the archive.
+do not merge unless they tell one event. Only stories sharing a word with the
+article are considered (an inverted index), and stories leave the window as
+they age, so the cost of placing an article depends on the window, never on
+the archive.
 
 Copies (wire copy re-published by several outlets) are found with a bottom-k
 sketch of each article's word 4-grams: two articles whose sketches agree on

@@ -135,9 +135,10 @@ class Pipeline:
         before = cutoff(now, self.settings.keep_news_days)
         if before is not None:  # older than what is kept: taking it in would bring it back
             items = [i for i in items if i.published is None or i.published >= before]
-        listed = {url_key(i.link) for i in items}
-        too_old = self._too_old.pop(source.id, set()) & listed
-        items = [i for i in items if url_key(i.link) not in too_old]
+        too_old = self._too_old.pop(source.id, set())
+        if too_old:  # remembered while still listed, and not read again
+            too_old &= {url_key(i.link) for i in items}
+            items = [i for i in items if url_key(i.link) not in too_old]
         fresh, seen = self._new_items(source, items)
         found = await asyncio.gather(*(self._article(item, source) for item in fresh))
         drafts = [

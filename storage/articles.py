@@ -58,7 +58,8 @@ def duplicate_of(article: Article, *, session: Session) -> Article | None:
     return None
 
 
-_A, _ALIAS = Article.__table__.c, ArticleAlias.__table__.c  # type: ignore[attr-defined]
+_TABLE = Article.__table__  # type: ignore[attr-defined]
+_A, _ALIAS = _TABLE.c, ArticleAlias.__table__.c  # type: ignore[attr-defined]
 _BY_TEXT = 3
 _SAME = union_all(
     columns(literal(0), _A.id, _A.url_key).where(_A.url_key == bindparam("key")),
@@ -81,7 +82,6 @@ def add(article: Article, *, session: Session) -> int:
     return article.id
 
 
-_TABLE = Article.__table__  # type: ignore[attr-defined]
 _COLUMNS = [column.key for column in _TABLE.columns if column.key != "id"]
 # Built once: a statement made for each article costs more than SQLite's work.
 _INSERT = insert(_TABLE)

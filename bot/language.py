@@ -230,3 +230,16 @@ def _open_quote(text: str) -> bool:
 
 
 _AR_STOP = frozenset(normalize(word) for word in STOPWORDS_AR)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, at most `limit` characters: cut after the last whole word
+    that fits (or inside an endless one), with "…" to say so."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: max(1, limit - 1)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:،؛-") + "…"

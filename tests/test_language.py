@@ -83,3 +83,12 @@ def test_the_stems_remembered_stay_bounded() -> None:
     assert len(stems(names)) == 200_100
     assert len(language._KEPT) <= 200_000
     assert stems("the ministers") == ["minist"], "still right after forgetting"
+
+
+def test_clip_cuts_at_a_word_and_says_so() -> None:
+    from bot.language import clip
+
+    assert clip("short enough", 20) == "short enough"
+    assert clip("one two three four five", 14) == "one two three…"
+    assert len(clip("x" * 5000, 300)) == 300, "an endless word is cut inside"
+    assert clip("a\n\n  b", 10) == "a b", "on one line"

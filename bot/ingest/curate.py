@@ -19,7 +19,7 @@ from bot.catalog import load_topic_rules
 from bot.ingest.stories import StoryIndex, key_terms, sketch, story_words
 from bot.ingest.summarize import summarize
 from bot.ingest.topics import Document, Matcher
-from bot.language import detect_language, stems
+from bot.language import clip, detect_language, stems
 from storage import articles as article_store
 from storage import stories as story_store
 from storage import topics as topic_store
@@ -35,6 +35,7 @@ RELEARN_AFTER = dt.timedelta(minutes=15)
 # Stored articles given search terms at a poll tick, when a migration blanked them:
 # about a second's work, so that a large archive is done over a few minutes of ticks.
 FILL_SEARCH_TERMS = 2000
+MAX_SUMMARY = 1000  # characters; a summary is two or three sentences
 
 
 class Curator:
@@ -80,6 +81,8 @@ class Curator:
         if not article.summary:  # an abstractive one may have come with the article
             summary = summarize(article.text, title=article.title, language=language)
             article.summary = summary or None
+        if article.summary and len(article.summary) > MAX_SUMMARY:  # one endless sentence
+            article.summary = clip(article.summary, MAX_SUMMARY)
         article.search_terms = search_terms(article.title, article.lead, article.text)
         article.related = _marked_on_topic(article)
         topics = self.matcher().match(document(article, categories))

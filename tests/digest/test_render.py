@@ -1,6 +1,6 @@
 import datetime as dt
 
-from bot.digest.render import FSI, PDI, RLM, StoryCard, digest, pack
+from bot.digest.render import FSI, PDI, RLM, StoryCard, digest, pack, search_results
 from bot.loopback.telegram_html import parse_html
 
 WHEN = dt.datetime(2026, 11, 29, 8, 10, tzinfo=dt.timezone(dt.timedelta(hours=3)))
@@ -45,3 +45,32 @@ def test_topics_come_in_the_order_of_their_best_story() -> None:
     expected = ("Sports", "Cup final", "Derby tonight", "Economy", "Rates held", "Exports rise")
     order = [message.index(word) for word in expected]
     assert order == sorted(order), "grouped, best group first, ranked within each"
+
+
+def test_a_hostile_story_stays_valid_and_bounded() -> None:
+    hostile = StoryCard(
+        "<b>" * 2000 + "&amp; 📈" * 500, "https://n.test/" + "x" * 5000, "< & >" * 20_000,
+        ("A" * 500, "<i>"), WHEN, "T" * 900,
+        tuple(("&lt;" * 300, f"https://r.test/{n}", "<s>" * 100) for n in range(3)),
+    )  # fmt: skip
+    messages = digest([hostile, card(1)], language="en", date=WHEN.date())
+    for message in messages:
+        parsed = parse_html(message)  # raises if Telegram would refuse it
+        assert parsed.length <= 4096 and len(message) <= 4096
+    shown = "\n".join(parse_html(m).text for m in messages)
+    assert "Story 1 <with> & marks" in shown, "the next story is not pushed out"
+    assert "<b><b><b>" in shown, "the headline is shown as text, cut, not as markup"
+
+
+def test_pack_cuts_an_overlong_line_to_its_text_never_inside_a_tag() -> None:
+    line = '<a href="https://n.test/1">' + "word " * 2000 + "</a>"
+    [message] = pack(["<b>Title</b>", line])
+    parse_html(message)
+    assert len(message) <= 4096 and message.startswith("<b>Title</b>\nword word")
+
+
+def test_search_results_fit_one_message_whatever_the_titles() -> None:
+    found = [("Headline " * 400, f"https://n.test/{n}", "Wire", WHEN) for n in range(40)]
+    message = search_results("🔎 Stories about “x”:", found)
+    assert len(message) <= 4096
+    assert parse_html(message).text.count("Wire ·") >= 5, "as many results as fit"

@@ -7,6 +7,7 @@ a listing of article links.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -21,6 +22,7 @@ from bot.ingest.fetch import FetchError, fetch
 from bot.ingest.listing import extract_links
 from storage.models import Source
 
+DISCOVER_DEADLINE = 3  # fetches' worth of time to find a site's feed
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml",
                 "/feeds/all.atom.xml", "/rss/", "/feed/")  # fmt: skip
 _FEED_TYPES = re.compile(r"rss|atom|feed\+json|rdf", re.I)
@@ -48,8 +50,15 @@ async def discover_source(
 ) -> Source:  # fmt: skip
     """The source row to store for `url` (not stored yet); `name` and `language` override
     what the site says of itself. Raises FetchError or DiscoverError."""
-    found = await discover(client, url, max_bytes=settings.http_max_bytes,
-                           allow_private=settings.allow_private_sources)  # fmt: skip
+    # Each fetch has its deadline; looking in several places has one of its own.
+    deadline = settings.http_timeout_seconds * DISCOVER_DEADLINE
+    try:
+        async with asyncio.timeout(deadline):
+            found = await discover(client, url, max_bytes=settings.http_max_bytes,
+                                   allow_private=settings.allow_private_sources)  # fmt: skip
+    except TimeoutError:
+        raise FetchError(f"timed out looking for a feed at {url} ({deadline:.0f}s)",
+                         "timeout") from None  # fmt: skip
     return Source(name=name or found.name, url=found.url, homepage=found.homepage,
                   kind=found.kind, language=language or found.language, origin=origin,
                   verified=True)  # fmt: skip

@@ -187,7 +187,11 @@ def _readable(sock: socket.socket) -> bool:
 
 
 class NewsClient(httpx.AsyncClient):
-    """A client from make_client(): the only kind fetch() can keep off private addresses."""
+    """A client from make_client(): the only kind fetch() can keep off private addresses.
+    `deadline`: the seconds a whole fetch may take (connecting, every read, the whole
+    body, redirects included), so that a site that trickles cannot hold it longer."""
+
+    deadline: float | None = None
 
 
 def make_client(settings: Settings, *, resolve: Resolver = system_resolver) -> NewsClient:
@@ -204,12 +208,14 @@ def make_client(settings: Settings, *, resolve: Resolver = system_resolver) -> N
     pool._network_backend = _PinnedBackend(pool._network_backend, resolve)  # type: ignore[union-attr]
     # With a transport of its own, httpx ignores proxy settings from the environment,
     # so every connection goes through the check.
-    return NewsClient(
+    client = NewsClient(
         transport=transport,
         timeout=httpx.Timeout(settings.http_timeout_seconds),
         headers={"User-Agent": settings.http_user_agent, "Accept-Encoding": "gzip, deflate, br"},
         follow_redirects=False,
     )
+    client.deadline = settings.http_timeout_seconds
+    return client
 
 
 async def fetch(
@@ -229,34 +235,47 @@ async def fetch(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     refusing = _REFUSE_PRIVATE.set(not allow_private)
+    deadline = getattr(client, "deadline", None)
     try:
-        for _ in range(MAX_REDIRECTS + 1):
-            check_scheme(url)
-            try:
-                async with client.stream("GET", url, headers=headers) as response:
-                    if response.status_code in _REDIRECTS and "location" in response.headers:
-                        url = urljoin(url, response.headers["location"])
-                        continue
-                    if response.status_code == 304:
-                        return _result(url, response, b"")
-                    if response.status_code >= 400:
-                        retry_after = _retry_after(response.headers)
-                        raise HTTPStatusError(response.status_code, url, retry_after)
-                    body = await _read_capped(response, url, max_bytes)
-                    return _result(url, response, body)
-            except _PrivateAddress as refused:
-                raise FetchError(
-                    f"refused {url}: {refused.host} is a private address ({refused.address}); "
-                    "set ALLOW_PRIVATE_SOURCES=true to allow it",
-                    "private",
-                ) from None
-            except httpx.TimeoutException as error:
-                raise FetchError(f"timed out fetching {url}", "timeout") from error
-            except httpx.HTTPError as error:
-                raise FetchError(f"{type(error).__name__} fetching {url}: {error}") from error
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}", "redirects")
+        async with asyncio.timeout(deadline):
+            return await _follow(client, url, headers, max_bytes)
+    except TimeoutError:
+        raise FetchError(
+            f"timed out fetching {url}: no whole answer within {deadline or 0:.0f}s", "timeout"
+        ) from None
     finally:
         _REFUSE_PRIVATE.reset(refusing)
+
+
+async def _follow(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str], max_bytes: int
+) -> FetchResult:
+    """The GET of `url`, following redirects by hand, each hop checked."""
+    for _ in range(MAX_REDIRECTS + 1):
+        check_scheme(url)
+        try:
+            async with client.stream("GET", url, headers=headers) as response:
+                if response.status_code in _REDIRECTS and "location" in response.headers:
+                    url = urljoin(url, response.headers["location"])
+                    continue
+                if response.status_code == 304:
+                    return _result(url, response, b"")
+                if response.status_code >= 400:
+                    retry_after = _retry_after(response.headers)
+                    raise HTTPStatusError(response.status_code, url, retry_after)
+                body = await _read_capped(response, url, max_bytes)
+                return _result(url, response, body)
+        except _PrivateAddress as refused:
+            raise FetchError(
+                f"refused {url}: {refused.host} is a private address ({refused.address}); "
+                "set ALLOW_PRIVATE_SOURCES=true to allow it",
+                "private",
+            ) from None
+        except httpx.TimeoutException as error:
+            raise FetchError(f"timed out fetching {url}", "timeout") from error
+        except httpx.HTTPError as error:
+            raise FetchError(f"{type(error).__name__} fetching {url}: {error}") from error
+    raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}", "redirects")
 
 
 def check_scheme(url: str) -> None:

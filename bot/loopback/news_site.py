@@ -3,8 +3,9 @@
 Pages come from a folder (`root`) and from `put()`. Every page answers with an
 ETag and Last-Modified and honours If-None-Match / If-Modified-Since with 304.
 `rule()` makes one path misbehave: another status (429 with Retry-After, 500,
-404), a slow answer, a redirect chain, an oversized body, a wrong or missing
-charset, gzip (whole or cut short). Every request is recorded in `requests`.
+404), a slow answer, a body that trickles in byte by byte, a redirect chain, an
+oversized body, a wrong or missing charset, gzip (whole or cut short). Every
+request is recorded in `requests`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Rule:
     truncate_gzip: bool = False
     headers: dict[str, str] = field(default_factory=dict)
     times: int | None = None
+    trickle: float | None = None  # seconds between one byte of the body and the next
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ def _handler_for(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                 if rule.truncate_gzip:
                     body = body[: max(10, len(body) // 2)]
                 headers["Content-Encoding"] = "gzip"
-            self._send(rule.status or 200, headers, body, send_body)
+            self._send(rule.status or 200, headers, body, send_body, rule.trickle)
 
         def _not_modified(self, etag: str, modified: int) -> bool:
             if_none_match = self.headers.get("If-None-Match")
@@ -240,17 +242,25 @@ def _handler_for(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                     return False
             return False
 
-        def _send(self, status: int, headers: dict[str, str], body: bytes, send_body: bool) -> None:
+        def _send(
+            self, status: int, headers: dict[str, str], body: bytes, send_body: bool,
+            trickle: float | None = None,
+        ) -> None:  # fmt: skip
             try:
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                if send_body and body:
+                if send_body and body and trickle:
+                    for i in range(len(body)):
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(trickle)
+                elif send_body and body:
                     self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
-                pass  # the client stopped reading; that is its right
+                self.close_connection = True  # the client stopped reading; that is its right
 
         def _send_filler(self, rule: Rule, headers: dict[str, str], send_body: bool) -> None:
             size = rule.size or 0

@@ -32,8 +32,11 @@ from bot.texts import Language, text
 from bot.tg import channels, following, handlers, operators, preferences, reading
 from bot.tg.context import BotData, SourceNotFound
 from bot.tg.limits import Limiter, Limits
+from bot.tg.order import PerChatOrder
 from bot.tg.replies import WaitOutFloodControl
 from bot.tg.send import Sender
+from bot.tg.witness import Witness
+from bot.wire import telegram_request
 from storage.models import Source
 
 # Shown in Telegram's menu, in this order.
@@ -46,13 +49,18 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     base_url = settings.telegram_api_base_url
+    timeout = settings.telegram_timeout_seconds
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(base_url)
         .base_file_url(_file_url(base_url))
+        .request(telegram_request(timeout=timeout))
+        # Long polls wait up to their own timeout on top of this one.
+        .get_updates_request(telegram_request(timeout=timeout, connections=2))
         .context_types(ContextTypes(bot_data=BotData))
         .rate_limiter(WaitOutFloodControl())
+        .concurrent_updates(PerChatOrder())
         .post_init(_start)
         .post_shutdown(_stop)
         .build()
@@ -60,6 +68,9 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
     bot_data: BotData = application.bot_data
     bot_data.settings = settings
     bot_data.engine = engine
+    bot_data.dispatcher = _dispatcher(settings, engine, bot_data)
+    bot_data.courier = bot_data.dispatcher.courier
+    bot_data.closing = [bot_data.dispatcher.courier.sender.bot.shutdown]  # run by _stop
     bot_data.topics = [(t.slug, t.name_ar, t.name_en) for t in load_topics(settings.topics_path)
                        if t.enabled]  # fmt: skip
 
@@ -95,33 +106,19 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
     bot_data: BotData = application.bot_data
     client = make_client(bot_data.settings)
     summarizer = Summarizer(bot_data.settings)
-    application.bot_data.closing = [client.aclose, summarizer.aclose]  # run by _stop
+    application.bot_data.closing += [client.aclose, summarizer.aclose]  # run by _stop
     pipeline = Pipeline(bot_data.settings, bot_data.engine, client, summarizer=summarizer)
+    application.bot_data.closing.insert(0, pipeline.aclose)  # its polls stop first
     bot_data.find_source = _source_finder(client, bot_data.settings)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
     application.job_queue.run_repeating(
         jobs.poll_sources, interval=jobs.POLL_TICK_SECONDS, first=1, data=pipeline,
         name="poll_sources", job_kwargs={"max_instances": 1, "coalesce": True},
     )  # fmt: skip
+    await bot_data.dispatcher.courier.sender.bot.initialize()
     settings = bot_data.settings
-    limits = Limits(settings.send_per_second, settings.send_private_per_second,
-                    settings.send_group_per_minute)  # fmt: skip
-    names = {slug: (name_ar, name_en) for slug, name_ar, name_en in bot_data.topics}
-    # The Sender keeps Telegram's limits itself, so it gets a Bot of its own without
-    # the replies' retry-on-429 (which would hide the 429s it paces by).
-    sender_bot = Bot(application.bot.token, base_url=settings.telegram_api_base_url,
-                     base_file_url=_file_url(settings.telegram_api_base_url))  # fmt: skip
-    await sender_bot.initialize()
-    application.bot_data.closing.append(sender_bot.shutdown)
-    delivery = Dispatcher(
-        bot_data.engine, Sender(sender_bot, Limiter(limits)),
-        grace=dt.timedelta(hours=settings.digest_grace_hours), names=names,
-        alerts=AlertRules(settings.alert_min_sources,
-                          dt.timedelta(minutes=settings.alert_within_minutes),
-                          settings.alert_max_per_hour),
-    )  # fmt: skip
     application.job_queue.run_repeating(
-        jobs.deliver, interval=jobs.DELIVERY_TICK_SECONDS, first=2, data=delivery,
+        jobs.deliver, interval=jobs.DELIVERY_TICK_SECONDS, first=2, data=bot_data.dispatcher,
         name="deliver", job_kwargs={"max_instances": 1, "coalesce": True},
     )  # fmt: skip
     if settings.keep_news_days:
@@ -130,6 +127,33 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
             data=Retention(bot_data.engine, settings.keep_news_days),
             name="prune_old_news", job_kwargs={"max_instances": 1, "coalesce": True},
         )  # fmt: skip
+
+
+def _dispatcher(settings: Settings, engine: Engine, bot_data: BotData) -> Dispatcher:
+    """Delivery: the ledger's messages sent at Telegram's limits, by this process only
+    while it holds the Telegram lease (bot_data.may_send)."""
+    assert settings.telegram_bot_token is not None
+    limits = Limits(settings.send_per_second, settings.send_private_per_second,
+                    settings.send_group_per_minute)  # fmt: skip
+    names = {t.slug: (t.name_ar, t.name_en) for t in load_topics(settings.topics_path)
+             if t.enabled}  # fmt: skip
+    # The Sender keeps Telegram's limits itself, so it gets a Bot of its own without
+    # the replies' retry-on-429 (which would hide the 429s it paces by).
+    sender_bot = Bot(
+        settings.telegram_bot_token.get_secret_value(), base_url=settings.telegram_api_base_url,
+        base_file_url=_file_url(settings.telegram_api_base_url),
+        request=telegram_request(timeout=settings.telegram_timeout_seconds),
+    )  # fmt: skip
+    archive = settings.telegram_archive_chat
+    return Dispatcher(
+        engine, Sender(sender_bot, Limiter(limits)),
+        witness=Witness(sender_bot, archive) if archive is not None else None,
+        grace=dt.timedelta(hours=settings.digest_grace_hours), names=names,
+        alerts=AlertRules(settings.alert_min_sources,
+                          dt.timedelta(minutes=settings.alert_within_minutes),
+                          settings.alert_max_per_hour),
+        may_send=bot_data.may_send,
+    )  # fmt: skip
 
 
 async def _stop(application: Application) -> None:  # type: ignore[type-arg]

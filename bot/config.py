@@ -78,6 +78,21 @@ class Settings(BaseSettings):
         description="a non-empty User-Agent header value",
     )
 
+    telegram_timeout_seconds: float = Field(
+        default=30.0, ge=1, le=300,
+        description="seconds (1 to 300) to wait for Telegram to answer a request",
+    )  # fmt: skip
+    telegram_archive_chat: int | None = Field(
+        default=None,
+        description="empty, or the id of a private channel or group where the bot is an "
+        "admin, like -1001234567890",
+    )
+    leader_lease_seconds: float = Field(
+        default=30.0, ge=2, le=600,
+        description="seconds (2 to 600) after which a standby newsbot takes over from one "
+        "that stopped",
+    )  # fmt: skip
+
     digest_grace_hours: float = Field(
         default=6.0, ge=0, le=48,
         description="hours (0 to 48) within which a digest missed while down still goes out",
@@ -123,7 +138,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "telegram_bot_token", "sources_file", "topics_file", "summary_api_url",
-        "summary_api_key", mode="before",
+        "summary_api_key", "telegram_archive_chat", mode="before",
     )  # fmt: skip
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

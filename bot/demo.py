@@ -74,6 +74,8 @@ async def _demo(settings: Settings, out: Any) -> int:
             await application.updater.stop()
             await application.stop()
             await application.shutdown()
+            if application.post_shutdown is not None:  # the bots' connections
+                await application.post_shutdown(application)
         engine.dispose()
     say(out, "✅" if ok else "❌", "Demo finished. Get a token from @BotFather to run it for real: "
                                   "see the README." if ok else "A step got no answer.")  # fmt: skip

@@ -64,6 +64,8 @@ class Source(SQLModel, table=True):
     etag: str | None = None
     last_modified: str | None = None
     next_check_at: dt.datetime | None = _when(index=True)
+    # The process polling it now (until next_check_at): see sources.claim_due().
+    claimed_by: str | None = None
     last_checked_at: dt.datetime | None = _when()
     last_success_at: dt.datetime | None = _when()
     error_count: int = 0
@@ -170,7 +172,7 @@ class Chat(SQLModel, table=True):
     empty_line: bool = True  # when nothing is new: one short line (True) or nothing
     # A private chat managing a channel: its commands change the channel's settings.
     manages: int | None = Field(default=None, sa_type=BigInteger)
-    last_message_id: int | None = None  # the newest message we know we sent there
+    last_message_id: int | None = None  # the newest message we know of there (ours or not)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -197,13 +199,20 @@ class Subscription(SQLModel, table=True):
 
 
 class Outgoing(SQLModel, table=True):
-    """A message planned for a chat, sent (and marked) exactly once, in order.
+    """A message planned for a chat, sent at most once, in order.
 
-    pending -> sending (asked Telegram; outcome unknown until marked) -> sent;
-    or gone (the chat blocked us) or failed (Telegram refused it for good).
+    pending -> sending (marked the instant before its first byte goes to Telegram)
+    -> sent (Telegram answered with its id); or unconfirmed (its bytes went out and
+    no answer came: a crash, or an answer later than the timeout; it counts as
+    delivered and is never sent again, see bot/delivery/courier.py), gone (the chat
+    blocked us) or failed (Telegram refused it for good). A run is planned once per
+    chat: (chat, run, position) is unique, whatever processes plan it.
     """
 
-    __table_args__ = (Index("ix_outgoing_status_chat", "status", "chat_id", "position"),)
+    __table_args__ = (
+        Index("ix_outgoing_status_chat", "status", "chat_id", "position"),
+        UniqueConstraint("chat_id", "run", "position", name="uq_outgoing_chat_run_position"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(
@@ -215,6 +224,9 @@ class Outgoing(SQLModel, table=True):
     text: str
     status: str = "pending"
     attempts: int = 0
+    # The newest message id known in the chat when this one was handed over: after a
+    # crash, where to start reading the chat for it (bot/tg/witness.py).
+    after_message_id: int | None = None
     message_ids: list[int] = Field(default_factory=empty_list, sa_type=JSON)
     error: str | None = None
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -243,3 +255,13 @@ class Delivery(SQLModel, table=True):
         sa_column=Column(ForeignKey("outgoing.id", ondelete="SET NULL"), nullable=True),
     )
     sent_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Lease(SQLModel, table=True):
+    """Work that one process at a time does, held until `expires_at` unless renewed:
+    "telegram" (getUpdates and sending) goes to one `newsbot run` of several."""
+
+    name: str = Field(primary_key=True)
+    holder: str  # host:pid:nonce of the process
+    acquired_at: dt.datetime = Field(sa_type=UTCDateTime)
+    expires_at: dt.datetime = Field(sa_type=UTCDateTime)

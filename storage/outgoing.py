@@ -1,10 +1,12 @@
 """The delivery ledger: planned messages and the stories they carry.
 
-A run (a chat's digest, an alert) is planned in one unit of work: its messages
-in order, and one Delivery row per story, unique per (chat, story), so a story
-reaches a chat at most once whatever happens afterwards. Sending then moves
-each message pending -> sending -> sent (or gone, failed), each step committed
-by the caller. Functions take `*, session` and never commit.
+A run (a chat's digest, an alert, an answer to /digest) is planned in one unit
+of work: its messages in order, and one Delivery row per story, unique per
+(chat, story), so a story reaches a chat at most once whatever happens
+afterwards; and a run is planned once per chat ((chat, run, position) is unique).
+Sending then moves each message pending -> sending (handed to Telegram) -> sent,
+or unconfirmed, gone, failed; each step committed by the caller. Functions take
+`*, session` and never commit.
 """
 
 from __future__ import annotations
@@ -13,35 +15,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, or_, update
 from sqlmodel import Session, col, select
 
 from storage.db import insert_one
 from storage.models import Chat, Delivery, Outgoing, utcnow
-
-
-def plan(
-    chat_id: int,
-    *,
-    run: str,
-    kind: str,
-    messages: Sequence[tuple[str, Sequence[int]]],
-    session: Session,
-) -> list[Outgoing]:
-    """Plans `messages` (text, story ids in it) for a chat; raises IntegrityError if a
-    story was already delivered to it (the caller's unit of work then rolls back)."""
-    planned = []
-    for position, (text, story_ids) in enumerate(messages):
-        outgoing = Outgoing(chat_id=chat_id, kind=kind, run=run, position=position, text=text)
-        session.add(outgoing)
-        session.flush()
-        for story_id in story_ids:
-            session.add(
-                Delivery(chat_id=chat_id, story_id=story_id, kind=kind, outgoing_id=outgoing.id)
-            )
-        planned.append(outgoing)
-    session.flush()
-    return planned
 
 
 @dataclass(frozen=True)
@@ -73,19 +51,6 @@ def plan_many(plans: Sequence[Plan], *, session: Session) -> None:
         session.execute(insert(Delivery), deliveries)
 
 
-def record_sent(
-    chat_id: int, *, run: str, kind: str, text: str, story_ids: Sequence[int],
-    message_ids: Sequence[int], session: Session,
-) -> None:  # fmt: skip
-    """A message already sent as a direct answer, in the ledger with its stories."""
-    plan_many([Plan(chat_id, run, kind, [(text, list(story_ids))])], session=session)
-    last = session.exec(
-        select(Outgoing).where(Outgoing.chat_id == chat_id, Outgoing.run == run)
-    ).first()
-    if last is not None and last.id is not None:
-        mark_sent(last.id, chat_id, message_ids, session=session)
-
-
 def delivered_among(
     chat_ids: Sequence[int], story_ids: Sequence[int], *, session: Session
 ) -> dict[int, set[int]]:
@@ -106,23 +71,42 @@ def delivered_story_ids(chat_id: int, *, session: Session) -> set[int]:
     return set(session.exec(query))
 
 
-def unsent(*, session: Session, limit: int = 1000) -> list[Outgoing]:
-    """Messages not finished yet (pending, or sending when a crash cut in), oldest first."""
-    query = (
-        select(Outgoing)
-        .where(col(Outgoing.status).in_(("pending", "sending")))
-        .order_by(col(Outgoing.id))
-        .limit(limit)
-    )
-    return list(session.exec(query))
+def unsent(*, session: Session, limit: int = 1000, chat_id: int | None = None) -> list[Outgoing]:
+    """Messages still to send (pending), oldest first; of one chat if `chat_id`."""
+    query = select(Outgoing).where(Outgoing.status == "pending")
+    if chat_id is not None:
+        query = query.where(Outgoing.chat_id == chat_id)
+    return list(session.exec(query.order_by(col(Outgoing.id)).limit(limit)))
 
 
-def mark_sending(outgoing_id: int, *, session: Session) -> None:
+def hand_over(outgoing_id: int, *, session: Session) -> bool:
+    """pending -> sending, the instant before its bytes go to Telegram; False when it is
+    not pending any more (another process has it, or it went)."""
+    newest = select(Chat.last_message_id).where(Chat.id == Outgoing.chat_id)
+    done = session.exec(
+        update(Outgoing)
+        .where(col(Outgoing.id) == outgoing_id, col(Outgoing.status) == "pending")
+        .values(status="sending", attempts=Outgoing.attempts + 1,
+                after_message_id=newest.scalar_subquery())
+    )  # fmt: skip
+    return bool(done.rowcount)
+
+
+def hand_back(outgoing_id: int, *, session: Session) -> None:
+    """sending -> pending: Telegram refused that attempt, or never got it whole."""
     session.exec(
         update(Outgoing)
-        .where(col(Outgoing.id) == outgoing_id)
-        .values(status="sending", attempts=Outgoing.attempts + 1)
+        .where(col(Outgoing.id) == outgoing_id, col(Outgoing.status) == "sending")
+        .values(status="pending")
     )
+
+
+def handed_over(*, keep: set[int], session: Session) -> list[Outgoing]:
+    """Messages left `sending` by a process that stopped (or by this one before it
+    restarted), except those in `keep` (in flight here): their bytes may have gone to
+    Telegram, and no answer was recorded."""
+    query = select(Outgoing).where(Outgoing.status == "sending").order_by(col(Outgoing.id))
+    return [o for o in session.exec(query) if o.id not in keep]
 
 
 def mark_sent(
@@ -141,15 +125,22 @@ def mark_sent(
                 message_id=message_ids[0]
             )
         )  # fmt: skip
-        session.exec(
-            update(Chat).where(col(Chat.id) == chat_id).values(last_message_id=max(message_ids))
-        )
+        saw(chat_id, max(message_ids), session=session)
 
 
 def mark_failed(outgoing_id: int, error: str, *, session: Session) -> None:
     session.exec(
         update(Outgoing).where(col(Outgoing.id) == outgoing_id).values(
             status="failed", error=error[:500]
+        )
+    )  # fmt: skip
+
+
+def mark_unconfirmed(outgoing_id: int, error: str, *, session: Session) -> None:
+    """Its bytes went to Telegram and no answer came: delivered, as far as we can know."""
+    session.exec(
+        update(Outgoing).where(col(Outgoing.id) == outgoing_id).values(
+            status="unconfirmed", sent_at=utcnow(), error=error[:500]
         )
     )  # fmt: skip
 
@@ -161,4 +152,14 @@ def chat_gone(chat_id: int, error: str, *, session: Session) -> None:
         update(Outgoing)
         .where(col(Outgoing.chat_id) == chat_id, col(Outgoing.status).in_(("pending", "sending")))
         .values(status="gone", error=error[:500])
+    )
+
+
+def saw(chat_id: int, message_id: int, *, session: Session) -> None:
+    """A message id of the chat (ours or a user's): the chat's newest known, if newer."""
+    newest = col(Chat.last_message_id)
+    session.exec(
+        update(Chat)
+        .where(col(Chat.id) == chat_id, or_(newest.is_(None), newest < message_id))
+        .values(last_message_id=message_id)
     )

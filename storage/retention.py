@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import Article, Outgoing, Story
 
-_FINISHED = ("sent", "gone", "failed")  # pending and sending messages are never removed
+_FINISHED = ("sent", "unconfirmed", "gone", "failed")  # pending and sending ones stay
 
 
 @dataclass(frozen=True)

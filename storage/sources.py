@@ -77,16 +77,30 @@ def list_with_health(*, session: Session, now: dt.datetime | None = None) -> lis
     return [SourceHealth(s, counts.get(s.id or 0, 0)) for s in sources]
 
 
-def due(now: dt.datetime, *, session: Session, limit: int = 500) -> list[Source]:
-    """Enabled sources whose next check has come (or that were never checked), oldest first."""
-    query = (
-        select(Source)
-        .where(col(Source.enabled))
-        .where(or_(col(Source.next_check_at).is_(None), col(Source.next_check_at) <= now))
+def claim_due(
+    now: dt.datetime, *, holder: str, until: dt.datetime, session: Session, limit: int = 500
+) -> list[Source]:
+    """Claims the enabled sources whose next check has come (or that were never
+    checked), oldest first, for `holder` until `until`: their next check moves to
+    `until`, so no other process polls them meanwhile, and a source whose poller
+    dies is due again then. One UPDATE claims them all: on PostgreSQL its rows are
+    locked with SKIP LOCKED (another poller takes other sources rather than wait);
+    on SQLite the write lock lets one claimer through at a time."""
+    due = or_(col(Source.next_check_at).is_(None), col(Source.next_check_at) <= now)
+    wanted = (
+        select(Source.id)
+        .where(col(Source.enabled), due)
         .order_by(col(Source.next_check_at).is_(None).desc(), col(Source.next_check_at))
         .limit(limit)
+        .with_for_update(skip_locked=True)
     )
-    return list(session.exec(query))
+    session.exec(
+        update(Source)
+        .where(col(Source.id).in_(wanted.scalar_subquery()), due)
+        .values(next_check_at=until, claimed_by=holder)
+    )
+    claimed = select(Source).where(Source.claimed_by == holder, Source.next_check_at == until)
+    return list(session.exec(claimed.order_by(col(Source.id))))
 
 
 def names(ids: Iterable[int], *, session: Session) -> dict[int, str]:

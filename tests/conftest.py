@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -97,12 +98,22 @@ async def running_bot(
     tmp_path: Path, bot_api: FakeBotAPI, engine: Engine, settings: Settings
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """The real python-telegram-bot Application, polling the loopback Bot API."""
+    async with bot_running(tmp_path, bot_api, engine) as application:
+        yield application
+
+
+@contextlib.asynccontextmanager
+async def bot_running(
+    tmp_path: Path, bot_api: FakeBotAPI, engine: Engine, **overrides: Any
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The Application on the test's database with these settings changed, polling."""
     bot_settings = make_settings(
         tmp_path,
         telegram_bot_token=bot_api.token,
         telegram_api_base_url=bot_api.base_url,
         default_language="en",
         admin_ids=(9999,),
+        **overrides,
     )
     loaded = catalog.load(sources_path=bot_settings.sources_path,
                           topics_path=bot_settings.topics_path)  # fmt: skip
@@ -115,12 +126,14 @@ async def running_bot(
     await application.start()
     assert application.updater
     await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    yield application
-    await application.updater.stop()
-    await application.stop()
-    if application.post_shutdown:
-        await application.post_shutdown(application)
-    await application.shutdown()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+        await application.shutdown()
 
 
 async def wait(function: Any, *args: Any, **kwargs: Any) -> Any:

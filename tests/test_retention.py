@@ -42,9 +42,12 @@ def test_old_news_goes_with_what_hangs_on_it(any_engine: Engine) -> None:
         new = Article(source_id=source.id, url="https://wire.test/new", url_key="wire.test/new",
                       title="New", story_id=new_story.id, copy_of_id=old.id,
                       fetched_at=NOW)  # fmt: skip
-        sent_long_ago = Outgoing(chat_id=7, text="old digest", status="sent", created_at=OLD)
-        stuck_long_ago = Outgoing(chat_id=7, text="never sent", status="pending", created_at=OLD)
-        sent_today = Outgoing(chat_id=7, text="today's digest", status="sent", created_at=NOW)
+        sent_long_ago = Outgoing(chat_id=7, run="digest 1", text="old digest", status="sent",
+                                 created_at=OLD)  # fmt: skip
+        stuck_long_ago = Outgoing(chat_id=7, run="digest 2", text="never sent",
+                                  status="pending", created_at=OLD)  # fmt: skip
+        sent_today = Outgoing(chat_id=7, run="digest 3", text="today's digest", status="sent",
+                              created_at=NOW)  # fmt: skip
         db.add_all([new, sent_long_ago, stuck_long_ago, sent_today,
                     ArticleTopic(article_id=old.id, topic_id=topic.id, score=0.5),
                     ArticleAlias(url_key="wire.test/old-amp", article_id=old.id),

@@ -11,7 +11,7 @@ from sqlmodel import SQLModel, select
 
 from storage import chats, sources
 from storage.db import current_revision, make_engine, session, upgrade
-from storage.models import Article, Chat, Delivery, Source, Story
+from storage.models import Article, Chat, Delivery, Outgoing, Source, Story
 
 UTC = dt.UTC
 
@@ -32,12 +32,12 @@ def test_migrations_match_the_models(any_engine: Engine) -> None:
         })  # fmt: skip
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
-    assert current_revision(any_engine) == "0011"
+    assert current_revision(any_engine) == "0012"
 
 
 def test_upgrade_twice_is_harmless(any_engine: Engine) -> None:
     upgrade(any_engine)
-    assert current_revision(any_engine) == "0011"
+    assert current_revision(any_engine) == "0012"
 
 
 def test_database_folder_is_created_on_first_use(tmp_path) -> None:
@@ -128,14 +128,49 @@ def test_migration_0011_blanks_search_terms_for_the_bot_to_work_out_again(
 ) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     upgrade(engine, "0010")
-    with session(engine) as db:
-        source = Source(name="Nile Post", url="https://nile.example/feed.xml")
-        db.add(source)
-        db.flush()
-        assert source.id is not None
-        db.add(Article(source_id=source.id, url="https://nile.example/1",
-                       url_key="nile.example/1", title="Talks", search_terms=" talk "))  # fmt: skip
+    with engine.begin() as connection:  # the tables as they were then, not as the models are
+        connection.execute(
+            text(
+                "INSERT INTO source (id, name, url, kind, language, enabled, origin, verified, "
+                "error_count, created_at) VALUES (1, 'Nile Post', 'https://nile.example/feed.xml', "
+                "'feed', 'ar', 1, 'catalog', 0, 0, '2026-11-29 00:00:00')"
+            )
+        )
+        connection.execute(text(
+            "INSERT INTO article (source_id, url, url_key, title, text, tags, search_terms, "
+            "related, fetched_at) VALUES (1, 'https://nile.example/1', 'nile.example/1', "
+            "'Talks', '', '[]', ' talk ', '[]', '2026-11-29 00:00:00')"
+        ))  # fmt: skip
     upgrade(engine)
     with session(engine) as db:
         assert [a.search_terms for a in db.exec(select(Article))] == [""]
+    engine.dispose()
+
+
+def test_migration_0012_keeps_a_digest_planned_twice_and_plans_once_from_then_on(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0011")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO chat (id, kind, language, timezone, digest_time, active, paused, "
+                "alerts, muted, empty_line, created_at) VALUES (5, 'private', 'en', 'UTC', "
+                "'08:00', 1, 0, 1, '[]', 1, '2026-11-29 00:00:00')"
+            )
+        )
+        for text_ in ("first", "twin"):  # what two processes used to make of one digest
+            connection.execute(text(
+                "INSERT INTO outgoing (chat_id, kind, run, position, text, status, attempts, "
+                "message_ids, created_at) VALUES (5, 'digest', 'digest 2026-11-29T05:00', 0, "
+                f"'{text_}', 'sent', 1, '[]', '2026-11-29 05:00:00')"
+            ))  # fmt: skip
+    upgrade(engine)
+    with session(engine) as db:
+        runs = {o.text: o.run for o in db.exec(select(Outgoing))}
+        assert runs["first"] == "digest 2026-11-29T05:00"
+        assert runs["twin"].startswith("digest 2026-11-29T05:00 #"), "kept, renamed"
+    with pytest.raises(IntegrityError), session(engine) as db:
+        db.add(Outgoing(chat_id=5, run="digest 2026-11-29T05:00", position=0, text="third"))
     engine.dispose()

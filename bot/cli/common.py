@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
 
 from bot import catalog
 from bot.config import Settings
@@ -32,8 +33,12 @@ def ready_engine(settings: Settings) -> Engine:
     loaded = catalog.load(sources_path=settings.sources_path, topics_path=settings.topics_path)
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
-    with db.session(engine) as session:
-        catalog.sync(loaded, session=session)
+    try:
+        with db.session(engine) as session:
+            catalog.sync(loaded, session=session)
+    except IntegrityError:  # another newsbot starting on this database synced them first
+        with db.session(engine) as session:
+            catalog.sync(loaded, session=session)
     return engine
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import logging
 import sys
@@ -41,14 +42,13 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    from telegram import Update
-
     from bot.app import build_application
+    from bot.serve import serve
 
     engine = ready_engine(settings)
     application = build_application(settings, engine)
     log.info("starting the bot database=%s", safe_url(settings.database_url))
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(serve(application, engine, settings))
     return 0
 
 

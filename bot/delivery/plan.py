@@ -1,23 +1,18 @@
-"""The delivery engine: plan what is due, then send what is planned, exactly once.
+"""Planning: what is due goes into the ledger, ready to be sent (see courier.py).
 
-Planning (one unit of work per chat): its stories are chosen, the messages
+One unit of work per batch of chats: their stories are chosen, the messages
 rendered and recorded with one Delivery row per story (unique per chat and
-story), and the chat's next digest time advanced. A crash before the commit
-plans nothing; after it, the messages are in the ledger and will be sent.
-
-Sending: each message is marked `sending` (committed) before Telegram is asked
-and `sent` after; a message found `sending` after a restart had an unknown
-outcome, and is only sent again if Telegram shows it did not arrive.
-The database decides what is due; the JobQueue only ticks.
+story), and each chat's next digest time advanced. A crash before the commit
+plans nothing; after it, the messages are in the ledger and will be sent. A
+chat's digest for one scheduled time is planned once, whatever processes try
+(the ledger's (chat, run, position) is unique).
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import html
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -27,17 +22,13 @@ from bot.digest import compose, render, select
 from bot.digest.schedule import local, next_due, parse_hhmm, quiet
 from bot.language import stems
 from bot.texts import Language, text
-from bot.tg.send import Sender
-from storage import chats as chat_store
 from storage import digests as digest_store
 from storage import outgoing as outgoing_store
 from storage.db import session
-from storage.models import Chat, Outgoing
 
 log = logging.getLogger(__name__)
 
 STORY_WINDOW = dt.timedelta(hours=24)
-GROUP_KINDS = ("group", "supergroup", "channel")
 
 
 @dataclass
@@ -46,14 +37,6 @@ class PlanReport:
     messages: int = 0
     empty: int = 0  # due, but nothing new for them
     skipped: int = 0  # missed by more than the grace window
-
-
-@dataclass
-class SendReport:
-    sent: int = 0
-    gone: int = 0
-    failed: int = 0
-    recovered: int = 0  # found already delivered after a crash
 
 
 def plan_digests(
@@ -126,15 +109,17 @@ def plan_digests(
             try:
                 with db.begin_nested():
                     outgoing_store.plan_many(plans, session=db)
-            except IntegrityError:  # another run delivered one of the stories meanwhile
+            # Another run delivered one of the stories meanwhile, or another process
+            # planned this very digest: each plan alone, and the one that clashes is left.
+            except IntegrityError:
                 for plan in plans:
                     try:
                         with db.begin_nested():
                             outgoing_store.plan_many([plan], session=db)
                     except IntegrityError:
                         report.planned -= 1
-                        log.info("digest not planned, a story went out meanwhile chat_id=%s",
-                                 plan.chat_id)  # fmt: skip
+                        log.info("digest not planned: planned already, or a story went out "
+                                 "meanwhile chat_id=%s", plan.chat_id)  # fmt: skip
             digest_store.reschedule(schedule, session=db)
     return report
 
@@ -189,101 +174,17 @@ def plan_alerts(
     return planned
 
 
-class Courier:
-    """Sends the planned messages, chats in parallel, each chat's messages in order."""
-
-    def __init__(self, engine: Engine, sender: Sender, *, concurrency: int = 64) -> None:
-        self.engine = engine
-        self.sender = sender
-        self.concurrency = concurrency
-
-    async def send_unsent(self, *, limit: int = 5000) -> SendReport:
-        report = SendReport()
-        with session(self.engine) as db:
-            unsent = outgoing_store.unsent(session=db, limit=limit)
-            chats = {c.id: c for c in (db.get(Chat, i) for i in {o.chat_id for o in unsent}) if c}
-        by_chat: dict[int, list[Outgoing]] = defaultdict(list)
-        for message in unsent:
-            by_chat[message.chat_id].append(message)
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def one_chat(chat: Chat, messages: list[Outgoing]) -> None:
-            async with gate:
-                for message in messages:
-                    if not await self._deliver(chat, message, report):
-                        break
-
-        await asyncio.gather(
-            *(one_chat(chats[chat_id], messages) for chat_id, messages in by_chat.items()
-              if chat_id in chats)
-        )  # fmt: skip
-        return report
-
-    async def _deliver(self, chat: Chat, message: Outgoing, report: SendReport) -> bool:
-        """Sends one message; False when the chat can take no more."""
-        assert message.id is not None
-        if message.status == "sending":  # a crash cut in: did it arrive?
-            arrived = await self.sender.arrived(chat.id, message.text, chat.last_message_id)
-            if arrived is not None:
-                with session(self.engine) as db:
-                    outgoing_store.mark_sent(message.id, chat.id, [arrived], session=db)
-                chat.last_message_id = arrived
-                report.recovered += 1
-                return True
-        with session(self.engine) as db:
-            outgoing_store.mark_sending(message.id, session=db)
-        result = await self.sender.send(
-            chat.id, message.text, group=chat.kind in GROUP_KINDS, thread_id=chat.thread_id
-        )
-        with session(self.engine) as db:
-            if result.migrated_from is not None:
-                chat_store.migrate(result.migrated_from, result.chat_id, session=db)
-            if result.status == "sent":
-                outgoing_store.mark_sent(message.id, result.chat_id, result.message_ids,
-                                         session=db)  # fmt: skip
-                chat.last_message_id = max(result.message_ids)
-                report.sent += 1
-                return True
-            if result.status == "gone":
-                outgoing_store.chat_gone(result.chat_id, result.error or "gone", session=db)
-                log.info("chat gone, marked inactive chat_id=%s reason=%s", chat.id, result.error)
-                report.gone += 1
-                return False
-            outgoing_store.mark_failed(message.id, result.error or "failed", session=db)
-            log.warning("message failed chat_id=%s reason=%s", chat.id, result.error)
-            report.failed += 1
-            return True
-
-
-class Dispatcher:
-    """The delivery tick: what is due is planned, then everything planned is sent."""
-
-    def __init__(
-        self, engine: Engine, sender: Sender, *, grace: dt.timedelta,
-        names: dict[str, tuple[str, str]], alerts: AlertRules | None = None,
-    ) -> None:  # fmt: skip
-        self.engine = engine
-        self.courier = Courier(engine, sender)
-        self.grace = grace
-        self.names = names
-        self.alerts = alerts or AlertRules()
-
-    async def tick(self, now: dt.datetime | None = None) -> tuple[PlanReport, SendReport]:
-        now = now or dt.datetime.now(dt.UTC)
-        # Alerts first: a story sent as an alert is then never in a digest.
-        await asyncio.to_thread(plan_alerts, self.engine, now, rules=self.alerts,
-                                names=self.names)  # fmt: skip
-        planned = await asyncio.to_thread(
-            plan_digests, self.engine, now, grace=self.grace, names=self.names
-        )
-        sent = await self.courier.send_unsent()
-        if planned.planned or sent.sent or sent.gone or sent.failed:
-            log.info(
-                "delivery tick planned=%d sent=%d gone=%d failed=%d recovered=%d",
-                planned.planned,
-                sent.sent,
-                sent.gone,
-                sent.failed,
-                sent.recovered,
-            )
-        return planned, sent
+def plan_answer(
+    engine: Engine, chat_id: int, *, run: str, texts: list[str], story_ids: list[int]
+) -> bool:
+    """An answer that shows stories (/digest), in the ledger like a digest, so that
+    the daily digest never repeats them; False if one of them reached the chat
+    meanwhile (nothing is planned then)."""
+    parts = [(part, story_ids if i == 0 else []) for i, part in enumerate(texts)]
+    plan = outgoing_store.Plan(chat_id, run, "news", parts)
+    try:
+        with session(engine) as db:
+            outgoing_store.plan_many([plan], session=db)
+    except IntegrityError:
+        return False
+    return True

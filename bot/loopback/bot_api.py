@@ -13,6 +13,8 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import select
+import socket
 import threading
 import time
 from collections import defaultdict, deque
@@ -89,6 +91,8 @@ class _State:
     sends: deque[float] = field(default_factory=deque)
     chat_sends: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     rate_limited: int = 0
+    polls: int = 0  # getUpdates calls so far
+    conflicts: int = 0  # getUpdates ended by a newer one (two pollers at once)
 
 
 class FakeBotAPI:
@@ -309,6 +313,18 @@ class FakeBotAPI:
                 if not m.get("_deleted") and m["from"]["id"] == self.bot_user["id"]
             ]
 
+    def history(self, chat_id: int) -> list[Json]:
+        """Every message in a chat, the users' and the bot's, as it reads now (after edits),
+        deleted ones marked `_deleted`."""
+        with self._cond:
+            return copy.deepcopy(self._state.messages.get(chat_id, []))
+
+    @property
+    def conflicts(self) -> int:
+        """getUpdates calls that a newer one ended with 409: two pollers at once."""
+        with self._cond:
+            return self._state.conflicts
+
     def commands(self, language_code: str = "", scope: str = "default") -> list[Json]:
         with self._cond:
             return list(self._state.commands.get((scope, language_code), []))
@@ -363,8 +379,11 @@ class FakeBotAPI:
             self._state.messages[chat["id"]].append(message)
             return message
 
-    def handle(self, token: str, method: str, params: Json) -> tuple[int, Json]:
-        """Answers one Bot API call (run on the HTTP server's threads)."""
+    def handle(
+        self, token: str, method: str, params: Json, gone: Callable[[], bool] = lambda: False
+    ) -> tuple[int, Json]:
+        """Answers one Bot API call (run on the HTTP server's threads); `gone()` says
+        whether the client has hung up (a long poll of a process that died)."""
         if token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         canonical = _METHODS.get(method.lower())
@@ -378,7 +397,7 @@ class FakeBotAPI:
             if canonical is None:
                 raise ApiError(404, "Not Found")
             if canonical == "getUpdates":
-                result: Any = self._get_updates(params)
+                result: Any = self._get_updates(params, gone)
             else:
                 with self._cond:
                     result = getattr(self, "_m_" + canonical)(params)
@@ -408,22 +427,31 @@ class FakeBotAPI:
             return failure
         return None
 
-    def _get_updates(self, params: Json) -> list[Json]:
+    def _get_updates(self, params: Json, gone: Callable[[], bool]) -> list[Json]:
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         deadline = time.monotonic() + float(params.get("timeout") or 0)
         allowed = params.get("allowed_updates") or None
         with self._cond:
+            # As Telegram: a newer getUpdates ends one still waiting with 409 Conflict.
+            self._state.polls += 1
+            mine = self._state.polls
+            self._cond.notify_all()
             if offset:
                 self._state.updates = [u for u in self._state.updates if u["update_id"] >= offset]
             while True:
+                if gone():  # its client died or let go: no poller is waiting any more
+                    return []
+                if self._state.polls != mine:
+                    self._state.conflicts += 1
+                    raise ApiError(409, _CONFLICT)
                 ready = [u for u in self._state.updates if u["update_id"] >= offset]
                 if allowed:
                     ready = [u for u in ready if any(k in u for k in allowed)]
                 remaining = deadline - time.monotonic()
                 if ready or remaining <= 0 or self._stopping:
                     return copy.deepcopy(ready[:limit])
-                self._cond.wait(remaining)
+                self._cond.wait(min(remaining, 0.2))
 
     # Each _m_ method runs with the lock held.
     def _m_getMe(self, params: Json) -> Json:
@@ -523,6 +551,31 @@ class FakeBotAPI:
         message["_deleted"] = True
         return True
 
+    def _m_forwardMessage(self, params: Json) -> Json:
+        """A copy of any message of a chat the bot is in, posted in another chat; the
+        original stays as it was."""
+        target = self._known_chat(params)
+        source = int(params.get("from_chat_id", 0))
+        try:
+            original = self._find_message(source, int(params.get("message_id", 0)))
+        except ApiError:
+            raise ApiError(400, "Bad Request: message to forward not found") from None
+        if "text" not in original:
+            raise ApiError(400, "Bad Request: message can't be forwarded")
+        self._check_rate(target)
+        message: Json = {
+            "message_id": next(self._message_ids[target["id"]]),
+            "date": int(time.time()),
+            "chat": target,
+            "from": self.bot_user,
+            "text": original["text"],
+            "forward_origin": _origin(original),
+        }
+        if original.get("entities"):
+            message["entities"] = copy.deepcopy(original["entities"])
+        self._state.messages[target["id"]].append(message)
+        return message
+
     def _m_answerCallbackQuery(self, params: Json) -> bool:
         query = self._state.callbacks.get(str(params.get("callback_query_id")))
         if query is None or query["answered"]:
@@ -616,6 +669,10 @@ class FakeBotAPI:
             window.append(now)
 
 
+_CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot "
+    "instance is running"
+)
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply "
     "markup are exactly the same as a current content and reply markup of the message"
@@ -625,10 +682,21 @@ _METHODS = {
     for name in (
         "getMe", "getUpdates", "deleteWebhook", "getWebhookInfo", "close", "setMyCommands",
         "getMyCommands", "deleteMyCommands", "sendChatAction", "sendMessage", "editMessageText",
-        "editMessageReplyMarkup", "deleteMessage", "answerCallbackQuery", "getChat",
+        "editMessageReplyMarkup", "deleteMessage", "forwardMessage", "answerCallbackQuery",
+        "getChat",
         "getChatMember", "getChatAdministrators",
     )
 }  # fmt: skip
+
+
+def _origin(original: Json) -> Json:
+    """Where a forwarded message came from, as Telegram says it (MessageOrigin)."""
+    if original["chat"]["type"] == "channel":
+        return {"type": "channel", "chat": original["chat"], "date": original["date"],
+                "message_id": original["message_id"]}  # fmt: skip
+    if "from" in original:
+        return {"type": "user", "sender_user": original["from"], "date": original["date"]}
+    return {"type": "chat", "sender_chat": original["chat"], "date": original["date"]}
 
 
 def _member(user: Json, status: str) -> Json:
@@ -725,6 +793,16 @@ def _decode_params(pairs: list[tuple[str, str]]) -> Json:
     return params
 
 
+def _hung_up(connection: socket.socket) -> bool:
+    """Whether the client closed its end (reading would give nothing, at once)."""
+    try:
+        poller = select.poll()
+        poller.register(connection, select.POLLIN)
+        return bool(poller.poll(0)) and connection.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
+
+
 def _handler_for(api: FakeBotAPI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -750,7 +828,8 @@ def _handler_for(api: FakeBotAPI) -> type[BaseHTTPRequestHandler]:
             else:
                 pairs += parse_qsl(raw.decode("utf-8"), keep_blank_values=True)
                 params = _decode_params(pairs)
-            code, body = api.handle(segments[0][3:], segments[1], params)
+            code, body = api.handle(segments[0][3:], segments[1], params,
+                                    gone=lambda: _hung_up(self.connection))  # fmt: skip
             self._reply(code, body)
 
         def _reply(self, code: int, body: Json) -> None:

@@ -9,6 +9,9 @@ from sqlalchemy.engine import Engine
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.delivery.courier import Courier
+from bot.delivery.dispatch import Dispatcher
+from bot.leader import Leader
 from storage.models import Source
 
 
@@ -31,6 +34,16 @@ class BotData:
     # URL -> the source behind it, not yet stored; raises SourceNotFound saying why not.
     # Set by app at start-up, so handlers reach the network without importing it.
     find_source: Callable[[str], Awaitable[Source]]
+    # Plans and sends digests and alerts; its courier sends answers to /digest too.
+    dispatcher: Dispatcher
+    courier: Courier
+    closing: list[Callable[[], Awaitable[None]]]  # run at shutdown
+    # Set by bot.serve when several processes may share the database: this one sends
+    # only while it holds the Telegram lease. None (tests, the demo): it always does.
+    leader: Leader | None = None
+
+    def may_send(self) -> bool:
+        return self.leader is None or self.leader.held()
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

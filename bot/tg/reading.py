@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 
+from bot.delivery.plan import plan_answer
 from bot.digest import compose, render, select
 from bot.digest.schedule import local
 from bot.language import stems
@@ -60,7 +62,9 @@ async def _show(update: Update, context: Context, *, record: bool) -> None:
             keywords = {word: set(stems(word)) for word in words}
             followed = subscriptions.topic_slugs(row.id, session=db) or (set() if words else slugs)
         rows = digest_store.recent_stories(now - WINDOW, session=db, words=bool(keywords))
-        delivered = outgoing.delivered_story_ids(row.id, session=db) if record else set()
+        # What this chat got (a linked channel's admin asks for a digest here, not there).
+        shown_to = message.chat_id
+        delivered = outgoing.delivered_story_ids(shown_to, session=db) if record else set()
         chosen = select.choose(followed, delivered, select.candidates_by_topic(rows), now,
                                keywords=keywords, rows=rows)  # fmt: skip
         if not chosen:
@@ -69,18 +73,22 @@ async def _show(update: Update, context: Context, *, record: bool) -> None:
         names = {slug: (ar, en) for slug, ar, en in context.bot_data.topics}
         texts = compose.messages(chosen, language=language, zone=row.timezone, now=now,
                                  names=names)  # fmt: skip
-    sent = []
-    for part in texts:
-        reply = await message.reply_text(
-            part, parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        )  # fmt: skip
-        sent.append(reply.message_id)
-    if record:  # in the ledger, so the daily digest does not repeat these stories
-        with session(context.bot_data.engine) as db:
-            outgoing.record_sent(row.id, run=f"digest on demand {now.isoformat()}", kind="news",
-                                 text=texts[0], story_ids=[r.story_id for _, r in chosen],
-                                 message_ids=sent, session=db)  # fmt: skip
+    if not record:  # /news: the top stories, whatever the chat got before
+        no_preview = LinkPreviewOptions(is_disabled=True)
+        for part in texts:
+            await message.reply_text(part, parse_mode=ParseMode.HTML,
+                                     link_preview_options=no_preview)  # fmt: skip
+        return
+    # /digest goes into the ledger first and out as a daily digest does: what it shows
+    # is never sent again, even when Telegram's answer to it is lost.
+    planned = await asyncio.to_thread(
+        plan_answer, context.bot_data.engine, shown_to, run=f"digest on demand {now.isoformat()}",
+        texts=texts, story_ids=[r.story_id for _, r in chosen],
+    )  # fmt: skip
+    if not planned:  # a daily digest took them meanwhile
+        await message.reply_text(text("nothing_new", language))
+        return
+    await context.bot_data.courier.send_unsent(chat_id=shown_to)
 
 
 def _topic_for(asked: str, context: Context) -> str | None:

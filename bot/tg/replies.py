@@ -1,8 +1,10 @@
 """Replies to users wait out a 429 instead of being lost.
 
 A command's answer goes straight from its handler through python-telegram-bot;
-without this, a 429 (flood control) would drop it. The Sender keeps its own
-limits and handles 429s itself, so it runs on a Bot without this limiter.
+without this, a 429 (flood control) would drop it, or end in the error line,
+itself refused. The wait is that chat's own: updates from other chats are
+handled meanwhile (bot/tg/order.py). The Sender keeps its own limits and
+handles 429s itself, so it runs on a Bot without this limiter.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ Answer = bool | dict[str, Any] | list[dict[str, Any]]
 
 
 class WaitOutFloodControl(BaseRateLimiter[None]):
-    """Retries a request refused with 429 after exactly the wait Telegram asked for."""
+    """Retries a request refused with 429 after exactly the wait Telegram asked for,
+    as often as it asks, while the waits add up to at most `patience` seconds."""
 
-    def __init__(self, max_retries: int = 3) -> None:
-        self.max_retries = max_retries
+    def __init__(self, patience: float = 300.0) -> None:
+        self.patience = patience
 
     async def initialize(self) -> None:
         return None
@@ -43,14 +46,15 @@ class WaitOutFloodControl(BaseRateLimiter[None]):
         data: dict[str, Any],
         rate_limit_args: None,
     ) -> Answer:
-        for attempt in range(self.max_retries + 1):
+        waited = 0.0
+        while True:
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
-                if attempt == self.max_retries:
-                    raise
                 seconds = retry_seconds(error)
+                if waited + seconds > self.patience:
+                    raise
+                waited += seconds
                 log.warning("429 on %s chat_id=%s, retrying in %.0f s", endpoint,
                             data.get("chat_id"), seconds)  # fmt: skip
                 await asyncio.sleep(seconds)
-        raise AssertionError("unreachable")

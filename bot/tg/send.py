@@ -6,10 +6,16 @@ It keeps the limits (limits.py), and handles what Telegram answers:
 - 403, "chat not found": the chat is gone (the caller marks it inactive);
 - a migrated group: sends to the new chat id and tells the caller;
 - 400 "can't parse entities": the same text once more as plain text;
-- 400 "message is too long": split between paragraphs and sent in parts;
-- timeouts and network errors: retried with capped exponential backoff, but
-  first the sender checks whether the message arrived after all (an edit to
-  the same text answers "not modified" only if it did), so it is not sent twice.
+- a network failure before the request went out whole: tried again after a
+  backoff; after a few tries the message waits for the next round.
+
+What it never does is send a message twice or touch another message to find
+out whether one arrived. A request that went out whole and got no answer (a
+timeout, a crash) is `unconfirmed`: Telegram had all of it, so it most likely
+arrived, and a reader is better served by a rare missing message than by the
+same digest twice. The caller records the instant a request is handed over
+(`on_wire`, see bot/wire.py) and learns when Telegram refused it after all
+(`returned`), so that a restart knows which messages may have gone out.
 """
 
 from __future__ import annotations
@@ -18,29 +24,44 @@ import asyncio
 import html
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.tg.limits import Limiter, retry_seconds
+from bot.wire import Unconfirmed, watch
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 4096
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 4  # network failures in a row before the message waits for the next round
 MAX_BACKOFF = 60.0
+MAX_PLAIN = 4000
 
 
 @dataclass(frozen=True)
 class Sent:
-    status: str  # sent | gone | failed
+    # sent | unconfirmed (went out, no answer) | gone | failed (refused for good)
+    # | later (Telegram unreachable: still to send) | withdrawn (another took it)
+    status: str
     chat_id: int  # where it went (a migrated group's new id)
-    message_ids: tuple[int, ...] = ()
+    message_id: int | None = None
     error: str | None = None
     migrated_from: int | None = None
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass
@@ -49,125 +70,73 @@ class Sender:
     limiter: Limiter = field(default_factory=Limiter)
     backoff: float = 1.0  # first wait after a network error, doubled each time
     retry_after_seen: int = 0  # 429s received
-    _last_ids: dict[int, int] = field(default_factory=dict)
 
     async def send(
         self, chat_id: int, text: str, *, group: bool = False, thread_id: int | None = None,
-        reply_markup: Any = None,
+        reply_markup: Any = None, on_wire: Callable[[], None] = _nothing,
+        returned: Callable[[], None] = _nothing,
     ) -> Sent:  # fmt: skip
-        """Sends one HTML message (splitting it if Telegram finds it too long)."""
+        """Sends one HTML message of at most 4096 characters. `on_wire()` runs the
+        instant before each attempt's first byte (it may raise wire.Withdrawn);
+        `returned()` when Telegram refused that attempt or never got it whole."""
         migrated_from = None
-        parts = [text]
-        sent_ids: list[int] = []
-        plain = False
-        attempt = 0
-        while parts:
-            part = parts[0]
+        body, cut = text, False
+        mode: str | None = ParseMode.HTML
+        failures = 0
+        while True:
             await self.limiter.acquire(chat_id, group=group)
-            try:
-                message = await self.bot.send_message(
-                    chat_id, part, parse_mode=None if plain else ParseMode.HTML,
-                    message_thread_id=thread_id, reply_markup=reply_markup,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )  # fmt: skip
-            except RetryAfter as error:
+            with watch(on_wire) as wire:
+                try:
+                    message = await self.bot.send_message(
+                        chat_id, body, parse_mode=mode,
+                        message_thread_id=thread_id, reply_markup=reply_markup,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    )  # fmt: skip
+                    return Sent("sent", chat_id, message.message_id, None, migrated_from)
+                except Unconfirmed as error:
+                    log.warning("sent, no answer from Telegram; not sent again chat_id=%s",
+                                chat_id)  # fmt: skip
+                    return Sent("unconfirmed", chat_id, None, str(error), migrated_from)
+                except TelegramError as error:
+                    if wire.withdrawn:
+                        return Sent("withdrawn", chat_id, None, None, migrated_from)
+                    if wire.handed:
+                        returned()  # refused, or never went out whole: not delivered
+                    refusal = error
+            if isinstance(refusal, RetryAfter):
                 self.retry_after_seen += 1
-                seconds = retry_seconds(error)
+                seconds = retry_seconds(refusal)
                 self.limiter.pause(None if self.limiter.busy() else chat_id, seconds)
                 log.warning("429 chat_id=%s retry_after=%.0f", chat_id, seconds)
-                continue
-            except ChatMigrated as error:
-                migrated_from, chat_id = chat_id, int(error.new_chat_id)
+            elif isinstance(refusal, ChatMigrated):
+                migrated_from, chat_id = chat_id, int(refusal.new_chat_id)
                 log.info("chat migrated chat_id=%s new_chat_id=%s", migrated_from, chat_id)
-                continue
-            except Forbidden as error:
-                return Sent("gone", chat_id, tuple(sent_ids), str(error), migrated_from)
-            except BadRequest as error:
-                reason = str(error).lower()
+            elif isinstance(refusal, Forbidden):
+                return Sent("gone", chat_id, None, str(refusal), migrated_from)
+            elif isinstance(refusal, BadRequest):
+                reason = str(refusal).lower()
                 if "chat not found" in reason:
-                    return Sent("gone", chat_id, tuple(sent_ids), str(error), migrated_from)
-                if "can't parse entities" in reason and not plain:
+                    return Sent("gone", chat_id, None, str(refusal), migrated_from)
+                if "can't parse entities" in reason and mode is not None:
                     log.warning("entities refused, sending as plain text chat_id=%s", chat_id)
-                    parts[0], plain = _plain(part), True
+                    body, mode = _plain(text), None
                     continue
-                if "too long" in reason:
-                    parts[0:1] = split(part)
+                if "too long" in reason and not cut:
+                    # Messages are made to fit (bot/digest/render.py); should one not,
+                    # its beginning as plain text beats losing it.
+                    log.warning("message too long, sending its beginning chat_id=%s", chat_id)
+                    body, mode, cut = _plain(text)[:MAX_PLAIN] + "…", None, True
                     continue
-                return Sent("failed", chat_id, tuple(sent_ids), str(error), migrated_from)
-            except (TimedOut, NetworkError) as error:
-                arrived = await self._arrived(chat_id, part, plain)
-                if arrived is not None:
-                    message_id = arrived
-                else:
-                    attempt += 1
-                    if attempt >= MAX_ATTEMPTS:
-                        return Sent("failed", chat_id, tuple(sent_ids), str(error), migrated_from)
-                    await asyncio.sleep(min(MAX_BACKOFF, self.backoff * 2 ** (attempt - 1)))
-                    continue
+                return Sent("failed", chat_id, None, str(refusal), migrated_from)
+            elif isinstance(refusal, NetworkError):
+                failures += 1
+                if failures >= MAX_ATTEMPTS:
+                    log.warning("Telegram unreachable, the message waits chat_id=%s reason=%s",
+                                chat_id, refusal)  # fmt: skip
+                    return Sent("later", chat_id, None, str(refusal), migrated_from)
+                await asyncio.sleep(min(MAX_BACKOFF, self.backoff * 2 ** (failures - 1)))
             else:
-                message_id = message.message_id
-            sent_ids.append(message_id)
-            self._last_ids[chat_id] = message_id
-            parts.pop(0)
-            attempt = 0
-        return Sent("sent", chat_id, tuple(sent_ids), None, migrated_from)
-
-    async def arrived(self, chat_id: int, text: str, after_id: int | None) -> int | None:
-        """Whether `text` arrived in the chat after message `after_id` (after a crash)."""
-        if after_id is not None:
-            self._last_ids.setdefault(chat_id, after_id)
-        else:  # nothing known: the first messages of the chat are probed
-            self._last_ids.setdefault(chat_id, 0)
-        found = await self._arrived(chat_id, text, plain=False)
-        return found if found is not None else await self._arrived(chat_id, text, plain=True)
-
-    async def _arrived(self, chat_id: int, text: str, plain: bool) -> int | None:
-        """After a timeout: the id of the message if it did arrive, found by editing the
-        next few message ids to the same text ("not modified" means it is there)."""
-        last = self._last_ids.get(chat_id)
-        if last is None:
-            return None
-        for message_id in range(last + 1, last + 4):
-            try:
-                await self.bot.edit_message_text(
-                    text, chat_id, message_id, parse_mode=None if plain else ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )  # fmt: skip
-            except BadRequest as error:
-                if "not modified" in str(error).lower():
-                    log.info("timed-out message had arrived chat_id=%s message_id=%s",
-                             chat_id, message_id)  # fmt: skip
-                    return message_id
-                continue
-            except (TimedOut, NetworkError):
-                return None
-            # The edit went through: that id held some other text of ours. Nothing
-            # lost (it now reads like the message), but it was not this one.
-            return None
-        return None
-
-
-def split(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Parts of at most `limit` characters, cut between paragraphs, then lines, then words."""
-    if len(text) <= limit:
-        return [text]
-    for separator in ("\n\n", "\n", " "):
-        pieces = text.split(separator)
-        parts: list[str] = []
-        current = ""
-        for piece in pieces:
-            candidate = f"{current}{separator}{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            elif len(piece) <= limit:
-                parts.append(current)
-                current = piece
-            else:
-                break
-        else:
-            parts.append(current)
-            return [p for p in parts if p]
-    return [text[i : i + limit] for i in range(0, len(text), limit)]
+                return Sent("failed", chat_id, None, str(refusal), migrated_from)
 
 
 def _plain(text: str) -> str:

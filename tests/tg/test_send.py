@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.loopback.bot_api import FakeBotAPI, RateLimits
 from bot.tg.limits import Limiter, Limits
-from bot.tg.send import Sender, split
+from bot.tg.send import Sender
+from bot.wire import Withdrawn, telegram_request
 
 USERS = [FakeBotAPI.user(3000 + n, f"User {n}") for n in range(4)]
 
@@ -19,7 +19,7 @@ USERS = [FakeBotAPI.user(3000 + n, f"User {n}") for n in range(4)]
 async def bot(bot_api: FakeBotAPI) -> AsyncIterator[Bot]:
     for user in USERS:
         bot_api.send(user, "/start")
-    request = HTTPXRequest(read_timeout=0.5, connection_pool_size=8)
+    request = telegram_request(timeout=0.5, connections=8)
     async with Bot(bot_api.token, base_url=bot_api.base_url, request=request) as bot:
         yield bot
 
@@ -69,18 +69,16 @@ async def test_entities_refused_then_sent_as_plain_text(bot: Bot, bot_api: FakeB
     assert texts(bot_api, USERS[0]["id"]) == ["Title x & more"]
 
 
-async def test_too_long_is_split_between_paragraphs(bot: Bot, bot_api: FakeBotAPI) -> None:
-    paragraphs = [f"Story {n}: " + "word " * 300 for n in range(6)]
-    text = "\n\n".join(paragraphs)
+async def test_too_long_after_all_sends_its_beginning_as_plain_text(
+    bot: Bot, bot_api: FakeBotAPI
+) -> None:
+    text = "<b>Story</b> " + "word " * 900
     bot_api.fail("sendMessage", code=400, description="Bad Request: message is too long")
     result = await Sender(bot).send(USERS[0]["id"], text)
-    shown = texts(bot_api, USERS[0]["id"])
+    [shown] = texts(bot_api, USERS[0]["id"])
     assert result.status == "sent"
-    assert len(shown) == len(result.message_ids) == 3, "two paragraphs a part"
-    assert all(len(part) <= 4096 for part in shown)
-    assert [p.split(":")[0] for part in shown for p in part.split("\n\n")] == [
-        f"Story {n}" for n in range(6)
-    ]
+    assert shown.startswith("Story word word") and shown.endswith("…")
+    assert len(shown) <= 4096
 
 
 async def test_a_migrated_group_is_followed(bot: Bot, bot_api: FakeBotAPI) -> None:
@@ -99,7 +97,7 @@ async def test_an_unknown_chat_is_gone(bot: Bot) -> None:
     assert (await Sender(bot).send(424242, "hello?")).status == "gone"
 
 
-async def test_a_timed_out_message_that_arrived_is_not_sent_again(
+async def test_a_message_whose_answer_comes_too_late_is_not_sent_again(
     bot: Bot, bot_api: FakeBotAPI
 ) -> None:
     chat = USERS[2]["id"]
@@ -107,19 +105,60 @@ async def test_a_timed_out_message_that_arrived_is_not_sent_again(
     await sender.send(chat, "first")
     bot_api.fail("sendMessage", code=None, delay=1.0)  # delivered, answered too late
     result = await sender.send(chat, "<b>second</b>")
-    assert result.status == "sent"
+    assert result.status == "unconfirmed"
     assert texts(bot_api, chat) == ["first", "second"]
-    assert result.message_ids == (bot_api.messages(chat)[1]["message_id"],)
+    assert [c.method for c in bot_api.calls if c.method != "getMe"] == [
+        "sendMessage",
+        "sendMessage",
+    ], "no probe: nothing edited, nothing sent again"
 
 
 async def test_network_errors_are_retried(bot: Bot, bot_api: FakeBotAPI) -> None:
     bot_api.fail("sendMessage", code=502, description="Bad Gateway", times=2)
+    given_back = []
     sender = Sender(bot, backoff=0.05)
-    assert (await sender.send(USERS[3]["id"], "eventually")).status == "sent"
+    result = await sender.send(USERS[3]["id"], "eventually",
+                               returned=lambda: given_back.append(1))  # fmt: skip
+    assert result.status == "sent"
     assert texts(bot_api, USERS[3]["id"]) == ["eventually"]
+    assert len(given_back) == 2, "each refusal handed the message back"
 
 
-def test_split_keeps_paragraphs_whole() -> None:
-    text = "\n\n".join(["a" * 3000, "b" * 3000, "c" * 100])
-    assert [len(p) for p in split(text)] == [3000, 3102]
-    assert split("short") == ["short"]
+async def test_the_handover_is_recorded_before_the_bytes_go_and_can_stop_them(
+    bot: Bot, bot_api: FakeBotAPI
+) -> None:
+    seen_by_telegram = []
+
+    def on_wire() -> None:
+        seen_by_telegram.append(len(bot_api.calls_to("sendMessage")))
+
+    assert (await Sender(bot).send(USERS[0]["id"], "one", on_wire=on_wire)).status == "sent"
+    assert seen_by_telegram == [0], "called once, before Telegram had the request"
+
+    def taken() -> None:
+        raise Withdrawn("another process has it")
+
+    result = await Sender(bot).send(USERS[0]["id"], "two", on_wire=taken)
+    assert result.status == "withdrawn"
+    assert texts(bot_api, USERS[0]["id"]) == ["one"], "Telegram never had it whole"
+    assert [c.ok for c in bot_api.calls_to("sendMessage")] in ([True], [True, False])
+
+
+async def test_telegram_unreachable_leaves_the_message_to_send_later(bot_api: FakeBotAPI) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    request = telegram_request(timeout=0.5, connections=2)
+    # Not initialized (that asks getMe, which cannot answer): sending is what is tried.
+    nowhere = Bot(bot_api.token, base_url=f"http://127.0.0.1:{port}/bot", request=request)
+    given_back: list[int] = []
+    try:
+        result = await Sender(nowhere, backoff=0.01).send(
+            USERS[0]["id"], "later", returned=lambda: given_back.append(1)
+        )
+    finally:
+        await request.shutdown()
+    assert result.status == "later"
+    assert given_back == [], "never handed over: no connection was made"

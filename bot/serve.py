@@ -1,0 +1,65 @@
+"""`newsbot run`'s life: start, serve while holding the Telegram lease, stop cleanly.
+
+Every process polls news (each source claimed by one poller). Only the one that
+holds the Telegram lease (bot/leader.py) polls Telegram for updates and plans
+and sends digests; the others stand by and take over when it stops. SIGTERM or
+SIGINT stops a process cleanly: updates first, then the work in hand, and the
+lease is given up at once, so a standby takes over without waiting it out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from sqlalchemy.engine import Engine
+from telegram import Update
+from telegram.ext import Application
+
+from bot import jobs
+from bot.config import Settings
+from bot.leader import Leader
+
+log = logging.getLogger(__name__)
+
+
+async def serve(application: Application, engine: Engine, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Runs the bot until SIGTERM or SIGINT."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    updater = application.updater
+    assert updater is not None
+
+    async def lead(held: bool) -> None:
+        if held and not updater.running and not stopping.is_set():
+            await updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            if application.job_queue is not None:  # what a stopped holder left, sent now
+                dispatcher = application.bot_data.dispatcher
+                application.job_queue.run_once(jobs.deliver, 0, data=dispatcher,
+                                               name="deliver_on_taking_over")  # fmt: skip
+        elif not held and updater.running:
+            await updater.stop()
+
+    leader = Leader(engine, seconds=settings.leader_lease_seconds, on_change=lead)
+    application.bot_data.leader = leader
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    keeper = asyncio.create_task(leader.run(), name="telegram_lease")
+    try:
+        await stopping.wait()
+        log.info("stopping")
+    finally:
+        leader.stopping = True  # sends nothing more; what is in hand finishes
+        if updater.running:
+            await updater.stop()
+        await application.stop()
+        keeper.cancel()  # gives the lease up
+        await asyncio.gather(keeper, return_exceptions=True)
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+        await application.shutdown()

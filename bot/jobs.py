@@ -23,15 +23,12 @@ DELIVERY_TICK_SECONDS = 20
 
 
 async def poll_sources(context: CallbackContext) -> None:  # type: ignore[type-arg]
-    """Polls the sources that are due; each source's failure stays its own."""
+    """Starts polling the sources that are due, and returns: each source's poll (and
+    its failure) stays its own, and a slow one never holds the next tick."""
     job = context.job
     if job is None or not isinstance(job.data, Pipeline):
         return
-    outcomes = await job.data.poll_due()
-    new = sum(len(o.new_ids) for o in outcomes)
-    failed = [o.source for o in outcomes if o.status == "failed"]
-    if outcomes:
-        log.info("poll tick sources=%d new_articles=%d failed=%d", len(outcomes), new, len(failed))
+    job.data.poll_in_background()
 
 
 async def deliver(context: CallbackContext) -> None:  # type: ignore[type-arg]

@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,6 +29,8 @@ from bot.ingest.feeds import FeedError, FeedItem, parse_feed
 from bot.ingest.fetch import FetchError, FetchResult, fetch
 from bot.ingest.listing import extract_links
 from bot.ingest.urls import canonical_url, content_hash, url_key
+from bot.language import clip
+from bot.leader import process_name
 from bot.retention import cutoff
 from storage import articles as article_store
 from storage import sources as source_store
@@ -39,7 +41,15 @@ log = logging.getLogger(__name__)
 
 MAX_ITEMS = 50  # newest entries looked at per poll
 MAX_BACKOFF = dt.timedelta(hours=6)
+# How long a claimed source is left to its poller: past the longest a refresh takes
+# (every fetch has a deadline), after which a poller that died is taken to be dead.
+CLAIM = dt.timedelta(minutes=15)
 FAILING_AFTER = dt.timedelta(days=1)
+# What one article may hold, whatever its feed or page says: a 5,000-character
+# headline or a 100 KB "summary" would otherwise reach every chat on its topic.
+MAX_TITLE = 300
+MAX_LEAD = 1000
+MAX_TEXT = 100_000
 _BINARY = ("image/", "audio/", "video/", "application/pdf", "application/zip",
            "application/octet-stream", "font/")  # fmt: skip
 
@@ -82,11 +92,15 @@ class Pipeline:
         # Per source, the pages read and found older than what is kept: not read
         # again while the source still lists them (a listing page dates nothing).
         self._too_old: dict[int, set[str]] = {}
+        self._polls: set[asyncio.Task[list[Outcome]]] = set()  # see poll_in_background()
 
     async def poll_due(self) -> list[Outcome]:
-        """Refreshes every source whose time has come, a few at a time."""
+        """Claims every source whose time has come (no other process polls it
+        meanwhile) and refreshes them, a few at a time; returns when all are done."""
+        now = self.clock()
         with session(self.engine) as db:
-            due = source_store.due(self.clock(), session=db)
+            due = source_store.claim_due(now, holder=process_name(), until=now + CLAIM,
+                                         session=db)  # fmt: skip
         async with self._storing:
             await asyncio.to_thread(self.curator.expire)
             await asyncio.to_thread(self.curator.fill_search_terms)
@@ -96,6 +110,33 @@ class Pipeline:
             with session(self.engine) as db:
                 source_store.record_successes(quiet, session=db)
         return list(outcomes)
+
+    def poll_in_background(self) -> None:
+        """Starts a poll of what is due now and returns at once: a slow source holds
+        its own poll, never the next tick's sources (they are claimed apart)."""
+        task = asyncio.create_task(self.poll_due(), name="poll_due")
+        self._polls.add(task)
+        task.add_done_callback(self._poll_done)
+
+    def _poll_done(self, task: asyncio.Task[list[Outcome]]) -> None:
+        self._polls.discard(task)
+        if task.cancelled():
+            return
+        if (error := task.exception()) is not None:
+            log.error("poll tick failed", exc_info=error)
+            return
+        outcomes = task.result()
+        if outcomes:
+            log.info("poll tick sources=%d new_articles=%d failed=%d", len(outcomes),
+                     sum(len(o.new_ids) for o in outcomes),
+                     sum(1 for o in outcomes if o.status == "failed"))  # fmt: skip
+
+    async def aclose(self) -> None:
+        """Stops the polls still running (their sources are due again when their claim
+        runs out)."""
+        for task in list(self._polls):
+            task.cancel()
+        await asyncio.gather(*self._polls, return_exceptions=True)
 
     async def refresh_source(self, source_id: int) -> Outcome:
         with session(self.engine) as db:
@@ -188,7 +229,11 @@ class Pipeline:
         if feed.problem:
             log.warning("feed has errors, kept %d entries source_id=%s name=%s problem=%s",
                         len(feed.items), source.id, source.name, feed.problem[:200])  # fmt: skip
-        return feed.items
+        return [
+            replace(item, title=clip(item.title, MAX_TITLE)) if len(item.title) > MAX_TITLE
+            else item
+            for item in feed.items
+        ]  # fmt: skip
 
     def _new_items(self, source: Source, items: list[FeedItem]) -> tuple[list[FeedItem], int]:
         """Items not stored yet; a stored one whose headline changed is updated in place."""
@@ -281,9 +326,10 @@ def _refuse_binary(result: FetchResult) -> None:
 def _article(source: Source, item: FeedItem, found: Extracted | None, now: dt.datetime) -> Article:
     assert source.id is not None
     link = canonical_url(found.url if found and found.url else item.link)
-    text = found.text if found and found.paragraphs else item.summary
+    text = (found.text if found and found.paragraphs else item.summary)[:MAX_TEXT]
     published = (found.published if found else None) or item.published
-    title = (found.title if found and found.title else item.title) or link
+    title = clip((found.title if found and found.title else item.title) or link, MAX_TITLE)
+    lead = (found.lead if found else None) or (item.summary or None)
     language = (found.language if found else None) or source.language
     return Article(
         source_id=source.id,
@@ -292,7 +338,7 @@ def _article(source: Source, item: FeedItem, found: Extracted | None, now: dt.da
         guid=item.guid,
         content_hash=content_hash(text),
         title=title,
-        lead=(found.lead if found else None) or (item.summary or None),
+        lead=clip(lead, MAX_LEAD) if lead else None,
         text=text,
         language=language,
         author=found.author if found else None,

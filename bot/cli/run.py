@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import logging
 import sys
+from urllib.parse import urlsplit
 
 from bot.cli.common import Subcommands, UsageError, group, ready_engine, safe_url
 from bot.config import MIN_KEEP_NEWS_DAYS, Settings
@@ -44,11 +46,23 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     from telegram import Update
 
     from bot.app import build_application
+    from bot.tg.startup import TokenRejected, reach_telegram
 
     engine = ready_engine(settings)
     application = build_application(settings, engine)
-    log.info("starting the bot database=%s", safe_url(settings.database_url))
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    # Telegram is reached on the loop run_polling() then uses (it takes the current one).
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    where = urlsplit(settings.telegram_api_base_url).netloc
+    try:
+        loop.run_until_complete(reach_telegram(application, where=where))
+    except TokenRejected as error:
+        loop.close()
+        raise UsageError(str(error)) from None
+    log.info("connected to Telegram as @%s database=%s", application.bot.username,
+             safe_url(settings.database_url))  # fmt: skip
+    # The webhook is cleared before polling; that, too, waits out a network that fails.
+    application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     return 0
 
 

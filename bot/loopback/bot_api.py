@@ -101,8 +101,10 @@ class FakeBotAPI:
         bot_id: int = 123456,
         username: str = "newsbot_test_bot",
         limits: RateLimits | None = None,
+        port: int = 0,
     ) -> None:
         self.token = token
+        self.port = port  # 0: a free one; a test that starts "Telegram" late picks its own
         self.bot_user: Json = {
             "id": bot_id,
             "is_bot": True,
@@ -122,7 +124,7 @@ class FakeBotAPI:
 
     # ---- lifecycle -------------------------------------------------------
     def start(self) -> FakeBotAPI:
-        self._server = serve(_handler_for(self))
+        self._server = serve(_handler_for(self), self.port)
         return self
 
     def stop(self) -> None:
@@ -366,6 +368,9 @@ class FakeBotAPI:
     def handle(self, token: str, method: str, params: Json) -> tuple[int, Json]:
         """Answers one Bot API call (run on the HTTP server's threads)."""
         if token != self.token:
+            with self._cond:  # recorded too: a test sees that a rejected bot stops asking
+                self._state.calls.append(Call(method, params, False, 401, time.time()))
+                self._cond.notify_all()
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         canonical = _METHODS.get(method.lower())
         delay = 0.0

@@ -12,9 +12,10 @@ from pydantic import ValidationError
 
 from bot import catalog
 from bot.cli import curate, digest, news, run, sources
-from bot.cli.common import Command, UsageError
+from bot.cli.common import Command, UsageError, safe_url
 from bot.config import Settings, describe_errors
 from bot.redaction import guard_output, redact, secrets_in
+from storage import db
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,6 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args, settings)
     except (UsageError, catalog.CatalogError) as error:
         print(f"newsbot: {error}", file=sys.stderr)
+        return 2
+    except db.DatabaseUnusable as error:
+        print(f"newsbot: DATABASE_URL={safe_url(settings.database_url)}: {error}",
+              file=sys.stderr)  # fmt: skip
         return 2
     except KeyboardInterrupt:
         return 130

@@ -32,7 +32,7 @@ def ready_engine(settings: Settings) -> Engine:
     loaded = catalog.load(sources_path=settings.sources_path, topics_path=settings.topics_path)
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
-    with db.session(engine) as session:
+    with db.explaining(settings.database_url), db.session(engine) as session:
         catalog.sync(loaded, session=session)
     return engine
 

@@ -57,7 +57,7 @@ def test_extract_files_and_urls(tmp_path: Path, news_site: NewsSite, env: dict) 
     url = news_site.put("/a.html", article_page("A page over HTTP", words("http")))
     result = run_cli("extract", str(PAGES / "en-json-ld.html"), str(zipped), url,
                      str(tmp_path / "missing.html"), "--jsonl", cwd=tmp_path, env=env)  # fmt: skip
-    assert result.returncode == 1, "one input failed"
+    assert result.returncode == 2, "one input failed"
     assert "missing.html" in result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["input"] for r in records] == [str(PAGES / "en-json-ld.html"), str(zipped), url]
@@ -162,6 +162,13 @@ def test_digest_preview_prints_what_would_be_sent(tmp_path: Path, news_site: New
     assert preview.stdout.startswith("--- message 1 of 1 ---")
     assert "موجز الأخبار" in preview.stdout
     assert "Oil prices jump after OPEC cuts output" in preview.stdout
+    mars = run_cli("digest", "--preview", "--timezone", "Mars/Base", cwd=tmp_path, env=env)
+    assert mars.returncode == 2
+    assert "Traceback" not in mars.stderr
+    assert mars.stderr.splitlines()[-1] == (
+        "newsbot digest: error: argument --timezone: 'Mars/Base' is not an IANA time zone "
+        "name such as Asia/Riyadh"
+    )
     none = run_cli("digest", "--preview", "--topics", "sports", cwd=tmp_path, env=env)
     assert "nothing new" in none.stdout
     bad = run_cli("digest", "--preview", "--topics", "knitting", cwd=tmp_path, env=env)

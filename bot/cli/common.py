@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Engine, make_url
 
 from bot import catalog
-from bot.config import Settings
+from bot.config import Settings, is_zone
 from storage import db
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -39,3 +39,12 @@ def ready_engine(settings: Settings) -> Engine:
 
 def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
+
+
+def zone_name(value: str) -> str:
+    """An argparse type: an IANA time zone name, or the command stops with one clear line."""
+    if not is_zone(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an IANA time zone name such as Asia/Riyadh"
+        )
+    return value

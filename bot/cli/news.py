@@ -104,7 +104,7 @@ def extract_(args: argparse.Namespace, settings: Settings) -> int:
                 record = as_record(item, found)
                 indent = None if args.jsonl else 2
                 print(json.dumps(record, ensure_ascii=False, indent=indent))
-        return 1 if failed else 0
+        return 2 if failed else 0  # as every command whose input is wrong
 
     return asyncio.run(run())
 

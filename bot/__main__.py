@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -37,7 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(secrets, settings.log_level)
     try:
         command: Command = args.command
-        return command(args, settings)
+        status = command(args, settings)
+        sys.stdout.flush()  # here, where a reader gone away is caught, not at exit
+        return status
     except (UsageError, catalog.CatalogError) as error:
         print(f"newsbot: {error}", file=sys.stderr)
         return 2
@@ -47,6 +50,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        if not _stdout_is_closed():
+            raise
+        return 128 + signal.SIGPIPE
+
+
+def _stdout_is_closed() -> bool:
+    """Whether the reader of stdout went away (`newsbot sources list | head -1`). Then the
+    command ends as a program that SIGPIPE stopped does, in silence: what is still buffered
+    for stdout goes to /dev/null, not into a second error at exit."""
+    if not getattr(sys.stdout, "reader_gone", False):
+        return False
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return True
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -53,6 +53,7 @@ class RedactingStream:
     def __init__(self, stream: TextIO, secrets: tuple[str, ...]) -> None:
         self.stream = stream
         self.secrets = secrets
+        self.reader_gone = False  # a write met a pipe nobody reads any more
         self._pending = ""
 
     def write(self, text: str) -> int:
@@ -60,8 +61,15 @@ class RedactingStream:
         head, newline, tail = self._pending.rpartition("\n")
         if newline:
             self._pending = tail
-            self.stream.write(redact(head + newline, self.secrets))
+            self._write(redact(head + newline, self.secrets))
         return len(text)
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+        except BrokenPipeError:
+            self.reader_gone = True
+            raise
 
     def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
@@ -70,8 +78,12 @@ class RedactingStream:
     def flush(self) -> None:
         if self._pending:
             pending, self._pending = self._pending, ""
-            self.stream.write(redact(pending, self.secrets))
-        self.stream.flush()
+            self._write(redact(pending, self.secrets))
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self.reader_gone = True
+            raise
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)

@@ -111,8 +111,10 @@ async def _demo(settings: Settings, out: Any, folder: Path) -> int:
         say(out, "🗞", f"Polled {len(outcomes)} sources: {stored} articles extracted, "
                        "summarized, grouped into stories and tagged with topics.")  # fmt: skip
         if stored < items:
-            problems = "; ".join(f"{o.source}: {o.error or o.status}" for o in outcomes
-                                 if o.status != "new")  # fmt: skip
+            problems = "; ".join(
+                f"{o.source}: {o.error or (o.skipped[0].reason if o.skipped else o.status)}"
+                for o in outcomes if o.status != "new" or o.skipped
+            )  # fmt: skip
             raise NoRealAnswer(f"The sample feeds hold {items} articles and {stored} were "
                                f"stored ({problems or 'no source said why'}).")  # fmt: skip
         application = build_application(demo, engine)

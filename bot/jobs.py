@@ -29,9 +29,11 @@ async def poll_sources(context: CallbackContext) -> None:  # type: ignore[type-a
         return
     outcomes = await job.data.poll_due()
     new = sum(len(o.new_ids) for o in outcomes)
+    skipped = sum(len(o.skipped) for o in outcomes)
     failed = [o.source for o in outcomes if o.status == "failed"]
     if outcomes:
-        log.info("poll tick sources=%d new_articles=%d failed=%d", len(outcomes), new, len(failed))
+        log.info("poll tick sources=%d new_articles=%d skipped=%d failed=%d",
+                 len(outcomes), new, skipped, len(failed))  # fmt: skip
 
 
 async def deliver(context: CallbackContext) -> None:  # type: ignore[type-arg]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot.texts import Language, text
 from bot.tg import keyboards
@@ -34,15 +37,20 @@ async def topics(update: Update, context: Context) -> None:
 
 
 async def button(update: Update, context: Context) -> None:
-    """A press on the topic picker: toggles the topic, redraws the keyboard in place."""
+    """A press on the topic picker: toggles the topic, redraws the keyboard in place.
+
+    Data we did not make (forged, or a topic no longer in the catalog) is answered and
+    otherwise ignored; so is a redraw that changes nothing (a double tap on ▶, the page
+    already shown): Telegram's "message is not modified" is no error of the user's."""
     query = update.callback_query
     if query is None or query.data is None:
         return
     press = keyboards.decode(query.data)
-    row, language = chat_row(update, context)
-    if press is None:
+    known = {slug for slug, _, _ in context.bot_data.topics}
+    if press is None or (press.action == "toggle" and press.slug not in known):
         await query.answer()
         return
+    row, language = chat_row(update, context)
     if not await may_change(update, context, language):
         await query.answer()
         return
@@ -56,7 +64,16 @@ async def button(update: Update, context: Context) -> None:
         followed = subscriptions.topic_slugs(row.id, session=db)
     await query.answer(note)
     markup = keyboards.topics(_choices(context, language), followed, page=press.page)
-    await query.edit_message_reply_markup(reply_markup=markup)
+    await redraw(query.edit_message_reply_markup(reply_markup=markup))
+
+
+async def redraw(edit: Awaitable[object]) -> None:
+    """Runs an edit of a message in place; one that would change nothing is no error."""
+    try:
+        await edit
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
 
 
 def _words(context: Context) -> str:

@@ -342,6 +342,16 @@ _TEXTS: dict[str, dict[Language, str]] = {
     "cmd_pause": {"ar": "إيقاف الموجز مؤقتًا", "en": "Pause the digest"},
     "cmd_resume": {"ar": "استئناف الموجز", "en": "Resume the digest"},
     "cmd_help": {"ar": "ما الذي يمكنني فعله", "en": "What I can do"},
+    "channel_rights_lost": {
+        "ar": (
+            "لم تعد مشرفًا في «{title}»، فألغيت ربطها: أوامرك هنا تضبط محادثتك من جديد. "
+            "لإدارتها مرة أخرى: كن مشرفًا فيها ثم اكتب /channel"
+        ),
+        "en": (
+            "You are no longer an admin of “{title}”, so I unlinked it: your commands here "
+            "set up your own chat again. To manage it again, become its admin and send /channel"
+        ),
+    },
 }
 
 

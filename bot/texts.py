@@ -352,6 +352,35 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "set up your own chat again. To manage it again, become its admin and send /channel"
         ),
     },
+    "zone_offset_range": {
+        "ar": (
+            "لا توجد منطقة زمنية «{given}»: فروق التوقيت من UTC-12 إلى UTC+14. "
+            "اكتب مدينة (القاهرة) أو Asia/Riyadh أو UTC+3."
+        ),
+        "en": (
+            "There is no time zone “{given}”: offsets go from UTC-12 to UTC+14. "
+            "Try a city (Cairo), Asia/Riyadh or UTC+3."
+        ),
+    },
+    "zone_offset_minutes": {
+        "ar": "لا اسم لفرق «{given}» وحده. اكتب مدينة أو اسمًا مثل Asia/Kolkata أو Asia/Tehran.",
+        "en": (
+            "“{given}” has no zone name of its own. Send a city or a name like Asia/Kolkata "
+            "or Asia/Tehran."
+        ),
+    },
+    "why_url_unreadable": {
+        "ar": "هذا ليس عنوان موقع أستطيع قراءته، مثل https://example.com/feed",
+        "en": "that is not a web address I can read, like https://example.com/feed",
+    },
+    "why_host_digits": {
+        "ar": "في اسم الموقع أرقام عربية أو فارسية؛ اكتبها 0-9",
+        "en": "the site's name has Arabic or Persian digits; write them as 0-9",
+    },
+    "why_host_characters": {
+        "ar": "في اسم الموقع رموز لا تكون في أسماء المواقع (رموز تعبيرية أو علامات)",
+        "en": "the site's name has characters no site name has (emoji or signs)",
+    },
 }
 
 

@@ -381,6 +381,41 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": "في اسم الموقع رموز لا تكون في أسماء المواقع (رموز تعبيرية أو علامات)",
         "en": "the site's name has characters no site name has (emoji or signs)",
     },
+    "keyword_cut": {
+        "ar": (
+            "✂️ الكلمة المتابَعة {words} كلمات و{chars} حرفًا على الأكثر، فسأتابع «{keyword}». "
+            "لمتابعة غيرها أرسل /follow لكل منها."
+        ),
+        "en": (
+            "✂️ A keyword is at most {words} words and {chars} characters, so I will look "
+            "out for “{keyword}”. For more, send /follow for each."
+        ),
+    },
+    "keyword_control": {
+        "ar": "«{keyword}» فيها رموز تحكّم لا تكون في أي خبر. أرسل الكلمات وحدها.",
+        "en": "“{keyword}” has control characters, which no story has. Send the words alone.",
+    },
+    "keyword_no_words": {
+        "ar": (
+            "«{keyword}» لن تطابق أي خبر: ليس فيها كلمة أبحث عنها (رموز تعبيرية أو علامات "
+            "أو كلمات شائعة مثل «في» و«من» فقط)."
+        ),
+        "en": (
+            "“{keyword}” can never match a story: it has no word I look for (only emoji, "
+            "signs, or common words like “the” and “of”)."
+        ),
+    },
+    "keyword_cap": {
+        "ar": "تتابع {count} كلمة، وهو أقصى ما أحفظه لمحادثة. ألغِ متابعة إحداها أولًا بـ /unfollow.",
+        "en": (
+            "You follow {count} words, the most I keep for one chat. Stop following one "
+            "first with /unfollow (see /mytopics)."
+        ),
+    },
+    "mytopics_page": {
+        "ar": "{keywords} ({first}–{last} من {count})",
+        "en": "{keywords} ({first}–{last} of {count})",
+    },
 }
 
 

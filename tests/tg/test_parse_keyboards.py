@@ -89,6 +89,7 @@ def test_callback_data_round_trip_and_foreign_data() -> None:
     press = Press("toggle", 1, "palestine-israel")
     assert decode(encode(press)) == press
     assert decode("p:3") == Press("page", 3)
+    assert decode(encode(Press("words", 2))) == Press("words", 2) == decode("w:2")
     for foreign in ("", "x:1", "t:one:slug", "t:1:", "p:"):
         assert decode(foreign) is None
     with pytest.raises(ValueError, match="64 bytes"):

@@ -6,6 +6,7 @@ start that cannot go on is one line.
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import subprocess
@@ -151,3 +152,5 @@ def test_without_network_it_keeps_trying_then_serves(tmp_path: Path) -> None:
             f" UTC (attempt {attempt})\n"
         ), line
     assert any("connected to Telegram as @newsbot_test_bot" in line for line in lines)
+    logged = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO|WARNING) [\w.]+: ")
+    assert all(logged.match(line) for line in lines), "log lines only, one line each"

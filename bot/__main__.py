@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -12,8 +13,10 @@ from pydantic import ValidationError
 
 from bot import catalog
 from bot.cli import curate, digest, news, run, sources
-from bot.cli.common import Command, UsageError
+from bot.cli.common import Command, UsageError, safe_url
 from bot.config import Settings, describe_errors
+from bot.redaction import guard_output, redact, secrets_in
+from storage import db
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,15 +33,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in describe_errors(error):
             print(f"newsbot: {line}", file=sys.stderr)
         return 2
-    _setup_logging(settings)
+    secrets = secrets_in(settings.telegram_bot_token, settings.summary_api_key)
+    guard_output(secrets)
+    _setup_logging(secrets, settings.log_level)
     try:
         command: Command = args.command
-        return command(args, settings)
+        status = command(args, settings)
+        sys.stdout.flush()  # here, where a reader gone away is caught, not at exit
+        return status
     except (UsageError, catalog.CatalogError) as error:
         print(f"newsbot: {error}", file=sys.stderr)
         return 2
+    except db.DatabaseUnusable as error:
+        print(f"newsbot: DATABASE_URL={safe_url(settings.database_url)}: {error}",
+              file=sys.stderr)  # fmt: skip
+        return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        if not _stdout_is_closed():
+            raise
+        return 128 + signal.SIGPIPE
+
+
+def _stdout_is_closed() -> bool:
+    """Whether the reader of stdout went away (`newsbot sources list | head -1`). Then the
+    command ends as a program that SIGPIPE stopped does, in silence: what is still buffered
+    for stdout goes to /dev/null, not into a second error at exit."""
+    if not getattr(sys.stdout, "reader_gone", False):
+        return False
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return True
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,25 +79,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 class _RedactingFormatter(logging.Formatter):
-    def __init__(self, fmt: str, secret: str | None) -> None:
+    """Log lines (tracebacks included) without the secrets, whatever stream they go to."""
+
+    def __init__(self, fmt: str, secrets: tuple[str, ...]) -> None:
         super().__init__(fmt)
-        self._secret = secret
+        self._secrets = secrets
 
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
-        return line.replace(self._secret, "<token>") if self._secret else line
+        return redact(super().format(record), self._secrets)
 
 
-def _setup_logging(settings: Settings) -> None:
-    token = settings.telegram_bot_token
+def _setup_logging(secrets: tuple[str, ...], level: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(
-        _RedactingFormatter(
-            "%(asctime)s %(levelname)s %(name)s: %(message)s",
-            token.get_secret_value() if token else None,
-        )
+        _RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
-    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Telegram URLs carry the token.
     for noisy in ("httpx", "httpcore", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -12,6 +12,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -94,6 +95,9 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
     application.add_handler(CommandHandler("addsource", operators.add_source, block=False))
     application.add_handler(CallbackQueryHandler(following.button))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.migrated))
+    application.add_handler(
+        ChatMemberHandler(handlers.membership, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     # Last in the group, so it only sees commands no handler above took.
     application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown))
     application.add_error_handler(handlers.on_error)

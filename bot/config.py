@@ -16,11 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 OFFICIAL_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite:///data/newsbot.db"
 MIN_KEEP_NEWS_DAYS = 3  # stories gather their articles over 3 days
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_PASSWORD = re.compile(r"(://[^/@:\s]*:)\S*@")  # user:PASSWORD@ in a URL
 
 
 class Settings(BaseSettings):
@@ -151,6 +154,17 @@ class Settings(BaseSettings):
             raise ValueError("not an http(s) URL")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        """An URL SQLAlchemy reads, of a kind it knows (`postgres://` is not one); whether
+        its driver is installed and the database answers is storage.db's to say."""
+        try:
+            make_url(value).get_dialect()
+        except (ArgumentError, NoSuchModuleError, ValueError):
+            raise ValueError("not an SQLAlchemy URL of a known database") from None
+        return value
+
     @field_validator("sources_file", "topics_file")
     @classmethod
     def _existing_file(cls, value: Path | None) -> Path | None:
@@ -226,6 +240,8 @@ def describe_errors(error: ValidationError) -> list[str]:
         allowed = info.description if info and info.description else item["msg"]
         given = item.get("input")
         secret = field in ("telegram_bot_token", "summary_api_key")
+        if field == "database_url" and isinstance(given, str):
+            given = _PASSWORD.sub(r"\1***@", given)
         shown = "" if secret else f"={given!r}"
         lines.append(f"{field.upper()}{shown} is not valid: expected {allowed}")
     return lines

@@ -4,13 +4,22 @@ A loopback news site serves sample feeds and pages (bot/data/demo, written for
 this project); a loopback Telegram Bot API stands in for Telegram; the real bot
 polls the site, curates the stories, and talks to a scripted reader, whose
 conversation is printed as it happens.
+
+The sample news is dated relative to the moment the demo runs ({{-40m}} in a file is
+40 minutes ago), so it is as fresh on any day as on the day it was written. Every
+step must get the answer it is there to show (the digest itself, not "nothing new";
+search results, not "none found"): one that does not ends the demo with ❌, saying
+which step and what the bot said, and status 1.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import re
 import tempfile
 import textwrap
+from email.utils import format_datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,24 +33,62 @@ from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.loopback.bot_api import FakeBotAPI
 from bot.loopback.news_site import NewsSite
+from bot.texts import text
 
 OUTLETS = {"harbor": ("Harbor Times", "en"), "northwind": ("Northwind Post", "en"),
            "wadi": ("أخبار الوادي", "ar"), "sahil": ("صحيفة الساحل", "ar")}  # fmt: skip
 READER = FakeBotAPI.user(424242, "Sam", "en")
 
 
-def run(settings: Settings, out: Any) -> int:
-    """Runs the demo, printing to `out`; 0 when every step got its answer."""
-    return asyncio.run(_demo(settings, out))
+_WHEN = re.compile(r"\{\{-(\d+)([mhd])\}\}")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
-async def _demo(settings: Settings, out: Any) -> int:
-    folder = Path(str(resources.files("bot") / "data" / "demo"))
+class NoRealAnswer(Exception):
+    """A step of the demo got no answer, or not the one it is there to show."""
+
+
+def run(settings: Settings, out: Any, *, news: Path | None = None) -> int:
+    """Runs the demo, printing to `out`; 0 when every step got its answer. `news` is a
+    folder of sample news shaped as bot/data/demo (the bundled one by default)."""
+    folder = news or Path(str(resources.files("bot") / "data" / "demo"))
+    try:
+        return asyncio.run(_demo(settings, out, folder))
+    except NoRealAnswer as error:
+        say(out, "❌", f"{error} The demo did not show what it should: please report it.")
+        return 1
+
+
+def dated(text: str, now: dt.datetime, *, feed: bool) -> str:
+    """The sample's times ({{-40m}}: 40 minutes, h hours, d days before `now`), written
+    as feeds write them (RFC 2822) or as pages do (ISO 8601)."""
+
+    def when(match: re.Match[str]) -> str:
+        moment = now - dt.timedelta(**{_UNITS[match[2]]: int(match[1])})
+        return format_datetime(moment) if feed else moment.isoformat(timespec="seconds")
+
+    return _WHEN.sub(when, text)
+
+
+def _publish(site: NewsSite, folder: Path, now: dt.datetime) -> int:
+    """Serves the folder's feeds and pages, dated as of `now`; returns the feeds' items."""
+    items = 0
+    for file in sorted(folder.rglob("*")):
+        if file.suffix not in (".xml", ".html"):
+            continue
+        text = dated(file.read_text(encoding="utf-8"), now, feed=file.suffix == ".xml")
+        items += text.count("<item>")
+        site.put("/" + file.relative_to(folder).as_posix(), text)
+    return items
+
+
+async def _demo(settings: Settings, out: Any, folder: Path) -> int:
     with (
         tempfile.TemporaryDirectory(prefix="newsbot-demo-") as temp,
-        NewsSite(folder) as site,
+        NewsSite() as site,
         FakeBotAPI() as api,
     ):
+        items = _publish(site, folder, dt.datetime.now(dt.UTC))
         catalog = Path(temp) / "sources.toml"
         catalog.write_text("".join(
             f'[[source]]\nname = "{name}"\nurl = "{site.url(f"/{key}.xml")}"\n'
@@ -63,37 +110,46 @@ async def _demo(settings: Settings, out: Any) -> int:
         stored = sum(len(o.new_ids) for o in outcomes)
         say(out, "🗞", f"Polled {len(outcomes)} sources: {stored} articles extracted, "
                        "summarized, grouped into stories and tagged with topics.")  # fmt: skip
+        if stored < items:
+            problems = "; ".join(
+                f"{o.source}: {o.error or (o.skipped[0].reason if o.skipped else o.status)}"
+                for o in outcomes if o.status != "new" or o.skipped
+            )  # fmt: skip
+            raise NoRealAnswer(f"The sample feeds hold {items} articles and {stored} were "
+                               f"stored ({problems or 'no source said why'}).")  # fmt: skip
         application = build_application(demo, engine)
         await application.initialize()
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(poll_interval=0.0, timeout=1)
         try:
-            ok = await _conversation(api, out)
+            await _conversation(api, out)
         finally:
             await application.updater.stop()
             await application.stop()
             await application.shutdown()
             if application.post_shutdown is not None:  # the bots' connections
                 await application.post_shutdown(application)
-        engine.dispose()
-    say(out, "✅" if ok else "❌", "Demo finished. Get a token from @BotFather to run it for real: "
-                                  "see the README." if ok else "A step got no answer.")  # fmt: skip
-    return 0 if ok else 1
+            engine.dispose()
+    say(out, "✅", "Demo finished. Get a token from @BotFather to run it for real: see the README.")
+    return 0
 
 
-async def _conversation(api: FakeBotAPI, out: Any) -> bool:
-    steps: list[tuple[str, str | None]] = [
-        ("/start", None),
-        ("press", "Middle East"),
-        ("press", "Economy"),
-        ("/time 7:30", None),
-        ("/digest", None),
-        ("/search oil", None),
-        ("/search غزة", None),
-    ]
+# (what Sam does, the button pressed, what the answer must hold to be the real one)
+STEPS: list[tuple[str, str | None, str]] = [
+    ("/start", None, "[ Middle East ]"),
+    ("press", "Middle East", "[ ✅ Middle East ]"),
+    ("press", "Economy", "[ ✅ Economy ]"),
+    ("/time 7:30", None, text("time_set", "en", time="07:30", zone="Asia/Riyadh")),
+    ("/digest", None, "📰 Your news digest"),
+    ("/search oil", None, text("search_found", "en", query="oil")),
+    ("/search غزة", None, text("search_found", "en", query="غزة")),
+]
+
+
+async def _conversation(api: FakeBotAPI, out: Any) -> None:
     chat = READER["id"]
-    for action, button in steps:
+    for action, button, expected in STEPS:
         before = _snapshot(api, chat)
         if action == "press":
             say(out, "👆", f"Sam presses “{button}”")
@@ -102,12 +158,14 @@ async def _conversation(api: FakeBotAPI, out: Any) -> bool:
         else:
             say(out, "👤", f"Sam: {action}")
             api.send(READER, action)
-        changed = await asyncio.to_thread(_await_change, api, chat, before)
-        if not changed:
-            return False
+        step = f"“{action if button is None else button}”"
+        if not await asyncio.to_thread(_await_change, api, chat, before):
+            raise NoRealAnswer(f"Step {step} got no answer in 15 s.")
         await asyncio.sleep(0.3)  # let the follow-ups of the same answer arrive
-        _print_changes(api, chat, before, out)
-    return True
+        shown = _print_changes(api, chat, before, out)
+        if expected not in shown:
+            said = " ".join(shown.split())[:200]
+            raise NoRealAnswer(f"Step {step} got no real answer: newsbot said “{said}”.")
 
 
 def _snapshot(api: FakeBotAPI, chat: int) -> dict[int, str]:
@@ -122,18 +180,21 @@ def _await_change(api: FakeBotAPI, chat: int, before: dict[int, str]) -> bool:
     return True
 
 
-def _print_changes(api: FakeBotAPI, chat: int, before: dict[int, str], out: Any) -> None:
+def _print_changes(api: FakeBotAPI, chat: int, before: dict[int, str], out: Any) -> str:
+    """Prints what changed in the chat; returns it as printed."""
+    shown = []
     for message in api.messages(chat):
         state = repr((message["text"], message.get("reply_markup")))
         if before.get(message["message_id"]) == state:
             continue
         verb = "edits its message" if message["message_id"] in before else "says"
-        say(out, "🤖", f"newsbot {verb}:\n{_shown(message)}")
+        shown.append(_shown(message))
+        say(out, "🤖", f"newsbot {verb}:\n{shown[-1]}")
+    return "\n".join(shown)
 
 
 def _shown(message: dict[str, Any]) -> str:
-    text = message["text"]
-    lines = [textwrap.indent(line, "    ") for line in text.splitlines()]
+    lines = [textwrap.indent(line, "    ") for line in message["text"].splitlines()]
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
     for row in rows:
         lines.append("    " + " ".join(f"[ {b['text']} ]" for b in row))

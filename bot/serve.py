@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 from telegram import Update
@@ -20,6 +21,7 @@ from telegram.ext import Application
 from bot import jobs
 from bot.config import Settings
 from bot.leader import Leader
+from bot.tg.startup import reach_telegram
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,8 @@ async def serve(application: Application, engine: Engine, settings: Settings) ->
 
     async def lead(held: bool) -> None:
         if held and not updater.running and not stopping.is_set():
-            await updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            # The webhook is cleared first; that, too, waits out a network that fails.
+            await updater.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
             if application.job_queue is not None:  # what a stopped holder left, sent now
                 dispatcher = application.bot_data.dispatcher
                 application.job_queue.run_once(jobs.deliver, 0, data=dispatcher,
@@ -45,7 +48,19 @@ async def serve(application: Application, engine: Engine, settings: Settings) ->
 
     leader = Leader(engine, seconds=settings.leader_lease_seconds, on_change=lead)
     application.bot_data.leader = leader
-    await application.initialize()
+    # Telegram may be unreachable at start (no network yet): tried until it answers,
+    # or until the process is asked to stop. A rejected token ends it (TokenRejected).
+    where = urlsplit(settings.telegram_api_base_url).netloc
+    reaching = asyncio.create_task(reach_telegram(application, where=where))
+    asked_to_stop = asyncio.create_task(stopping.wait())
+    await asyncio.wait({reaching, asked_to_stop}, return_when=asyncio.FIRST_COMPLETED)
+    if not reaching.done():
+        reaching.cancel()
+        await asyncio.gather(reaching, return_exceptions=True)
+        return
+    asked_to_stop.cancel()
+    reaching.result()
+    log.info("connected to Telegram as @%s", application.bot.username)
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()

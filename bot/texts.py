@@ -342,6 +342,80 @@ _TEXTS: dict[str, dict[Language, str]] = {
     "cmd_pause": {"ar": "إيقاف الموجز مؤقتًا", "en": "Pause the digest"},
     "cmd_resume": {"ar": "استئناف الموجز", "en": "Resume the digest"},
     "cmd_help": {"ar": "ما الذي يمكنني فعله", "en": "What I can do"},
+    "channel_rights_lost": {
+        "ar": (
+            "لم تعد مشرفًا في «{title}»، فألغيت ربطها: أوامرك هنا تضبط محادثتك من جديد. "
+            "لإدارتها مرة أخرى: كن مشرفًا فيها ثم اكتب /channel"
+        ),
+        "en": (
+            "You are no longer an admin of “{title}”, so I unlinked it: your commands here "
+            "set up your own chat again. To manage it again, become its admin and send /channel"
+        ),
+    },
+    "zone_offset_range": {
+        "ar": (
+            "لا توجد منطقة زمنية «{given}»: فروق التوقيت من UTC-12 إلى UTC+14. "
+            "اكتب مدينة (القاهرة) أو Asia/Riyadh أو UTC+3."
+        ),
+        "en": (
+            "There is no time zone “{given}”: offsets go from UTC-12 to UTC+14. "
+            "Try a city (Cairo), Asia/Riyadh or UTC+3."
+        ),
+    },
+    "zone_offset_minutes": {
+        "ar": "لا اسم لفرق «{given}» وحده. اكتب مدينة أو اسمًا مثل Asia/Kolkata أو Asia/Tehran.",
+        "en": (
+            "“{given}” has no zone name of its own. Send a city or a name like Asia/Kolkata "
+            "or Asia/Tehran."
+        ),
+    },
+    "why_url_unreadable": {
+        "ar": "هذا ليس عنوان موقع أستطيع قراءته، مثل https://example.com/feed",
+        "en": "that is not a web address I can read, like https://example.com/feed",
+    },
+    "why_host_digits": {
+        "ar": "في اسم الموقع أرقام عربية أو فارسية؛ اكتبها 0-9",
+        "en": "the site's name has Arabic or Persian digits; write them as 0-9",
+    },
+    "why_host_characters": {
+        "ar": "في اسم الموقع رموز لا تكون في أسماء المواقع (رموز تعبيرية أو علامات)",
+        "en": "the site's name has characters no site name has (emoji or signs)",
+    },
+    "keyword_cut": {
+        "ar": (
+            "✂️ الكلمة المتابَعة {words} كلمات و{chars} حرفًا على الأكثر، فسأتابع «{keyword}». "
+            "لمتابعة غيرها أرسل /follow لكل منها."
+        ),
+        "en": (
+            "✂️ A keyword is at most {words} words and {chars} characters, so I will look "
+            "out for “{keyword}”. For more, send /follow for each."
+        ),
+    },
+    "keyword_control": {
+        "ar": "«{keyword}» فيها رموز تحكّم لا تكون في أي خبر. أرسل الكلمات وحدها.",
+        "en": "“{keyword}” has control characters, which no story has. Send the words alone.",
+    },
+    "keyword_no_words": {
+        "ar": (
+            "«{keyword}» لن تطابق أي خبر: ليس فيها كلمة أبحث عنها (رموز تعبيرية أو علامات "
+            "أو كلمات شائعة مثل «في» و«من» فقط)."
+        ),
+        "en": (
+            "“{keyword}” can never match a story: it has no word I look for (only emoji, "
+            "signs, or common words like “the” and “of”)."
+        ),
+    },
+    "keyword_cap": {
+        "ar": "تتابع {count} كلمة، وهو أقصى ما أحفظه لمحادثة. ألغِ متابعة إحداها أولًا بـ /unfollow.",
+        "en": (
+            "You follow {count} words, the most I keep for one chat. Stop following one "
+            "first with /unfollow (see /mytopics)."
+        ),
+    },
+    "mytopics_page": {
+        "ar": "{keywords} ({first}–{last} من {count})",
+        "en": "{keywords} ({first}–{last} of {count})",
+    },
 }
 
 

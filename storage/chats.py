@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 from sqlmodel import Session, SQLModel
 
 from storage.models import Chat
@@ -57,22 +57,55 @@ def get_or_create(
     return chat, False
 
 
-def migrate(old_id: int, new_id: int, *, session: Session) -> None:
-    """A group became a supergroup (a new id): the chat keeps its settings, follows,
-    history and planned messages under the new id."""
+# What a chat's people chose; a migration keeps the group's (not the row's identity,
+# its kind, or what the bot knows of the messages in that chat).
+_CHOSEN = ("language", "timezone", "digest_time", "next_digest_at", "paused", "alerts",
+           "quiet_start", "quiet_end", "thread_id", "muted", "empty_line")  # fmt: skip
 
+
+def migrate(old_id: int, new_id: int, *, session: Session) -> bool:
+    """A group became a supergroup (a new id): the chat keeps its settings, follows,
+    history and planned messages under the new id, and the old row is gone, so that
+    the two are never both sent a digest. False if there was no old row (moved already).
+
+    If the supergroup got a row of its own first (used before the move was known), the
+    two become one: the group's settings, what either followed, and what either was
+    sent (a story sent to one is not sent again)."""
     old = session.get(Chat, old_id)
-    if old is None or session.get(Chat, new_id) is not None:
-        return
-    data = old.model_dump()
-    data.update(id=new_id, kind="supergroup")
-    session.add(Chat(**data))
+    if old is None:
+        return False
+    new = session.get(Chat, new_id)
+    if new is None:
+        data = old.model_dump()
+        data.update(id=new_id, kind="supergroup")
+        session.add(Chat(**data))
+    else:
+        for name in _CHOSEN:
+            setattr(new, name, getattr(old, name))
+        new.active = new.active or old.active
+        new.title = new.title or old.title
+        session.add(new)
+        _drop_overlap(old_id, new_id, session=session)
     session.flush()
     for name in ("subscription", "delivery", "outgoing"):
         table = SQLModel.metadata.tables[name]
         session.exec(update(table).where(table.c.chat_id == old_id).values(chat_id=new_id))
     session.delete(old)
     session.flush()
+    return True
+
+
+def _drop_overlap(old_id: int, new_id: int, *, session: Session) -> None:
+    """The old chat's follows and deliveries the new one has too (one of each is kept)."""
+    for name, columns in (("subscription", ("topic_id", "keyword")), ("delivery", ("story_id",))):
+        table = SQLModel.metadata.tables[name]
+        for column in columns:
+            theirs = select(table.c[column]).where(
+                table.c.chat_id == new_id, table.c[column].is_not(None)
+            )
+            session.exec(
+                delete(table).where(table.c.chat_id == old_id, table.c[column].in_(theirs))
+            )
 
 
 def revive(chat_id: int, *, session: Session) -> bool:
@@ -83,3 +116,11 @@ def revive(chat_id: int, *, session: Session) -> bool:
     chat.active = True
     session.add(chat)
     return True
+
+
+def manage(private_id: int, channel_id: int | None, *, session: Session) -> None:
+    """A private chat's commands set up this channel from now on (None: its own chat)."""
+    chat = session.get(Chat, private_id)
+    if chat is not None and chat.manages != channel_id:
+        chat.manages = channel_id
+        session.add(chat)

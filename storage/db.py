@@ -2,7 +2,11 @@
 
 SQLite gets WAL, foreign keys and a busy timeout on every connection; its file's
 folder is created on first use. Any other SQLAlchemy URL (PostgreSQL) is used as
-given.
+given, with a connect timeout unless the URL sets one.
+
+A database that cannot be used (its driver not installed, its server not reachable,
+its file read-only, on a full disk, or not a database at all) raises DatabaseUnusable,
+whose message is one line saying what is wrong and what to do (see `explaining`).
 """
 
 from __future__ import annotations
@@ -17,21 +21,38 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import event, exc
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlmodel import Session, create_engine
 
 BUSY_TIMEOUT_MS = 10_000
+CONNECT_S = 10  # a database server that does not answer in this long is not reachable
 log = logging.getLogger(__name__)
+
+
+class DatabaseUnusable(Exception):
+    """The database cannot be used as given; str() says why and what to do, in one line."""
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
-    if not parsed.drivername.startswith("sqlite"):
-        return create_engine(url, echo=echo, pool_pre_ping=True)
-    database = parsed.database
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if not parsed.drivername.startswith("sqlite"):
+            timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_S}
+            return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=timeout)
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().absolute().parent.mkdir(parents=True, exist_ok=True)
+    except ImportError as error:  # the driver SQLAlchemy imports for the URL
+        raise DatabaseUnusable(
+            f"the {parsed.drivername} driver is not installed ({error}); install it "
+            "(for postgresql+psycopg: pip install 'psycopg[binary]')"
+        ) from error
+    except OSError as error:
+        raise DatabaseUnusable(
+            f"cannot create the folder {error.filename}: {error.strerror}; create it, or "
+            "name a file in a folder that exists"
+        ) from error
     engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -77,9 +98,10 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` (the newest by default); safe to repeat."""
-    before = current_revision(engine)
-    command.upgrade(alembic_config(engine), revision)
-    after = current_revision(engine)
+    with explaining(engine.url):
+        before = current_revision(engine)
+        command.upgrade(alembic_config(engine), revision)
+        after = current_revision(engine)
     if after != before:
         log.info("database schema upgraded from %s to %s", before or "nothing", after)
 
@@ -87,3 +109,45 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+@contextmanager
+def explaining(url: str | URL) -> Iterator[None]:
+    """Within the block, a database that cannot be used raises DatabaseUnusable."""
+    try:
+        yield
+    except exc.DatabaseError as error:
+        # Not reachable, not openable, not writable, not a database; an IntegrityError or
+        # a ProgrammingError (also DatabaseErrors) is a bug, and stays one.
+        if not isinstance(error, exc.OperationalError) and type(error) is not exc.DatabaseError:
+            raise
+        raise DatabaseUnusable(_why(make_url(url), error)) from error
+
+
+def _why(url: URL, error: exc.DBAPIError) -> str:
+    """One line: what is wrong with the database, and what to do."""
+    said = (str(error.orig) if error.orig is not None else str(error)).strip()
+    said = said.splitlines()[0] if said else type(error).__name__  # psycopg adds hints below
+    low = said.lower()
+    if url.drivername.startswith("sqlite"):
+        file = Path(url.database or "").expanduser().absolute()
+        if "not a database" in low or "malformed" in low:
+            return (f"{file} is not an SQLite database, or it is damaged: move it aside to "
+                    "start a new, empty one, or put back a copy")  # fmt: skip
+        if "readonly" in low or "read-only" in low or "unable to open" in low:
+            return (f"cannot write to {file} ({said}): make the file and its folder "
+                    f"{file.parent} writable by this user, or name a file in a writable "
+                    "folder")  # fmt: skip
+        if "full" in low or "disk i/o" in low:
+            return (f"cannot write to {file} ({said}): the disk is full or failing; free "
+                    "some space, or name a file on another disk")  # fmt: skip
+        return f"cannot use {file}: {said}"
+    server = f"{url.host or 'localhost'}:{url.port or 'default port'}"
+    if "password" in low or "authentication" in low:
+        return f"the server at {server} refused the user and password: check them"
+    if "does not exist" in low:
+        return f"{said}: create it on the server at {server}, or fix the name"
+    if "connection" in low or "timeout" in low or "resolve" in low or "translate" in low:
+        return (f"cannot reach the database server at {server} ({said}): check that it "
+                "runs and that the host and port are right")  # fmt: skip
+    return f"cannot use the database at {server}: {said}"

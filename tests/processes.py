@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import child_env
@@ -33,6 +34,14 @@ class BotProcess:
         self.process.kill()
         self.process.wait(timeout=30)
         self._out.close()
+
+    def serving(self, timeout: float = 60) -> None:
+        """Waits until it serves (a stop before is the interpreter's, not ours)."""
+        deadline = time.monotonic() + timeout
+        while "Application started" not in self.output():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise TimeoutError(f"newsbot did not start: {self.output()[-2000:]}")
+            time.sleep(0.1)
 
     def stop(self, timeout: float = 60) -> int:
         """SIGTERM, as systemd stops a service; returns the exit status."""

@@ -232,3 +232,34 @@ async def test_users_messages_cannot_be_edited_by_the_bot(bot: Bot, bot_api: Fak
     said = bot_api.send(ALICE, "my own words")
     with pytest.raises(BadRequest, match=r"(?i)message can't be edited"):
         await bot.edit_message_text("changed", ALICE["id"], said["message_id"])
+
+
+async def test_migrated_groups_removed_bots_and_anonymous_senders(
+    bot: Bot, bot_api: FakeBotAPI
+) -> None:
+    group = FakeBotAPI.group(-555, "Readers")
+    bot_api.add_bot(group, ALICE)
+    bot_api.send_anonymously(group, "/time 9")
+    supergroup = bot_api.migrate_group(group, -100555, ALICE, announce=("from", "to"))
+    with pytest.raises(ChatMigrated) as migrated:
+        await bot.send_message(group["id"], "news")
+    assert migrated.value.new_chat_id == supergroup["id"]
+    await bot.send_message(supergroup["id"], "news")
+    bot_api.remove_bot(supergroup, ALICE, status="kicked")
+    with pytest.raises(Forbidden, match="bot was kicked from the supergroup chat"):
+        await bot.send_message(supergroup["id"], "news")
+    bot_api.add_bot(supergroup, ALICE)
+    await bot.send_message(supergroup["id"], "back")
+    _, anonymous, came_from, went_to, removed, readded = await bot.get_updates(timeout=0)
+    assert anonymous.message is not None and anonymous.message.sender_chat is not None
+    assert anonymous.message.sender_chat.id == group["id"]
+    assert anonymous.message.from_user is not None
+    assert anonymous.message.from_user.username == "GroupAnonymousBot"
+    with pytest.raises(BadRequest, match=r"(?i)user not found"):
+        await bot.get_chat_member(group["id"], anonymous.message.from_user.id)
+    assert came_from.message is not None and came_from.message.migrate_from_chat_id == -555
+    assert went_to.message is not None and went_to.message.migrate_to_chat_id == -100555
+    assert removed.my_chat_member is not None
+    assert removed.my_chat_member.new_chat_member.status == "kicked"
+    assert readded.my_chat_member is not None
+    assert readded.my_chat_member.new_chat_member.status == "member"

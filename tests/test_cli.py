@@ -1,12 +1,17 @@
 import datetime as dt
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from storage import db
 from storage.models import Article, Source
-from tests.conftest import run_cli
+from tests.conftest import ROOT, child_env, run_cli
 
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:
@@ -91,3 +96,23 @@ def test_sources_list_with_a_broken_catalog_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         f"newsbot: {bad}: source #1 (X): url must start with http:// or https://"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("sources", "list"), ("extract", str(ROOT / "tests" / "fixtures" / "pages" / "br-text.html"))],
+)
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path, args: tuple) -> None:
+    """`newsbot sources list | head -1`, with the reader gone before anything is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", *args], cwd=tmp_path, env=child_env({}),
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert "BrokenPipeError" not in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert result.returncode == 128 + signal.SIGPIPE, "as a program SIGPIPE stopped"

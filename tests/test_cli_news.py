@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -51,13 +53,56 @@ def test_poll_once_prints_what_it_stored(tmp_path: Path, news_site: NewsSite, en
     assert missing.stderr.strip() == "newsbot: no source named 'Nope' (see: newsbot sources list)"
 
 
+def test_poll_says_what_it_skipped_as_older_than_kept_and_why(
+    tmp_path: Path, news_site: NewsSite, env: dict
+) -> None:
+    """A feed of 5: 3 of today, one whose page dates it long ago (the feed says today),
+    one the feed itself dates long ago. Nothing is left out without a word."""
+    now = dt.datetime.now(dt.UTC)
+    old = now - dt.timedelta(days=200)
+    pages = [("fresh-1", now, now), ("fresh-2", now, now), ("fresh-3", now, now),
+             ("old-page", now, old), ("old-feed", old, old)]  # fmt: skip
+    items = []
+    for name, feed_date, page_date in pages:
+        url = news_site.put(f"/k/{name}.html", article_page(
+            f"The story called {name} in the capital", words(name),
+            published=page_date.isoformat()))  # fmt: skip
+        items.append(f"<item><guid>{name}</guid><link>{url}</link><title>{name}</title>"
+                     f"<pubDate>{format_datetime(feed_date)}</pubDate></item>")  # fmt: skip
+    news_site.put("/k.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>K'
+                  f"</title>{''.join(items)}</channel></rss>")  # fmt: skip
+    (tmp_path / "sources.toml").write_text(
+        f'[[source]]\nname = "Kept"\nurl = "{news_site.url("/k.xml")}"\nlanguage = "en"\n'
+    )
+    result = run_cli("poll", "--once", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Kept: 3 new, 0 already stored, 2 skipped"
+    assert sum(line.startswith("  + [") for line in lines) == 3
+    day, long_ago = f"{now:%Y-%m-%d}", f"{old:%Y-%m-%d}"
+    page_reason = (f"its page dates it {long_ago}, before the 90 days kept (KEEP_NEWS_DAYS); "
+                   f"the feed says {day}")  # fmt: skip
+    feed_reason = f"the feed dates it {long_ago}, before the 90 days kept (KEEP_NEWS_DAYS)"
+    assert lines[4:] == [
+        f"  - skipped <{news_site.url('/k/old-feed.html')}>: {feed_reason}",
+        f"  - skipped <{news_site.url('/k/old-page.html')}>: {page_reason}",
+    ]
+    for name, reason in (("old-feed", feed_reason), ("old-page", page_reason)):
+        assert (
+            f"INFO bot.ingest.old_news: article skipped source_id=1 name=Kept "
+            f"url={news_site.url(f'/k/{name}.html')} reason={reason}"
+        ) in result.stderr
+    assert "source polled source_id=1 name=Kept new=3 seen=0 skipped=2" in result.stderr
+    assert news_site.requests_to("/k/old-feed.html") == [], "dated old by the feed: not read"
+
+
 def test_extract_files_and_urls(tmp_path: Path, news_site: NewsSite, env: dict) -> None:
     zipped = tmp_path / "page.html.gz"
     zipped.write_bytes(gzip.compress((PAGES / "ar-no-metadata.html").read_bytes()))
     url = news_site.put("/a.html", article_page("A page over HTTP", words("http")))
     result = run_cli("extract", str(PAGES / "en-json-ld.html"), str(zipped), url,
                      str(tmp_path / "missing.html"), "--jsonl", cwd=tmp_path, env=env)  # fmt: skip
-    assert result.returncode == 1, "one input failed"
+    assert result.returncode == 2, "one input failed"
     assert "missing.html" in result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["input"] for r in records] == [str(PAGES / "en-json-ld.html"), str(zipped), url]
@@ -162,6 +207,13 @@ def test_digest_preview_prints_what_would_be_sent(tmp_path: Path, news_site: New
     assert preview.stdout.startswith("--- message 1 of 1 ---")
     assert "موجز الأخبار" in preview.stdout
     assert "Oil prices jump after OPEC cuts output" in preview.stdout
+    mars = run_cli("digest", "--preview", "--timezone", "Mars/Base", cwd=tmp_path, env=env)
+    assert mars.returncode == 2
+    assert "Traceback" not in mars.stderr
+    assert mars.stderr.splitlines()[-1] == (
+        "newsbot digest: error: argument --timezone: 'Mars/Base' is not an IANA time zone "
+        "name such as Asia/Riyadh"
+    )
     none = run_cli("digest", "--preview", "--topics", "sports", cwd=tmp_path, env=env)
     assert "nothing new" in none.stdout
     bad = run_cli("digest", "--preview", "--topics", "knitting", cwd=tmp_path, env=env)

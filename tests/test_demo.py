@@ -1,8 +1,16 @@
 """`newsbot demo` as a new user runs it: no token, no network, exit 0."""
 
+import datetime as dt
+import io
+import re
+import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from tests.conftest import run_cli
+from bot import demo
+from tests.conftest import ROOT, make_settings, run_cli
+
+SAMPLES = ROOT / "bot" / "data" / "demo"
 
 
 def test_the_demo_shows_the_whole_product_offline(tmp_path: Path) -> None:
@@ -22,3 +30,44 @@ def test_the_demo_shows_the_whole_product_offline(tmp_path: Path) -> None:
     assert any("Harbor Times" in line and "Northwind Post" in line for line in lines)
     assert any(line.strip().startswith("Related:") and "OPEC+" in line for line in lines)
     assert not (tmp_path / "data").exists(), "the demo leaves nothing behind"
+    # The sample news is today's news on any day the demo runs (search results give
+    # each article's date, in the reader's zone, Asia/Riyadh).
+    found = re.findall(r" · (\d{4}-\d\d-\d\d \d\d:\d\d)$", out, re.MULTILINE)
+    assert len(found) >= 2, out
+    now = dt.datetime.now(dt.UTC)
+    for shown in found:
+        when = dt.datetime.fromisoformat(shown).replace(tzinfo=ZoneInfo("Asia/Riyadh"))
+        assert now - dt.timedelta(hours=6) < when <= now, shown
+
+
+def samples(tmp_path: Path, change: tuple[str, str]) -> Path:
+    """A copy of the demo's sample news with one change made to every file."""
+    folder = tmp_path / "samples"
+    shutil.copytree(SAMPLES, folder)
+    for file in folder.rglob("*.*ml"):
+        file.write_text(re.sub(change[0], change[1], file.read_text(encoding="utf-8")))
+    return folder
+
+
+def test_news_too_old_to_be_kept_fails_the_demo_loudly(tmp_path: Path) -> None:
+    """As the sample news did once its fixed dates were more than KEEP_NEWS_DAYS old."""
+    out = io.StringIO()
+    stale = samples(tmp_path, (r"\{\{-\d+m\}\}", "{{-200d}}"))
+    assert demo.run(make_settings(tmp_path), out, news=stale) == 1
+    said = out.getvalue()
+    assert "Demo finished" not in said
+    assert "❌ The sample feeds hold 8 articles and 0 were stored" in said
+    assert "Sam:" not in said, "no conversation about news that is not there"
+
+
+def test_a_step_without_its_real_answer_fails_the_demo_loudly(tmp_path: Path) -> None:
+    out = io.StringIO()
+    no_oil = samples(tmp_path, (r"(?i)\boil\b", "gas"))
+    assert demo.run(make_settings(tmp_path), out, news=no_oil) == 1
+    said = out.getvalue()
+    assert "Demo finished" not in said
+    assert (
+        "❌ Step “/search oil” got no real answer: newsbot said “I found no stories about "
+        "“oil”.”." in said
+    )
+    assert "/search غزة" not in said, "the demo stops at the step that failed"

@@ -180,9 +180,11 @@ def test_sigkill_at_random_points_of_digest_runs_sends_each_digest_once_and_touc
     for _day in range(3):
         world.news_of_the_day()
         before, calls = world.snapshot(), len(world.api.calls)
-        for _ in range(7):
+        for _ in range(8):
             done = world.all_digests()
-            bot = world.process()
+            if done >= world.day * len(world.chats):
+                break  # the day's digests are all out
+            bot = world.process(SEND_PER_SECOND="20")  # a run long enough to be cut often
             if rng.random() < 0.3:  # anywhere: starting, taking the lease, planning, sending
                 time.sleep(rng.uniform(1.5, 6.0))
             else:  # while digests go out
@@ -195,6 +197,7 @@ def test_sigkill_at_random_points_of_digest_runs_sends_each_digest_once_and_touc
         target = world.day * len(world.chats)
         try:
             world.api.wait_for(lambda t=target: world.all_digests() >= t, timeout=120)  # type: ignore[misc]
+            bot.serving()
         finally:
             assert bot.stop() == 0, bot.output()[-3000:]
         world.check_the_day(before, calls)
@@ -242,6 +245,8 @@ def test_several_processes_on_one_database_send_each_digest_once(
         leader = bots.pop(int(holder.split(":")[1]))
         leader.kill()  # mid-run: the others finish its work
         world.api.wait_for(lambda: world.all_digests() >= len(world.chats), timeout=120)
+        for bot in bots.values():
+            bot.serving()
     finally:
         codes = [bot.stop() for bot in bots.values()]
     assert codes == [0] * (processes - 1)

@@ -133,9 +133,10 @@ async def test_the_scheduler_polls_due_sources(
     with session(engine) as db:
         db.add(Source(name="World", url=news_site.url("/world.xml"), origin="cli"))
 
-    def stored() -> list[str]:
+    def stored() -> list[str]:  # each article is stored in a unit of work of its own
         with session(engine) as db:
-            return [a.title for a in db.exec(select(Article).order_by(Article.id))]
+            titles = [a.title for a in db.exec(select(Article).order_by(Article.id))]
+        return titles if len(titles) == 2 else []
 
     titles = await wait(lambda: _until(stored, 20))
     assert titles == ["World story number 1", "World story number 2"]

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
 from bot import catalog
-from bot.config import Settings
+from bot.config import Settings, is_zone
 from storage import db
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -34,13 +34,22 @@ def ready_engine(settings: Settings) -> Engine:
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
     try:
-        with db.session(engine) as session:
+        with db.explaining(settings.database_url), db.session(engine) as session:
             catalog.sync(loaded, session=session)
     except IntegrityError:  # another newsbot starting on this database synced them first
-        with db.session(engine) as session:
+        with db.explaining(settings.database_url), db.session(engine) as session:
             catalog.sync(loaded, session=session)
     return engine
 
 
 def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
+
+
+def zone_name(value: str) -> str:
+    """An argparse type: an IANA time zone name, or the command stops with one clear line."""
+    if not is_zone(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an IANA time zone name such as Asia/Riyadh"
+        )
+    return value

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 
 from bot import catalog
-from bot.cli.common import Subcommands, UsageError, ready_engine
+from bot.cli.common import Subcommands, UsageError, ready_engine, zone_name
 from bot.config import Settings
 from bot.digest import compose, select
 from bot.language import stems
@@ -26,7 +26,8 @@ def register(commands: Subcommands) -> None:
     target.add_argument("--preview", action="store_true", help="a chat that does not exist yet")
     digest.add_argument("--topics", default="", help="with --preview: slugs, comma-separated")
     digest.add_argument("--language", choices=("ar", "en"), help="with --preview")
-    digest.add_argument("--timezone", help="with --preview: an IANA zone (default: settings)")
+    digest.add_argument("--timezone", type=zone_name, metavar="ZONE",
+                        help="with --preview: an IANA zone (default: settings)")  # fmt: skip
     digest.add_argument("--html", action="store_true", help="print the HTML sent to Telegram")
     digest.set_defaults(command=run)
 

@@ -80,13 +80,15 @@ def _report(outcomes: list[Outcome], engine: Any) -> None:
             elif outcome.status == "unchanged":
                 print(f"{outcome.source}: unchanged")
             else:
-                print(
-                    f"{outcome.source}: {len(outcome.new_ids)} new, {outcome.seen} already stored"
-                )
+                skipped = f", {len(outcome.skipped)} skipped" if outcome.skipped else ""
+                print(f"{outcome.source}: {len(outcome.new_ids)} new, {outcome.seen} already "
+                      f"stored{skipped}")  # fmt: skip
                 for article_id in outcome.new_ids:
                     article = session.get(Article, article_id)
                     if article is not None:
                         print(f"  + [{article_id}] {article.title}  <{article.url}>")
+                for skip in outcome.skipped:
+                    print(f"  - skipped <{skip.url}>: {skip.reason}")
     sys.stdout.flush()
 
 
@@ -104,7 +106,7 @@ def extract_(args: argparse.Namespace, settings: Settings) -> int:
                 record = as_record(item, found)
                 indent = None if args.jsonl else 2
                 print(json.dumps(record, ensure_ascii=False, indent=indent))
-        return 1 if failed else 0
+        return 2 if failed else 0  # as every command whose input is wrong
 
     return asyncio.run(run())
 

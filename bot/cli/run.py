@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import datetime as dt
 import logging
+import signal
 import sys
 
 from bot.cli.common import Subcommands, UsageError, group, ready_engine, safe_url
@@ -42,14 +43,31 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    from bot.app import build_application
-    from bot.serve import serve
+    # SIGTERM while starting (systemd stopping a service that has not come up yet) is a
+    # clean stop too; once serving, bot.serve handles it.
+    signal.signal(signal.SIGTERM, _stopped_while_starting)
+    try:
+        from bot.app import build_application
+        from bot.serve import serve
+        from bot.tg.startup import TokenRejected
 
-    engine = ready_engine(settings)
-    application = build_application(settings, engine)
-    log.info("starting the bot database=%s", safe_url(settings.database_url))
-    asyncio.run(serve(application, engine, settings))
+        engine = ready_engine(settings)
+        application = build_application(settings, engine)
+        try:
+            asyncio.run(serve(application, engine, settings))
+        except TokenRejected as error:
+            raise UsageError(str(error)) from None
+    except _Stopped:
+        log.info("stopped while starting")
     return 0
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _stopped_while_starting(signum: int, frame: object) -> None:
+    raise _Stopped
 
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:

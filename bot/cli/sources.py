@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.cli.common import Subcommands, UsageError, group, ready_engine
-from bot.config import Settings, is_zone
+from bot.cli.common import Subcommands, UsageError, group, ready_engine, zone_name
+from bot.config import Settings
 from bot.ingest.discover import DiscoverError, discover_source
 from bot.ingest.fetch import FetchError, make_client
 from storage import db
@@ -29,7 +29,7 @@ def register(commands: Subcommands) -> None:
     add.add_argument("--name", help="the name to show (default: the feed's title)")
     add.add_argument("--language", choices=("ar", "en"), help="default: guessed from the text")
     add.add_argument(
-        "--timezone", type=_zone_name, metavar="ZONE",
+        "--timezone", type=zone_name, metavar="ZONE",
         help="the IANA zone of times its pages write with no offset (default: UTC)",
     )  # fmt: skip
     add.set_defaults(command=add_)
@@ -181,11 +181,3 @@ def _private_literal(url: str, settings: Settings) -> bool:
         return not ipaddress.ip_address(host).is_global
     except ValueError:
         return False
-
-
-def _zone_name(value: str) -> str:
-    if not is_zone(value):
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not an IANA time zone name such as Asia/Riyadh"
-        )
-    return value

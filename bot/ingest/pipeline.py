@@ -28,10 +28,10 @@ from bot.ingest.extract import Extracted, extract_article
 from bot.ingest.feeds import FeedError, FeedItem, parse_feed
 from bot.ingest.fetch import FetchError, FetchResult, fetch
 from bot.ingest.listing import extract_links
+from bot.ingest.old_news import OldNews, Skipped
 from bot.ingest.urls import canonical_url, content_hash, url_key
 from bot.language import clip
 from bot.leader import process_name
-from bot.retention import cutoff
 from storage import articles as article_store
 from storage import sources as source_store
 from storage.db import session
@@ -61,6 +61,7 @@ class Outcome:
     new_ids: tuple[int, ...] = ()
     seen: int = 0
     error: str | None = None
+    skipped: tuple[Skipped, ...] = ()  # listed, left out (older than kept), with why
 
 
 class Pipeline:
@@ -89,9 +90,8 @@ class Pipeline:
         # One feed's articles are stored at a time, and the story index is loaded in a
         # thread only while nothing else curates.
         self._storing = asyncio.Lock()
-        # Per source, the pages read and found older than what is kept: not read
-        # again while the source still lists them (a listing page dates nothing).
-        self._too_old: dict[int, set[str]] = {}
+        # What is older than KEEP_NEWS_DAYS: left out, remembered, and said (old_news.py).
+        self.old_news = OldNews(settings.keep_news_days)
         self._polls: set[asyncio.Task[list[Outcome]]] = set()  # see poll_in_background()
 
     async def poll_due(self) -> list[Outcome]:
@@ -127,13 +127,15 @@ class Pipeline:
             return
         outcomes = task.result()
         if outcomes:
-            log.info("poll tick sources=%d new_articles=%d failed=%d", len(outcomes),
-                     sum(len(o.new_ids) for o in outcomes),
+            log.info("poll tick sources=%d new_articles=%d skipped=%d failed=%d", len(outcomes),
+                     sum(len(o.new_ids) for o in outcomes), sum(len(o.skipped) for o in outcomes),
                      sum(1 for o in outcomes if o.status == "failed"))  # fmt: skip
 
-    async def aclose(self) -> None:
-        """Stops the polls still running (their sources are due again when their claim
-        runs out)."""
+    async def aclose(self, grace: float = 3.0) -> None:
+        """Lets the polls still running finish for `grace` seconds, then stops them
+        (their sources are due again when their claim runs out)."""
+        if self._polls:
+            await asyncio.wait(set(self._polls), timeout=grace)
         for task in list(self._polls):
             task.cancel()
         await asyncio.gather(*self._polls, return_exceptions=True)
@@ -173,26 +175,18 @@ class Pipeline:
         _refuse_binary(result)
         assert source.id is not None
         items = self._items(source, result)[:MAX_ITEMS]
-        before = cutoff(now, self.settings.keep_news_days)
-        if before is not None:  # older than what is kept: taking it in would bring it back
-            items = [i for i in items if i.published is None or i.published >= before]
-        too_old = self._too_old.pop(source.id, set())
-        if too_old:  # remembered while still listed, and not read again
-            too_old &= {url_key(i.link) for i in items}
-            items = [i for i in items if url_key(i.link) not in too_old]
+        # Older than what is kept: taking it in would bring back what retention removed.
+        items, skipped = self.old_news.before_reading(source.id, items, now)
         fresh, seen = self._new_items(source, items)
         found = await asyncio.gather(*(self._article(item, source) for item in fresh))
-        drafts = [
-            _article(source, item, extracted, now)
+        pairs = [
+            (item, _article(source, item, extracted, now))
             for item, extracted in zip(fresh, found, strict=True)
         ]
-        if before is not None:  # a listing page gives no date until the page is read
-            too_old |= {d.url_key for d in drafts if d.published_at and d.published_at < before}
-            kept = [(i, d) for i, d in zip(fresh, drafts, strict=True)
-                    if d.url_key not in too_old]  # fmt: skip
-            fresh, drafts = [i for i, _ in kept], [d for _, d in kept]
-        if too_old:
-            self._too_old[source.id] = too_old
+        pairs, too_old = self.old_news.after_reading(source.id, pairs, now)
+        skipped += too_old
+        self.old_news.tell(source.id, source.name, skipped)
+        fresh, drafts = [i for i, _ in pairs], [d for _, d in pairs]
         if self.summarizer is not None and self.summarizer.enabled:
             abstracts = await asyncio.gather(
                 *(self.summarizer.summarize(a.title, a.text, a.language or "en") for a in drafts)
@@ -216,9 +210,9 @@ class Pipeline:
                         new_ids.append(article.id)
                 await asyncio.sleep(0)
         self._succeeded(source, result, now)
-        log.info("source polled source_id=%s name=%s new=%d seen=%d",
-                 source.id, source.name, len(new_ids), seen)  # fmt: skip
-        return Outcome(source.name, "new", tuple(new_ids), seen)
+        log.info("source polled source_id=%s name=%s new=%d seen=%d skipped=%d",
+                 source.id, source.name, len(new_ids), seen, len(skipped))  # fmt: skip
+        return Outcome(source.name, "new", tuple(new_ids), seen, skipped=tuple(skipped))
 
     def _items(self, source: Source, result: FetchResult) -> list[FeedItem]:
         if source.kind == "listing":
@@ -327,6 +321,7 @@ def _article(source: Source, item: FeedItem, found: Extracted | None, now: dt.da
     assert source.id is not None
     link = canonical_url(found.url if found and found.url else item.link)
     text = (found.text if found and found.paragraphs else item.summary)[:MAX_TEXT]
+    # The page's own date wins over the feed's, which runs late (see old_news.py).
     published = (found.published if found else None) or item.published
     title = clip((found.title if found and found.title else item.title) or link, MAX_TITLE)
     lead = (found.lead if found else None) or (item.summary or None)

@@ -2,7 +2,8 @@
 
 The real python-telegram-bot Application talks to it over HTTP through
 `base_url` (TELEGRAM_API_BASE_URL). A test acts as the users on the other side
-(`send`, `press`, `post_to_channel`, `add_bot`), reads what the bot sent
+(`send`, `send_anonymously`, `press`, `post_to_channel`, `add_bot`, `remove_bot`,
+`migrate_group`), reads what the bot sent
 (`messages`, `calls`, `wait_for`) and makes Telegram misbehave (`fail`,
 `RateLimits`). Validation follows Telegram: text length after entity parsing,
 the HTML tags it accepts, callback_data length, "message is not modified".
@@ -28,6 +29,11 @@ from bot.loopback.server import LoopbackServer, serve
 from bot.loopback.telegram_html import EntityParseError, parse_html, utf16_len
 
 MAX_TEXT = 4096
+# Who `from` says wrote a message an anonymous group admin sent (Telegram's own account).
+GROUP_ANONYMOUS_BOT = {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                       "username": "GroupAnonymousBot"}  # fmt: skip
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel",
+               "username": "Channel_Bot"}  # fmt: skip
 MAX_CALLBACK_DATA = 64
 # Parameters that arrive as plain strings even when they look like JSON.
 _STRING_PARAMS = {
@@ -93,6 +99,7 @@ class _State:
     rate_limited: int = 0
     polls: int = 0  # getUpdates calls so far
     conflicts: int = 0  # getUpdates ended by a newer one (two pollers at once)
+    migrated: dict[int, int] = field(default_factory=dict)  # old group id -> supergroup id
 
 
 class FakeBotAPI:
@@ -105,8 +112,10 @@ class FakeBotAPI:
         bot_id: int = 123456,
         username: str = "newsbot_test_bot",
         limits: RateLimits | None = None,
+        port: int = 0,
     ) -> None:
         self.token = token
+        self.port = port  # 0: a free one; a test that starts "Telegram" late picks its own
         self.bot_user: Json = {
             "id": bot_id,
             "is_bot": True,
@@ -126,7 +135,7 @@ class FakeBotAPI:
 
     # ---- lifecycle -------------------------------------------------------
     def start(self) -> FakeBotAPI:
-        self._server = serve(_handler_for(self))
+        self._server = serve(_handler_for(self), self.port)
         return self
 
     def stop(self) -> None:
@@ -196,21 +205,74 @@ class FakeBotAPI:
         self._push({"message": message})
         return message
 
-    def migrate_group(self, group: Json, new_id: int, by: Json) -> Json:
-        """A group becomes a supergroup: Telegram's service message, and the new chat."""
+    def migrate_group(
+        self, group: Json, new_id: int, by: Json, *, announce: tuple[str, ...] = ("to", "from")
+    ) -> Json:
+        """A group becomes a supergroup (a new chat). Telegram says so twice: a service
+        message in the old group (migrate_to_chat_id) and the supergroup's first message
+        (migrate_from_chat_id). The two chats' updates are not ordered between them:
+        `announce` is the order they come in, or () to send them later with
+        `announce_migration`. Sending to the old group is refused from now on, with 400
+        and migrate_to_chat_id, as Telegram refuses it."""
         supergroup = {"id": new_id, "type": "supergroup", "title": group.get("title", "")}
         with self._cond:
             self._state.chats[new_id] = supergroup
+            self._state.migrated[group["id"]] = new_id
             for (chat_id, user_id), status in list(self._state.members.items()):
                 if chat_id == group["id"]:
                     self._state.members[(new_id, user_id)] = status
-            message: Json = {
-                "message_id": next(self._message_ids[group["id"]]),
-                "date": int(time.time()), "chat": group, "from": by,
-                "migrate_to_chat_id": new_id,
-            }  # fmt: skip
-        self._push({"message": message})
+        for side in announce:
+            self.announce_migration(group, supergroup, by, side)
         return supergroup
+
+    def announce_migration(self, group: Json, supergroup: Json, by: Json, side: str) -> Json:
+        """One of a migration's two service messages: "to" in the old group, "from" in
+        the new supergroup."""
+        chat = group if side == "to" else supergroup
+        with self._cond:
+            message: Json = {
+                "message_id": next(self._message_ids[chat["id"]]),
+                "date": int(time.time()), "chat": chat, "from": by,
+            }  # fmt: skip
+            if side == "to":
+                message["migrate_to_chat_id"] = supergroup["id"]
+            else:
+                message["migrate_from_chat_id"] = group["id"]
+        self._push({"message": message})
+        return message
+
+    def send_anonymously(self, group: Json, text: str) -> Json:
+        """An anonymous admin writes: Telegram shows the group as the sender (sender_chat)
+        and gives GroupAnonymousBot as `from`, a user that is no member of the group."""
+        message = self._user_message(group, text, sender=None)
+        with self._cond:
+            message.update({"from": dict(GROUP_ANONYMOUS_BOT), "sender_chat": group})
+        self._push({"message": message})
+        return message
+
+    def send_as_channel(self, group: Json, channel: Json, text: str) -> Json:
+        """Someone writes in a group as their channel: `sender_chat` is the channel and
+        `from` Telegram's Channel_Bot account."""
+        message = self._user_message(group, text, sender=None)
+        with self._cond:
+            message.update({"from": dict(CHANNEL_BOT), "sender_chat": channel})
+        self._push({"message": message})
+        return message
+
+    def remove_bot(self, chat: Json, by: Json, *, status: str = "left") -> None:
+        """`by` removes the bot from a group or channel ("left"; "kicked": banned, or a
+        private chat's user blocked it). Sending there is refused with 403 until `add_bot`."""
+        with self._cond:
+            old = self._state.members.get((chat["id"], self.bot_user["id"]), "member")
+            self._state.members[(chat["id"], self.bot_user["id"])] = status
+        event = {
+            "chat": chat,
+            "from": by,
+            "date": int(time.time()),
+            "old_chat_member": _member(self.bot_user, old),
+            "new_chat_member": _member(self.bot_user, status),
+        }
+        self._push({"my_chat_member": event})
 
     def post_to_channel(self, channel: Json, text: str) -> Json:
         message = self._user_message(channel, text, sender=None)
@@ -241,6 +303,18 @@ class FakeBotAPI:
                 "chat_instance": str(current["chat"]["id"]),
                 "data": chosen[0]["callback_data"],
             }
+            self._state.callbacks[query_id] = {"answered": False}
+        self._push({"callback_query": query})
+        return query_id
+
+    def press_data(self, user: Json, message: Json, data: str) -> str:
+        """A press whose callback_data no button of the message carries: Telegram passes
+        on what a client sends ("a bad client can send arbitrary data in this field")."""
+        with self._cond:
+            current = self._find_message(message["chat"]["id"], message["message_id"])
+            query_id = str(next(self._ids) + 10_000)
+            query = {"id": query_id, "from": user, "message": copy.deepcopy(current),
+                     "chat_instance": str(current["chat"]["id"]), "data": data}  # fmt: skip
             self._state.callbacks[query_id] = {"answered": False}
         self._push({"callback_query": query})
         return query_id
@@ -385,6 +459,9 @@ class FakeBotAPI:
         """Answers one Bot API call (run on the HTTP server's threads); `gone()` says
         whether the client has hung up (a long poll of a process that died)."""
         if token != self.token:
+            with self._cond:  # recorded too: a test sees that a rejected bot stops asking
+                self._state.calls.append(Call(method, params, False, 401, time.time()))
+                self._cond.notify_all()
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         canonical = _METHODS.get(method.lower())
         delay = 0.0
@@ -499,6 +576,7 @@ class FakeBotAPI:
 
     def _m_sendMessage(self, params: Json) -> Json:
         chat = self._known_chat(params)
+        self._check_reachable(chat)
         text, entities = _message_text(params)
         markup = _checked_markup(params.get("reply_markup"))
         self._check_rate(chat)
@@ -640,6 +718,20 @@ class FakeBotAPI:
             if message.get("from", {}).get("id") == user_id:
                 return dict(message["from"])
         return self.user(user_id)
+
+    def _check_reachable(self, chat: Json) -> None:
+        """A migrated group, or a chat the bot was removed from (or blocked in), takes no
+        messages: Telegram's 400 with migrate_to_chat_id, or its 403."""
+        new_id = self._state.migrated.get(chat["id"])
+        if new_id is not None:
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           {"migrate_to_chat_id": new_id})  # fmt: skip
+        status = self._state.members.get((chat["id"], self.bot_user["id"]))
+        if chat["type"] == "private" and status == "kicked":
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat["type"] != "private" and status in ("left", "kicked"):
+            verb = "was kicked from" if status == "kicked" else "is not a member of"
+            raise ApiError(403, f"Forbidden: bot {verb} the {chat['type']} chat")
 
     def _check_rate(self, chat: Json) -> None:
         now = time.monotonic()

@@ -19,9 +19,9 @@ class LoopbackServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def serve(handler: type[BaseHTTPRequestHandler]) -> LoopbackServer:
-    """Starts a server on 127.0.0.1 at a free port, in a daemon thread."""
-    server = LoopbackServer(("127.0.0.1", 0), handler)
+def serve(handler: type[BaseHTTPRequestHandler], port: int = 0) -> LoopbackServer:
+    """Starts a server on 127.0.0.1 at `port` (0: a free one), in a daemon thread."""
+    server = LoopbackServer(("127.0.0.1", port), handler)
     threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     ).start()

@@ -11,7 +11,6 @@ from bot.tg.common import chat_row, user_language
 from bot.tg.context import Context
 from storage import chats
 from storage.db import session
-from storage.models import Chat
 
 ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
@@ -64,7 +63,4 @@ async def channel(update: Update, context: Context) -> None:
 
 def _manage(context: Context, private_id: int, channel_id: int | None) -> None:
     with session(context.bot_data.engine) as db:
-        row = db.get(Chat, private_id)
-        if row is not None:
-            row.manages = channel_id
-            db.add(row)
+        chats.manage(private_id, channel_id, session=db)

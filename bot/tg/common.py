@@ -7,6 +7,7 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest, Forbidden
 
 from bot.digest.schedule import next_due
 from bot.texts import Language, language_for, text
@@ -58,17 +59,47 @@ def chat_row(update: Update, context: Context) -> tuple[Chat, Language]:
 
 
 async def may_change(update: Update, context: Context, language: Language) -> bool:
-    """In a group only its admins change settings; others get a polite refusal."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or chat.type == ChatType.PRIVATE:
+    """Whether this update may change the settings, asked at every change: in a group
+    only its admins may (an anonymous admin writes as the group itself); from a private
+    chat that manages a channel, only while its user is still an admin of the channel
+    (one who left or was demoted loses the link). Whoever may not is told so."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None:
         return True
-    if user is not None:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-        if member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR):
+    if chat.type == ChatType.PRIVATE:
+        channel = _managed_channel(context, chat.id)
+        if channel is None or (user is not None and await is_admin(context, channel.id, user.id)):
             return True
-    if update.effective_message:
-        await update.effective_message.reply_text(text("admins_only", language))
+        with session(context.bot_data.engine) as db:
+            chats.manage(chat.id, None, session=db)
+        log.info("channel unlinked, no longer an admin chat_id=%s channel_id=%s", chat.id,
+                 channel.id)  # fmt: skip
+        refusal = text("channel_rights_lost", language, title=channel.title or str(channel.id))
+    else:
+        if message is not None and message.sender_chat is not None:
+            if message.sender_chat.id == chat.id:
+                return True
+        elif user is not None and await is_admin(context, chat.id, user.id):
+            return True
+        refusal = text("admins_only", language)
+    if message is not None:
+        await message.reply_text(refusal)
     return False
+
+
+async def is_admin(context: Context, chat_id: int, user_id: int) -> bool:
+    """Whether Telegram says the user is the chat's owner or one of its admins now."""
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except (BadRequest, Forbidden):  # not a member at all, or the bot is no longer there
+        return False
+    return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+def _managed_channel(context: Context, private_id: int) -> Chat | None:
+    with session(context.bot_data.engine) as db:
+        row = db.get(Chat, private_id)
+        return db.get(Chat, row.manages) if row is not None and row.manages else None
 
 
 def topic_name(slug: str, context: Context, language: Language) -> str:

@@ -1,7 +1,7 @@
 """Inline keyboards and their callback data (at most 64 bytes). Pure.
 
 Callback data: "t:<page>:<slug>" toggles a topic (and redraws that page),
-"p:<page>" turns the page.
+"p:<page>" turns the page, "w:<page>" turns /mytopics' page of keywords.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ MAX_DATA = 64
 
 @dataclass(frozen=True)
 class Press:
-    action: str  # toggle | page
+    action: str  # toggle | page | words
     page: int
     slug: str = ""
 
@@ -44,8 +44,21 @@ def topics(
     return InlineKeyboardMarkup(rows)
 
 
+def word_pages(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    """◀ ▶ under /mytopics when the keywords take more than one page."""
+    turns = []
+    if page > 0:
+        turns.append(InlineKeyboardButton("◀", callback_data=encode(Press("words", page - 1))))
+    if page < pages - 1:
+        turns.append(InlineKeyboardButton("▶", callback_data=encode(Press("words", page + 1))))
+    return InlineKeyboardMarkup([turns]) if turns else None
+
+
 def encode(press: Press) -> str:
-    data = f"t:{press.page}:{press.slug}" if press.action == "toggle" else f"p:{press.page}"
+    if press.action == "toggle":
+        data = f"t:{press.page}:{press.slug}"
+    else:
+        data = f"{'w' if press.action == 'words' else 'p'}:{press.page}"
     if len(data.encode("utf-8")) > MAX_DATA:
         raise ValueError(f"callback data over {MAX_DATA} bytes: {data!r}")
     return data
@@ -57,8 +70,8 @@ def decode(data: str) -> Press | None:
     try:
         if parts[0] == "t" and len(parts) == 3 and parts[2]:
             return Press("toggle", int(parts[1]), parts[2])
-        if parts[0] == "p" and len(parts) == 2:
-            return Press("page", int(parts[1]))
+        if parts[0] in ("p", "w") and len(parts) == 2:
+            return Press("page" if parts[0] == "p" else "words", int(parts[1]))
     except ValueError:
         return None
     return None

@@ -10,6 +10,7 @@ from telegram import Update
 from bot.texts import Language, text
 from bot.tg.common import chat_row
 from bot.tg.context import Context, SourceNotFound
+from bot.tg.parse import SourceURLError, source_url
 from storage import sources as source_store
 from storage import stats as stats_store
 from storage.db import session
@@ -53,8 +54,12 @@ async def add_source(update: Update, context: Context) -> None:
     if not url or " " in url:
         await message.reply_text(text("addsource_usage", language))
         return
-    if "://" not in url:
-        url = "https://" + url
+    try:
+        url = source_url(url)
+    except SourceURLError as error:
+        why = text(f"why_{error.reason}", language)
+        await message.reply_text(text("source_not_added", language, url=url[:200], why=why))
+        return
     try:
         found = await context.bot_data.find_source(url)
     except SourceNotFound as error:

@@ -10,7 +10,7 @@ from bot.digest.schedule import next_due
 from bot.texts import text
 from bot.tg.common import chat_row, may_change
 from bot.tg.context import Context
-from bot.tg.parse import parse_time, parse_zone
+from bot.tg.parse import parse_time, parse_zone, why_not_zone
 from storage import sources as source_store
 from storage.db import session
 from storage.models import Chat
@@ -40,7 +40,9 @@ async def timezone(update: Update, context: Context) -> None:
     given = " ".join(context.args or [])
     zone = parse_zone(given)
     if zone is None:
-        await message.reply_text(text("zone_usage", language, given=given[:40]))
+        key = {"offset_range": "zone_offset_range", "offset_minutes": "zone_offset_minutes"}
+        why = key.get(why_not_zone(given), "zone_usage")
+        await message.reply_text(text(why, language, given=given[:40]))
         return
     _save(context, row.id, timezone=zone)
     await message.reply_text(text("zone_set", language, zone=zone, time=row.digest_time))

@@ -446,6 +446,12 @@ async def test_feed_items_older_than_what_is_kept_are_not_taken_in(
     assert len(outcome.new_ids) == 1
     assert [a.title for a in stored(engine)] == ["A story from this morning"]
     assert news_site.requests_to("/old/2.html") == []
+    # ... and said: which one, and why.
+    long_ago = now - dt.timedelta(hours=24 * 200)
+    assert [(s.url, s.reason) for s in outcome.skipped] == [(
+        news_site.url("/old/2.html"),
+        f"the feed dates it {long_ago:%Y-%m-%d}, before the 90 days kept (KEEP_NEWS_DAYS)",
+    )]  # fmt: skip
 
 
 async def test_the_event_loop_is_released_between_articles(
@@ -513,7 +519,7 @@ async def test_a_story_counts_each_source_once_even_after_a_restart(
 
 
 async def test_a_listed_page_older_than_what_is_kept_is_not_stored(
-    pipeline: Pipeline, news_site: NewsSite, engine: Engine
+    pipeline: Pipeline, news_site: NewsSite, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A listing page dates nothing: the article's own date decides, once it is read."""
     now = dt.datetime.now(dt.UTC)
@@ -525,9 +531,16 @@ async def test_a_listed_page_older_than_what_is_kept_is_not_stored(
         f'<h2><a href="/news/2026/item-{n}">Listed story {n} from the archive page</a></h2>'
         for n in (1, 2)) + "</main></body></html>")  # fmt: skip
     source_id = add_source(engine, "Latest", news_site.url("/latest"), kind="listing")
-    outcome = await pipeline.refresh_source(source_id)
+    with caplog.at_level(logging.DEBUG, logger="bot.ingest.old_news"):
+        outcome = await pipeline.refresh_source(source_id)
     assert [a.title for a in stored(engine)] == ["Listed story 1 from the archive page"]
     assert len(outcome.new_ids) == 1
+    why = (f"its page dates it {now - dt.timedelta(days=200):%Y-%m-%d}, before the 90 days "
+           "kept (KEEP_NEWS_DAYS); the listing gives no date")  # fmt: skip
+    old_page = news_site.url("/news/2026/item-2")
+    assert [(s.url, s.reason) for s in outcome.skipped] == [(old_page, why)]
+    said = f"article skipped source_id={source_id} name=Latest url={old_page} reason={why}"
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [("INFO", said)]
     # ... and, while the page stays listed, it is not read again at each poll.
     news_site.put("/latest", "<html><body><main>" + "".join(
         f'<h2><a href="/news/2026/item-{n}">Listed story {n} from the archive page</a></h2>'
@@ -535,8 +548,15 @@ async def test_a_listed_page_older_than_what_is_kept_is_not_stored(
     newer = article_page("Listed story 3 from the archive page", words("listed 3"),
                          published=now.isoformat())  # fmt: skip
     news_site.put("/news/2026/item-3", newer)
-    assert len((await pipeline.refresh_source(source_id)).new_ids) == 1
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="bot.ingest.old_news"):
+        again = await pipeline.refresh_source(source_id)
+    assert len(again.new_ids) == 1
     assert len(news_site.requests_to("/news/2026/item-2")) == 1
+    assert [(s.url, s.reason) for s in again.skipped] == [(old_page, why)], "still said"
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [("DEBUG", said)], (
+        "the log is told once at INFO, not at every poll"
+    )
 
 
 async def test_search_terms_a_migration_blanked_are_worked_out_again(

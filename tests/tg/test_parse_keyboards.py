@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from bot.tg.keyboards import Press, decode, encode, topics
-from bot.tg.parse import parse_time, parse_zone
+from bot.tg.parse import SourceURLError, parse_time, parse_zone, source_url, why_not_zone
 
 
 @pytest.mark.parametrize(
@@ -25,10 +25,50 @@ def test_nonsense_times(typed: str) -> None:
     ("typed", "zone"),
     [("Asia/Riyadh", "Asia/Riyadh"), ("asia/riyadh", "Asia/Riyadh"), ("Cairo", "Africa/Cairo"),
      ("القاهرة", "Africa/Cairo"), ("UTC+3", "Etc/GMT-3"), ("gmt-5", "Etc/GMT+5"),
-     ("+4", "Etc/GMT-4"), ("utc", "UTC"), ("Mars/Base", None), ("UTC+3:30", None)],
+     ("+4", "Etc/GMT-4"), ("utc", "UTC"), ("Mars/Base", None), ("UTC+3:30", None),
+     ("UTC+14", "Etc/GMT-14"), ("UTC-12", "Etc/GMT+12"), ("+03:00", "Etc/GMT-3"),
+     ("UTC-13", None), ("UTC-14", None), ("UTC+15", None), ("GMT+٣", "Etc/GMT-3")],
 )  # fmt: skip
 def test_zones_by_name_city_or_offset(typed: str, zone: str | None) -> None:
     assert parse_zone(typed) == zone
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [("UTC-13", "offset_range"), ("UTC-14", "offset_range"), ("+15", "offset_range"),
+     ("UTC+5:30", "offset_minutes"), ("Mars/Base", "unknown"), ("😀", "unknown")],
+)  # fmt: skip
+def test_why_a_zone_is_not_one(typed: str, why: str) -> None:
+    assert parse_zone(typed) is None
+    assert why_not_zone(typed) == why
+
+
+@pytest.mark.parametrize(
+    ("given", "url"),
+    [("example.com/feed", "https://example.com/feed"), ("localhost:8080/rss",
+      "https://localhost:8080/rss"), ("http:example.com", "http://example.com"),
+     ("HTTPS://News.Example/rss", "HTTPS://News.Example/rss"),
+     ("http://[::1]:8080/feed", "http://[::1]:8080/feed"),
+     ("https://مثال.مصر/rss", "https://مثال.مصر/rss"), ("my_site.example", "https://my_site.example")],
+)  # fmt: skip
+def test_source_urls_as_people_give_them(given: str, url: str) -> None:
+    assert source_url(given) == url
+
+
+@pytest.mark.parametrize(
+    ("given", "reason"),
+    [("javascript:alert(1)", "not_http"), ("mailto:desk@news.example", "not_http"),
+     ("ftp://news.example/feed", "not_http"), ("http://[::1", "url_unreadable"),
+     ("https://news.example:port/", "url_unreadable"), ("https:///feed", "url_unreadable"),
+     ("http://a..b/", "url_unreadable"), ("https://" + "a" * 64 + ".com", "url_unreadable"),
+     ("http://[fe80::zz]/", "url_unreadable"), ("https://😀.com", "host_characters"),
+     ("https://news!.example", "host_characters"), ("http://١٢٧.٠.٠.١/feed", "host_digits"),
+     ("https://۳news.example", "host_digits")],
+)  # fmt: skip
+def test_source_urls_that_no_site_can_have(given: str, reason: str) -> None:
+    with pytest.raises(SourceURLError) as refused:
+        source_url(given)
+    assert refused.value.reason == reason
 
 
 def test_topic_keyboard_marks_pages_and_fits_telegram() -> None:
@@ -49,6 +89,7 @@ def test_callback_data_round_trip_and_foreign_data() -> None:
     press = Press("toggle", 1, "palestine-israel")
     assert decode(encode(press)) == press
     assert decode("p:3") == Press("page", 3)
+    assert decode(encode(Press("words", 2))) == Press("words", 2) == decode("w:2")
     for foreign in ("", "x:1", "t:one:slug", "t:1:", "p:"):
         assert decode(foreign) is None
     with pytest.raises(ValueError, match="64 bytes"):

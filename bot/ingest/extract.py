@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from bot.ingest.body import find_body, link_density
 from bot.ingest.metadata import Metadata, read_metadata
 from bot.ingest.related import Related, find_related
 from bot.ingest.urls import canonical_url
@@ -218,90 +219,7 @@ def _chosen(tree: LexborHTMLParser, selector: str | None) -> list[LexborNode]:
         chosen = tree.css(selector)
         if chosen:
             return chosen
-    scores: dict[int, float] = {}
-    good: dict[int, int] = {}  # characters of good paragraphs under each node
-    nodes: dict[int, LexborNode] = {}
-    for node in tree.css("p, pre, td, blockquote, div, li, dd, section, article"):
-        if node.tag in ("div", "li", "dd", "section", "article"):
-            # A block's own text: all of it when no other block sits inside
-            # (<div><span>text</span></div>), else only what stands between blocks.
-            leaf = node.tag == "div" and not any(c.tag in _BLOCK_SET for c in node.iter())
-            text = node.text(deep=leaf)
-            if len(text.strip()) < 60 or (leaf and _link_density(node) > 0.3):
-                continue
-        else:
-            text = node.text(deep=True)
-        length = len(text.strip())
-        if length < 25:
-            continue
-        score = 1 + text.count(",") + text.count("،") + min(length / 100, 3.0)
-        targets = [(node, 0.0 if node.tag in ("p", "pre", "td", "blockquote") else 1.0)]
-        parent = node.parent
-        if parent is not None:
-            targets.append((parent, 1.0))
-            if parent.parent is not None:
-                targets.append((parent.parent, 0.5))
-        for target, weight in targets:
-            if weight:
-                key = target.mem_id
-                nodes[key] = target
-                scores[key] = scores.get(key, 0.0) + score * weight
-        if length >= 40 and node.tag in ("p", "pre", "blockquote", "div"):
-            ancestor: LexborNode | None = node
-            while ancestor is not None:
-                good[ancestor.mem_id] = good.get(ancestor.mem_id, 0) + length
-                ancestor = ancestor.parent
-    if not scores:
-        body = tree.body
-        return [body] if body is not None else []
-    ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:5]
-    adjusted = {key: scores[key] * (1 - _link_density(nodes[key])) for key in ranked}
-    best_key = max(adjusted, key=adjusted.__getitem__)
-    best = _widened(nodes[best_key], good)
-    if best.mem_id != best_key:
-        return [best]
-    return _with_siblings(best, adjusted[best_key], scores, nodes)
-
-
-def _widened(node: LexborNode, good: dict[int, int]) -> LexborNode:
-    """The article split over several blocks: climb while the parent holds clearly
-    more good paragraph text and is still mostly made of it."""
-    while True:
-        here = good.get(node.mem_id, 0)
-        parent = node.parent
-        while parent is not None and good.get(parent.mem_id, 0) == here:
-            parent = parent.parent  # wrappers that add nothing
-        if parent is None or parent.tag in ("body", "html"):
-            return node
-        there = good[parent.mem_id]
-        if there < 1.25 * here or there < 0.5 * len(parent.text(deep=True)):
-            return node
-        node = parent
-
-
-def _with_siblings(
-    best: LexborNode, best_score: float, scores: dict[int, float], nodes: dict[int, LexborNode]
-) -> list[LexborNode]:
-    parent = best.parent
-    if parent is None:
-        return [best]
-    threshold = max(10.0, best_score * 0.2)
-    best_class = best.attributes.get("class")
-    chosen = []
-    for sibling in parent.iter(include_text=False):
-        if sibling.mem_id == best.mem_id:
-            chosen.append(sibling)
-            continue
-        score = scores.get(sibling.mem_id, 0.0)
-        if best_class and sibling.attributes.get("class") == best_class:
-            score += best_score * 0.2
-        if score >= threshold:
-            chosen.append(sibling)
-        elif sibling.tag == "p":
-            text = sibling.text(deep=True)
-            if len(text) > 80 and _link_density(sibling) < 0.25:
-                chosen.append(sibling)
-    return chosen
+    return find_body(tree)
 
 
 def _paragraphs(containers: list[LexborNode], title: str) -> list[str]:
@@ -319,7 +237,7 @@ def _paragraphs(containers: list[LexborNode], title: str) -> list[str]:
         for node in container.css("ul, ol, div, section, table, p, dl"):
             link_text = linked.get(node.mem_id, 0)
             if (link_text and node.mem_id != container.mem_id
-                    and _link_density(node, link_text) > 0.5):  # fmt: skip
+                    and link_density(node, link_text) > 0.5):  # fmt: skip
                 node.decompose()
         container.unwrap_tags(_INLINE)
         container.merge_text_nodes()
@@ -332,7 +250,7 @@ def _paragraphs(containers: list[LexborNode], title: str) -> list[str]:
                     blocks.append(text)
     if blocks and title and _clean(blocks[0]) == _clean(title):
         blocks = blocks[1:]
-    return _trim_edges(_dedupe([b for b in blocks if not (len(b) < 300 and _NOTICE.search(b))]))
+    return _trim_edges([b for b in blocks if not (len(b) < 300 and _NOTICE.search(b))])
 
 
 def _trim_edges(blocks: list[str]) -> list[str]:
@@ -397,17 +315,6 @@ def _prefer_ld_body(paragraphs: list[str], meta: Metadata) -> list[str]:
     return paragraphs
 
 
-def _link_density(node: LexborNode, linked: int | None = None) -> float:
-    """The share of the node's text inside links; `linked`, its link characters when
-    already counted (see _linked_characters)."""
-    total = len(node.text(deep=True).strip())
-    if not total:
-        return 0.0
-    if linked is None:
-        linked = sum(len(a.text(deep=True).strip()) for a in node.css("a"))
-    return min(1.0, linked / total)
-
-
 def _language(declared: str | None, paragraphs: list[str], title: str) -> str | None:
     sample = " ".join([title, *paragraphs[:5]])[:3000]
     arabic, latin = script_letters(sample)
@@ -416,17 +323,6 @@ def _language(declared: str | None, paragraphs: list[str], title: str) -> str | 
     if declared:
         return declared
     return "en" if latin else None
-
-
-def _dedupe(blocks: list[str]) -> list[str]:
-    seen: set[str] = set()
-    kept = []
-    for block in blocks:
-        if block in seen and len(block) > 20:
-            continue
-        seen.add(block)
-        kept.append(block)
-    return kept
 
 
 def _clean(text: str) -> str:

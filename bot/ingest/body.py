@@ -1,0 +1,173 @@
+"""Where the article is on a page: the block(s) holding its paragraphs.
+
+Every paragraph-like block (a <p>, or a <div> of text without blocks inside)
+scores by its length and commas, and passes its score up to five ancestors,
+less at each step (as Readability does), so a body split over many sibling
+blocks still adds up in the block that holds them all. Candidates are ranked
+after discounting their links; three strong candidates apart from the best
+under one of its ancestors mean the article is that ancestor; the choice
+widens while a parent holds clearly more paragraph text and is mostly made of
+it; and the winner's siblings of similar weight, or of its class, join it.
+Pure: a parsed page in, nodes out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+BLOCKS = frozenset(("p", "div", "ul", "ol", "table", "section", "article", "h1", "h2", "h3",
+                    "h4", "h5", "h6", "blockquote", "pre", "li", "dl", "form", "main",
+                    "figure", "header"))  # fmt: skip
+_SCORED = "p, pre, td, blockquote, div, li, dd, section, article"
+_TEXT_TAGS = frozenset(("p", "pre", "td", "blockquote"))
+_DIVIDERS = (1.0, 2.0, 6.0, 9.0, 12.0)  # an ancestor N levels up gets score / _DIVIDERS[N]
+# What a candidate starts with, by its tag (Readability's figures).
+_BASE = {"div": 5.0, "pre": 3.0, "td": 3.0, "blockquote": 3.0, "ol": -3.0, "ul": -3.0, "dl": -3.0,
+         "dd": -3.0, "dt": -3.0, "li": -3.0, "form": -3.0, "address": -3.0, "th": -5.0}  # fmt: skip
+_GOOD = frozenset(("p", "pre", "blockquote", "div"))
+_COMMAS = re.compile(r"[,،、，]")
+
+
+def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
+    """The nodes that hold the article, in page order; the <body> when nothing scores."""
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    good: dict[int, int] = {}  # characters of good paragraphs under each node
+    for node in tree.css(_SCORED):
+        score, ancestor = _paragraph_score(node)
+        if not score:
+            continue
+        if node.tag in _GOOD and (length := len(node.text(deep=node.tag != "div").strip())) >= 40:
+            above: LexborNode | None = node
+            while above is not None:
+                good[above.mem_id] = good.get(above.mem_id, 0) + length
+                above = above.parent
+        for divider in _DIVIDERS:
+            if ancestor is None or ancestor.tag in ("body", "html"):
+                break
+            key = ancestor.mem_id
+            if key not in nodes:
+                nodes[key] = ancestor
+                scores[key] = _BASE.get(ancestor.tag or "", 0.0)
+            scores[key] += score / divider
+            ancestor = ancestor.parent
+    if not scores:
+        body = tree.body
+        return [body] if body is not None else []
+    adjusted: dict[int, float] = {}
+
+    def final(key: int) -> float:  # the score once its links are discounted
+        if key not in adjusted:
+            adjusted[key] = scores[key] * (1 - link_density(nodes[key]))
+        return adjusted[key]
+
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:15]
+    top = sorted(ranked, key=final, reverse=True)[:5]
+    best = _common_ancestor(nodes[top[0]], [nodes[k] for k in top[1:]
+                                            if final(k) >= 0.75 * final(top[0])])  # fmt: skip
+    best = _widened(best, good)
+    return _with_siblings(best, final(best.mem_id) if best.mem_id in scores else 0.0, scores)
+
+
+def _widened(node: LexborNode, good: dict[int, int]) -> LexborNode:
+    """The article split over several blocks: climb while the parent holds clearly
+    more good paragraph text and is still mostly made of it."""
+    while True:
+        here = good.get(node.mem_id, 0)
+        parent = node.parent
+        while parent is not None and good.get(parent.mem_id, 0) == here:
+            parent = parent.parent  # wrappers that add nothing
+        if parent is None or parent.tag in ("body", "html"):
+            return node
+        there = good[parent.mem_id]
+        if there < 1.25 * here or there < 0.5 * len(parent.text(deep=True)):
+            return node
+        node = parent
+
+
+def _paragraph_score(node: LexborNode) -> tuple[float, LexborNode | None]:
+    """A paragraph's score, and the first ancestor it goes to: a <p>'s parent; the block
+    itself for the text standing between a block's children."""
+    first = node.parent
+    if node.tag in _TEXT_TAGS:
+        text = node.text(deep=True)
+    else:
+        # A block's own text: all of it when no other block sits inside
+        # (<div><span>text</span></div>, a paragraph), else only what stands between blocks.
+        leaf = node.tag == "div" and not any(c.tag in BLOCKS for c in node.iter())
+        text = node.text(deep=leaf)
+        if len(text.strip()) < 60 or (leaf and link_density(node) > 0.3):
+            return 0.0, None
+        if not leaf:
+            first = node
+    length = len(text.strip())
+    if length < 25:
+        return 0.0, None
+    return 1 + len(_COMMAS.findall(text)) + min(length / 100, 3.0), first
+
+
+def _common_ancestor(best: LexborNode, others: list[LexborNode]) -> LexborNode:
+    """Three or more strong candidates apart from the best (neither inside it nor
+    holding it) under one of its ancestors: the article is split over them, and
+    that ancestor holds it."""
+    mine = {a.mem_id for a in _ancestors(best)}
+    lines = []
+    for other in others:
+        line = {a.mem_id for a in _ancestors(other)}
+        if other.mem_id not in mine and best.mem_id not in line:
+            lines.append(line)
+    if len(lines) < 3:
+        return best
+    for ancestor in _ancestors(best):
+        if ancestor.tag in ("body", "html"):
+            break
+        if sum(ancestor.mem_id in line for line in lines) >= 3:
+            return ancestor
+    return best
+
+
+def _ancestors(node: LexborNode) -> list[LexborNode]:
+    found = []
+    parent = node.parent
+    while parent is not None:
+        found.append(parent)
+        parent = parent.parent
+    return found
+
+
+def _with_siblings(
+    best: LexborNode, best_score: float, scores: dict[int, float]
+) -> list[LexborNode]:
+    parent = best.parent
+    if parent is None:
+        return [best]
+    threshold = max(10.0, best_score * 0.2)
+    best_class = best.attributes.get("class")
+    chosen = []
+    for sibling in parent.iter(include_text=False):
+        if sibling.mem_id == best.mem_id:
+            chosen.append(sibling)
+            continue
+        score = scores.get(sibling.mem_id, 0.0)
+        if best_class and sibling.attributes.get("class") == best_class:
+            score += best_score * 0.2
+        if score >= threshold:
+            chosen.append(sibling)
+        elif sibling.tag == "p":
+            text = sibling.text(deep=True)
+            if len(text) > 80 and link_density(sibling) < 0.25:
+                chosen.append(sibling)
+    return chosen
+
+
+def link_density(node: LexborNode, linked: int | None = None) -> float:
+    """The share of the node's text inside links; `linked`, its link characters when
+    already counted."""
+    total = len(node.text(deep=True).strip())
+    if not total:
+        return 0.0
+    if linked is None:
+        linked = sum(len(a.text(deep=True).strip()) for a in node.css("a"))
+    return min(1.0, linked / total)

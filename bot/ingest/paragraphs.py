@@ -1,0 +1,179 @@
+"""The article's blocks -> its paragraphs, furniture left out.
+
+Inside the chosen blocks, share bars, "read more" / "اقرأ أيضا" boxes,
+credits, notices and link lists are removed; what remains is read block by
+block, in order, each <br> a line break; and the lines that stand before or
+after the story (bylines, datelines, agency credits) are trimmed. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+from bot.ingest.body import link_density
+
+_INLINE = ["a", "b", "strong", "i", "em", "u", "span", "font", "small", "big", "sup", "sub",
+           "abbr", "time", "mark", "cite", "q", "code", "s", "del", "ins", "bdi", "bdo",
+           "label", "var", "kbd", "tt", "strike", "nobr", "wbr"]  # fmt: skip
+_INLINE_SET = frozenset(_INLINE)
+_JUNK_WORDS = (
+    "share",
+    "social",
+    "related",
+    "comment",
+    "newsletter",
+    "subscribe",
+    "promo",
+    "advert",
+    "breadcrumb",
+    "cookie",
+    "sidebar",
+    "outbrain",
+    "taboola",
+    "recommend",
+    "popular",
+    "trending",
+    "read-more",
+    "readmore",
+    "read-also",
+    "more-news",
+    "author-bio",
+    "tags",
+    "keywords",
+    "caption",
+    "credit",
+    "byline",
+    "signup",
+    "sponsor",
+    "print",
+    "toolbar",
+    "rating",
+    "disqus",
+    "widget",
+    "gallery-count",
+)
+_JUNK_CSS = ", ".join(
+    [f'[class*="{w}"], [id*="{w}"]' for w in _JUNK_WORDS]
+    + ['[class~="ad"]', '[class~="ads"]', '[class*="ad-slot"]', '[class*="adslot"]',
+       '[id^="ad-"]', '[class^="ad-"]', '[hidden]', '[aria-hidden="true"]',
+       '[style*="display:none"]', '[style*="display: none"]', '[role="complementary"]']
+)  # fmt: skip
+_BOILERPLATE = re.compile(
+    r"^(اقرأ\s+(أيضا|أيضاً|ايضا|المزيد)|إقرأ\s+أيضا|شاهد\s+أيضا|طالع\s+أيضا|ذات صلة|"
+    r"read\s+(more|also|next)|related\s*:|see\s+also|advertisement|إعلان|share\s+this|"
+    r"follow\s+us|تابعونا|sign\s+up|subscribe|click\s+here|all\s+rights\s+reserved|"
+    r"you\s+may\s+also\s+like|disclaimer$|registration\s+on\s+or\s+use\s+of\s+this\s+site|"
+    r"the\s+material\s+on\s+this\s+site\s+may\s+not|community\s+rules\s+apply|"
+    r"جميع\s+الحقوق|copyright|©)",
+    re.I,
+)
+# Said anywhere in a short block: a comment policy or a site notice, not the story.
+_NOTICE = re.compile(
+    r"(الآراء\s+الواردة.{0,40}لا\s+تعبر|ترحب\s+.{0,30}بالنقاش|إرشادات\s+الاستخدام|"
+    r"لا\s+مانع\s+من\s+الاقتباس|views\s+expressed.{0,60}(do\s+not|don't)\s+(necessarily\s+)?"
+    r"reflect|comments\s+are\s+moderated|جميع\s+الحقوق\s+محفوظة)",
+    re.I,
+)
+# Lines that stand before the story: a byline, a dateline alone, a date label.
+_LEADING = re.compile(
+    r"^(\(?[^()\n]{2,40}\)$|(حوار|كتب|كتبت|بقلم|إعداد|اعداد|تقرير|متابعة|ترجمة|by|words\s+by|"
+    r"photos?\s+by)\s*[:：]?\s+\S.{0,50}$|(التاريخ|تاريخ\s+النشر|نشر\s+في|آخر\s+تحديث|"
+    r"published|updated|posted|last\s+updated)\s*[:：]?.{0,60}$)",
+    re.I,
+)
+# A last line that only credits an agency: "(بترا)", "--(AFP)", "Reuters".
+_TRAILING = re.compile(r"^[-–—\s]*\(?\s*[\w.\s]{2,20}\s*\)?\s*$")
+_CREDIT = re.compile(
+    r"^((image|photo|picture|video)\s*(copyright|credit|source)?\s*[:©]|getty images|"
+    r"reuters$|afp$|ap photo|صورة\s*:|المصدر\s*:|الصورة\s*:|تصوير\s*:)",
+    re.I,
+)
+
+
+def read_paragraphs(containers: list[LexborNode], title: str) -> list[str]:
+    """The text of `containers`, block by block, without the furniture inside them."""
+    blocks: list[str] = []
+    for container in containers:
+        if container.tag in _INLINE_SET and container.parent is not None:
+            container = container.parent
+        whole = len(container.text(deep=True))
+        for junk in container.css(_JUNK_CSS):
+            # The container itself matches its own selector; and a "junk" word in a
+            # wrapper's class (has-sidebar, widget-container) must not take the article.
+            if junk.mem_id != container.mem_id and len(junk.text(deep=True)) < 0.5 * whole:
+                junk.decompose()
+        linked = _linked_characters(container)
+        for node in container.css("ul, ol, div, section, table, p, dl"):
+            link_text = linked.get(node.mem_id, 0)
+            if (link_text and node.mem_id != container.mem_id
+                    and link_density(node, link_text) > 0.5):  # fmt: skip
+                node.decompose()
+        container.unwrap_tags(_INLINE)
+        container.merge_text_nodes()
+        broken = {br.parent.mem_id for br in container.css("br") if br.parent is not None}
+        for node in container.traverse():
+            if node.tag in ("img", "picture", "figure", "br", "hr"):
+                continue
+            for text in _own_lines(node, node.mem_id in broken):
+                if not _BOILERPLATE.match(text) and not _CREDIT.match(text):
+                    blocks.append(text)
+    if blocks and title and clean(blocks[0]) == clean(title):
+        blocks = blocks[1:]
+    return _trim_edges([b for b in blocks if not (len(b) < 300 and _NOTICE.search(b))])
+
+
+def _trim_edges(blocks: list[str]) -> list[str]:
+    """Drops bylines, datelines and date labels before the story, and a bare agency
+    credit after it; never the only text there is."""
+    start = 0
+    while start < min(3, len(blocks) - 1) and (
+        _LEADING.match(blocks[start]) or not re.search(r"\w", blocks[start])
+    ):
+        start += 1
+    end = len(blocks)
+    if end - start > 1 and len(blocks[end - 1]) <= 25 and _TRAILING.match(blocks[end - 1]):
+        end -= 1
+    return blocks[start:end]
+
+
+def _linked_characters(container: LexborNode) -> dict[int, int]:
+    """Characters of link text under each node of `container`, by mem_id: one walk up
+    from each link, instead of a search for links under every block."""
+    linked: dict[int, int] = {}
+    top = container.mem_id
+    for anchor in container.css("a"):
+        length = len(anchor.text(deep=True).strip())
+        if not length:
+            continue
+        node = anchor.parent
+        while node is not None:
+            key = node.mem_id
+            linked[key] = linked.get(key, 0) + length
+            if key == top:
+                break
+            node = node.parent
+    return linked
+
+
+def _own_lines(node: LexborNode, has_br: bool) -> list[str]:
+    """The node's own text (its children blocks are read on their own), split at the
+    <br> among its children."""
+    if not has_br:
+        text = clean(node.text(deep=False, separator=" "))
+        return [text] if text else []
+    lines: list[str] = []
+    current: list[str] = []
+    for child in node.iter(include_text=True):
+        if child.tag == "br":
+            lines.append(clean(" ".join(current)))
+            current = []
+        elif child.is_text_node:
+            current.append(child.text(deep=False))
+    lines.append(clean(" ".join(current)))
+    return [line for line in lines if line]
+
+
+def clean(text: str) -> str:
+    return " ".join(text.replace("\ufeff", " ").replace("\u200b", " ").split())

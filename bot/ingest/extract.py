@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from bot.ingest.body import find_body
+from bot.ingest.body import drop_galleries, find_body
+from bot.ingest.furniture import trim
 from bot.ingest.metadata import Metadata, read_metadata
 from bot.ingest.paragraphs import clean, read_paragraphs
 from bot.ingest.related import Related, find_related
@@ -53,6 +54,14 @@ _COMMENTS_CSS = (
     '[class~="comments"], [class~="comment"], [itemprop="comment"], [id^="comment-"]'
 )
 
+# The lead: a standfirst (dek, summary) stands above the story and is not its text; a
+# lede ("article-lead", the microdata description) is the story's first paragraph.
+_STANDFIRST_CSS = (
+    '[class*="standfirst"], [class*="summary"], [class*="intro"], [class*="dek"], '
+    '[class*="subtitle"], [class*="excerpt"]'
+)
+_LEDE_CSS = '[class*="article-lead"], [class*="lead-text"], [itemprop="description"]'
+
 
 @dataclass(frozen=True)
 class Extracted:
@@ -82,22 +91,21 @@ def extract_article(
     meta = read_metadata(tree, url, zone=zone)
     base = url or meta.canonical or ""
     related = find_related(tree, base, meta.canonical or url)
-    lead_node = tree.css_first(
-        '[class*="standfirst"], [class*="article-lead"], [class*="lead-text"], '
-        '[class*="summary"], [class*="intro"], [class*="dek"], [class*="subtitle"], '
-        '[class*="excerpt"], [itemprop="description"]'
-    )
+    standfirst = tree.css_first(_STANDFIRST_CSS)
+    lead_node = standfirst or tree.css_first(_LEDE_CSS)
     lead = clean(lead_node.text(deep=True)) if lead_node is not None else ""
     tree.strip_tags(_DROP)
     for comments in tree.css(_COMMENTS_CSS):
         comments.decompose()
+    drop_galleries(tree)
     containers = _chosen(tree, body_selector)
-    paragraphs = read_paragraphs(containers, meta.title)
+    names = (*_names(meta.author), meta.site_name or "")
+    paragraphs = trim(read_paragraphs(containers), title=meta.title, names=names)
     paragraphs = _prefer_ld_body(paragraphs, meta)
     if not 20 <= len(lead) <= 600:
         lead = ""
-    if lead and lead in paragraphs[:3]:
-        paragraphs.remove(lead)
+    if lead and standfirst is not None and lead in paragraphs[:3]:
+        paragraphs.remove(lead)  # a standfirst above the story; a lede is its first paragraph
     page_url = meta.canonical or url
     return Extracted(
         url=canonical_url(page_url) if page_url else None,
@@ -120,6 +128,13 @@ def _chosen(tree: LexborHTMLParser, selector: str | None) -> list[LexborNode]:
         if chosen:
             return chosen
     return find_body(tree)
+
+
+def _names(author: str | None) -> list[str]:
+    """The byline's names: "A, B and C" -> [the whole, A, B, C]."""
+    if not author:
+        return []
+    return [author, *(n for n in re.split(r",|&|\band\b|\sو\s", author) if n.strip())]
 
 
 def _prefer_ld_body(paragraphs: list[str], meta: Metadata) -> list[str]:

@@ -3,7 +3,7 @@
 Inside the chosen blocks, share bars, "read more" / "اقرأ أيضا" boxes,
 credits, notices and link lists are removed; what remains is read block by
 block, in order, each <br> a line break; and the lines that stand before or
-after the story (bylines, datelines, agency credits) are trimmed. Pure.
+after the story are left to furniture.py. Pure.
 """
 
 from __future__ import annotations
@@ -59,16 +59,23 @@ _JUNK_CSS = ", ".join(
     + ['[class~="ad"]', '[class~="ads"]', '[class*="ad-slot"]', '[class*="adslot"]',
        '[id^="ad-"]', '[class^="ad-"]', '[hidden]', '[aria-hidden="true"]',
        '[style*="display:none"]', '[style*="display: none"]', '[role="complementary"]']
+    # microdata written out for machines: the publisher, its logo, the page's URL, dates
+    + [f'[itemprop="{w}"]' for w in ("publisher", "logo", "image", "url", "mainEntityOfPage",
+                                     "datePublished", "dateModified", "dateCreated")]
 )  # fmt: skip
 _BOILERPLATE = re.compile(
     r"^(اقرأ\s+(أيضا|أيضاً|ايضا|المزيد)|إقرأ\s+أيضا|شاهد\s+أيضا|طالع\s+أيضا|ذات صلة|"
     r"read\s+(more|also|next)|related\s*:|see\s+also|advertisement|إعلان|share\s+this|"
-    r"follow\s+us|تابعونا|sign\s+up|subscribe|click\s+here|all\s+rights\s+reserved|"
+    r"follow\s+us|تابعونا|تابعنا\s+(على|عبر)|sign\s+up|subscribe|click\s+here|all\s+rights\s+reserved|"
     r"you\s+may\s+also\s+like|disclaimer$|registration\s+on\s+or\s+use\s+of\s+this\s+site|"
     r"the\s+material\s+on\s+this\s+site\s+may\s+not|community\s+rules\s+apply|"
     r"جميع\s+الحقوق|copyright|©)",
     re.I,
 )
+# A line that is only an address, or a newsletter's pitch.
+_ADDRESS = re.compile(r"^https?://\S+\.(jpe?g|png|gif|webp|svg)(\?\S*)?$", re.I)
+_PITCH = re.compile(r"newsletter.{0,40}(promotion|sign|subscribe|inbox)|(sign\s+up|subscribe)"
+                    r".{0,40}newsletter|النشرة\s+البريدية", re.I)  # fmt: skip
 # Said anywhere in a short block: a comment policy or a site notice, not the story.
 _NOTICE = re.compile(
     r"(الآراء\s+الواردة.{0,40}لا\s+تعبر|ترحب\s+.{0,30}بالنقاش|إرشادات\s+الاستخدام|"
@@ -76,15 +83,6 @@ _NOTICE = re.compile(
     r"reflect|comments\s+are\s+moderated|جميع\s+الحقوق\s+محفوظة)",
     re.I,
 )
-# Lines that stand before the story: a byline, a dateline alone, a date label.
-_LEADING = re.compile(
-    r"^(\(?[^()\n]{2,40}\)$|(حوار|كتب|كتبت|بقلم|إعداد|اعداد|تقرير|متابعة|ترجمة|by|words\s+by|"
-    r"photos?\s+by)\s*[:：]?\s+\S.{0,50}$|(التاريخ|تاريخ\s+النشر|نشر\s+في|آخر\s+تحديث|"
-    r"published|updated|posted|last\s+updated)\s*[:：]?.{0,60}$)",
-    re.I,
-)
-# A last line that only credits an agency: "(بترا)", "--(AFP)", "Reuters".
-_TRAILING = re.compile(r"^[-–—\s]*\(?\s*[\w.\s]{2,20}\s*\)?\s*$")
 _CREDIT = re.compile(
     r"^((image|photo|picture|video)\s*(copyright|credit|source)?\s*[:©]|getty images|"
     r"reuters$|afp$|ap photo|صورة\s*:|المصدر\s*:|الصورة\s*:|تصوير\s*:)",
@@ -92,7 +90,7 @@ _CREDIT = re.compile(
 )
 
 
-def read_paragraphs(containers: list[LexborNode], title: str) -> list[str]:
+def read_paragraphs(containers: list[LexborNode]) -> list[str]:
     """The text of `containers`, block by block, without the furniture inside them."""
     blocks: list[str] = []
     for container in containers:
@@ -119,23 +117,13 @@ def read_paragraphs(containers: list[LexborNode], title: str) -> list[str]:
             for text in _own_lines(node, node.mem_id in broken):
                 if not _BOILERPLATE.match(text) and not _CREDIT.match(text):
                     blocks.append(text)
-    if blocks and title and clean(blocks[0]) == clean(title):
-        blocks = blocks[1:]
-    return _trim_edges([b for b in blocks if not (len(b) < 300 and _NOTICE.search(b))])
-
-
-def _trim_edges(blocks: list[str]) -> list[str]:
-    """Drops bylines, datelines and date labels before the story, and a bare agency
-    credit after it; never the only text there is."""
-    start = 0
-    while start < min(3, len(blocks) - 1) and (
-        _LEADING.match(blocks[start]) or not re.search(r"\w", blocks[start])
-    ):
-        start += 1
-    end = len(blocks)
-    if end - start > 1 and len(blocks[end - 1]) <= 25 and _TRAILING.match(blocks[end - 1]):
-        end -= 1
-    return blocks[start:end]
+    return [
+        b
+        for b in blocks
+        if not (len(b) < 300 and _NOTICE.search(b))
+        and not _ADDRESS.match(b)
+        and not (len(b) < 100 and _PITCH.search(b))
+    ]
 
 
 def _linked_characters(container: LexborNode) -> dict[int, int]:

@@ -42,3 +42,57 @@ def test_a_paragraph_repeated_on_purpose_is_kept() -> None:
     )
     found = extract_article(f"<html><body><article><div>{body}</div></article></body></html>")
     assert found.paragraphs.count(line) == 2
+
+
+def test_a_gallery_of_other_news_does_not_outweigh_a_short_article() -> None:
+    """30 slides, each a picture and a caption, beside a three-paragraph story."""
+    found = extract_article(page("en-embedded-gallery.html"), "https://coast.test/keeper")
+    assert len(found.paragraphs) == 3
+    assert found.paragraphs[0].startswith("The last keeper of the island lighthouse")
+    assert "on Monday, as the city prepares" not in found.text
+
+
+def test_a_listicle_of_pictures_with_headings_is_the_article() -> None:
+    item = (
+        "<div class='entry'><h3>{n}. A film worth seeing</h3><img src='/f/{n}.jpg'>"
+        "<p>Film number {n} follows a family over one summer, told with patience, humour "
+        "and a score that stays with you long after the credits.</p></div>"
+    )
+    items = "".join(item.format(n=n) for n in range(1, 8))
+    html = f"<html><body><div class='list'>{items}</div><p>Short footer text.</p></body></html>"
+    found = extract_article(html)
+    assert sum(p.startswith("Film number") for p in found.paragraphs) == 7
+
+
+def test_furniture_at_the_edges_of_a_minimal_article() -> None:
+    """A timestamp, the headline, the byline, the site's name and a label before the story;
+    a newsletter pitch inside it; a rule, a credit and a bio after it."""
+    found = extract_article(page("en-minimal-article.html"), "https://courier.test/ferry")
+    assert found.paragraphs[0].startswith("The night ferry between the two ports")
+    assert found.paragraphs[-1].endswith('crossing at night for 20 years."')
+    assert len(found.paragraphs) == 4
+
+
+def test_a_poll_after_the_story_is_not_the_story() -> None:
+    story = "".join(
+        f"<p>Paragraph {n} of the report on the new bus lanes, which opened this week, "
+        f"to mixed reviews from drivers and riders.</p>"
+        for n in range(4)
+    )
+    poll = (
+        "<p>Should the lanes stay?</p><ul><li>Yes 62%</li><li>No 31%</li><li>Not sure 7%</li></ul>"
+    )
+    found = extract_article(f"<html><body><div class='story'>{story}{poll}</div></body></html>")
+    assert found.paragraphs[-1].startswith("Paragraph 3")
+    assert len(found.paragraphs) == 4
+
+
+def test_a_lede_is_the_first_paragraph_and_machine_microdata_is_not_text() -> None:
+    """The story's first paragraph marked as its description; before it, "follow us" and
+    microdata written out for machines: an image address, the publisher, its logo."""
+    found = extract_article(page("ar-lede-microdata.html"), "https://sahil.test/news/1")
+    assert found.paragraphs[0].startswith("افتتح وزير النقل صباح اليوم")
+    assert found.lead == found.paragraphs[0]
+    assert len(found.paragraphs) == 4
+    for furniture in ("تابعنا", "https://", "وكالة الساحل", "انسخ الرابط"):
+        assert furniture not in found.text

@@ -21,7 +21,7 @@ BLOCKS = frozenset(("p", "div", "ul", "ol", "table", "section", "article", "h1",
                     "h4", "h5", "h6", "blockquote", "pre", "li", "dl", "form", "main",
                     "figure", "header"))  # fmt: skip
 _SCORED = "p, pre, td, blockquote, div, li, dd, section, article"
-_TEXT_TAGS = frozenset(("p", "pre", "td", "blockquote"))
+_TEXT_TAGS = frozenset(("p", "pre", "blockquote"))
 _DIVIDERS = (1.0, 2.0, 6.0, 9.0, 12.0)  # an ancestor N levels up gets score / _DIVIDERS[N]
 # What a candidate starts with, by its tag (Readability's figures).
 _BASE = {"div": 5.0, "pre": 3.0, "td": 3.0, "blockquote": 3.0, "ol": -3.0, "ul": -3.0, "dl": -3.0,
@@ -36,10 +36,12 @@ def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     nodes: dict[int, LexborNode] = {}
     good: dict[int, int] = {}  # characters of good paragraphs under each node
     for node in tree.css(_SCORED):
-        score, ancestor = _paragraph_score(node)
+        score, ancestor, length = _paragraph(node)
         if not score:
             continue
-        if node.tag in _GOOD and (length := len(node.text(deep=node.tag != "div").strip())) >= 40:
+        if node.tag == "div":
+            length = len(node.text(deep=False).strip())
+        if node.tag in _GOOD and length >= 40:
             above: LexborNode | None = node
             while above is not None:
                 good[above.mem_id] = good.get(above.mem_id, 0) + length
@@ -127,25 +129,36 @@ def _widened(node: LexborNode, good: dict[int, int]) -> LexborNode:
         node = parent
 
 
-def _paragraph_score(node: LexborNode) -> tuple[float, LexborNode | None]:
-    """A paragraph's score, and the first ancestor it goes to: a <p>'s parent; the block
-    itself for the text standing between a block's children."""
+def _paragraph(node: LexborNode) -> tuple[float, LexborNode | None, int]:
+    """A paragraph's score, the first ancestor it goes to and its length: a <p>'s goes
+    to its parent; the text standing between a block's children, with their inline
+    elements, scores the block itself."""
+    inner = any(child.tag in BLOCKS for child in node.iter())
     first = node.parent
-    if node.tag in _TEXT_TAGS:
+    if node.tag in _TEXT_TAGS or (not inner and node.tag in ("div", "td")):
         text = node.text(deep=True)
-    else:
-        # A block's own text: all of it when no other block sits inside
-        # (<div><span>text</span></div>, a paragraph), else only what stands between blocks.
-        leaf = node.tag == "div" and not any(c.tag in BLOCKS for c in node.iter())
-        text = node.text(deep=leaf)
-        if len(text.strip()) < 60 or (leaf and link_density(node) > 0.3):
-            return 0.0, None
-        if not leaf:
-            first = node
+    else:  # a layout cell, a list item, a block: what stands between its blocks
+        text = _own_text(node) if node.tag == "li" else node.text(deep=False)
+        first = node
     length = len(text.strip())
-    if length < 25:
-        return 0.0, None
-    return 1 + len(_COMMAS.findall(text)) + min(length / 100, 3.0), first
+    # A table's cell or a block is prose only when it is long: a calendar's cells are not.
+    if length < (25 if node.tag in _TEXT_TAGS else 60):
+        return 0.0, None, 0
+    if node.tag not in _TEXT_TAGS and node.css_first("a") is not None:
+        linked = sum(len(a.text(deep=True).strip()) for a in node.css("a"))
+        if linked > 0.3 * length:
+            return 0.0, None, 0
+    return 1 + len(_COMMAS.findall(text)) + min(length / 100, 3.0), first, length
+
+
+def _own_text(node: LexborNode) -> str:
+    parts = []
+    for child in node.iter(include_text=True):
+        if child.is_text_node:
+            parts.append(child.text(deep=False))
+        elif child.tag not in BLOCKS:
+            parts.append(child.text(deep=True))
+    return " ".join(parts)
 
 
 def _common_ancestor(best: LexborNode, others: list[LexborNode]) -> LexborNode:

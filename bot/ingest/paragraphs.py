@@ -110,13 +110,9 @@ def read_paragraphs(containers: list[LexborNode]) -> list[str]:
                 node.decompose()
         container.unwrap_tags(_INLINE)
         container.merge_text_nodes()
-        broken = {br.parent.mem_id for br in container.css("br") if br.parent is not None}
-        for node in container.traverse():
-            if node.tag in ("img", "picture", "figure", "br", "hr"):
-                continue
-            for text in _own_lines(node, node.mem_id in broken):
-                if not _BOILERPLATE.match(text) and not _CREDIT.match(text):
-                    blocks.append(text)
+        lines: list[str] = []
+        _read(container, lines)
+        blocks += [t for t in lines if not _BOILERPLATE.match(t) and not _CREDIT.match(t)]
     return [
         b
         for b in blocks
@@ -145,22 +141,24 @@ def _linked_characters(container: LexborNode) -> dict[int, int]:
     return linked
 
 
-def _own_lines(node: LexborNode, has_br: bool) -> list[str]:
-    """The node's own text (its children blocks are read on their own), split at the
-    <br> among its children."""
-    if not has_br:
-        text = clean(node.text(deep=False, separator=" "))
-        return [text] if text else []
-    lines: list[str] = []
+def _read(node: LexborNode, lines: list[str]) -> None:
+    """The text under `node`, in page order, a line for each run of text between
+    elements (inline ones are unwrapped by now) or <br>s."""
     current: list[str] = []
     for child in node.iter(include_text=True):
-        if child.tag == "br":
-            lines.append(clean(" ".join(current)))
-            current = []
-        elif child.is_text_node:
+        if child.is_text_node:
             current.append(child.text(deep=False))
-    lines.append(clean(" ".join(current)))
-    return [line for line in lines if line]
+            continue
+        _flush(current, lines)
+        if child.tag != "br":
+            _read(child, lines)
+    _flush(current, lines)
+
+
+def _flush(current: list[str], lines: list[str]) -> None:
+    if current and (line := clean(" ".join(current))):
+        lines.append(line)
+    current.clear()
 
 
 def clean(text: str) -> str:

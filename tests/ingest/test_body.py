@@ -96,3 +96,27 @@ def test_a_lede_is_the_first_paragraph_and_machine_microdata_is_not_text() -> No
     assert len(found.paragraphs) == 4
     for furniture in ("تابعنا", "https://", "وكالة الساحل", "انسخ الرابط"):
         assert furniture not in found.text
+
+
+def test_a_fable_in_a_table_cell_beside_a_calendar_of_other_fables() -> None:
+    """A table layout: the story's cell, and a calendar of 31 cells of a date, a linked
+    title and a line about each; the cells are too short to be prose."""
+    found = extract_article(page("ja-calendar-sidebar.html"), "https://douwa.test/12/24.htm")
+    assert found.paragraphs[1].startswith("むかしむかし、ある山のふもとに")
+    assert found.paragraphs[-1].startswith("おじいさんとおばあさんは、そのおかげで")
+    assert "動物たちのお話です" not in found.text
+
+
+def test_how_to_steps_whose_text_stands_in_the_list_items() -> None:
+    """An intro, then an ordered list of steps, each a heading block and its text written
+    straight into the <li>: the steps are the article too, in their order."""
+    found = extract_article(page("en-howto-steps.html"), "https://guides.test/terrarium")
+    text = found.text
+    starts = ["A terrarium is a small garden", "Pick a clear glass jar", "Pour about an inch",
+              "Sprinkle a thin layer", "Spoon in two or three", "Ease each plant",
+              "Add moss, stones"]  # fmt: skip
+    positions = [text.find(start) for start in starts]
+    assert -1 not in positions
+    assert positions == sorted(positions)
+    assert text.index("Choose a container") < text.index("Pick a clear glass jar")
+    assert "weekly guide" not in text

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.ingest.dates import date_from_url, find_date_in_text, parse_date
+from bot.ingest.titles import choose_title
 
 _ARTICLE_TYPES = {
     "newsarticle",
@@ -30,7 +31,6 @@ _ARTICLE_TYPES = {
 }
 _DATED_PROPERTIES = {"datepublished", "datemodified", "author", "dc:date", "dc:created",
                      "dcterms:created", "dcterms:issued", "dcterms:modified"}  # fmt: skip
-_SEPARATORS = re.compile(r"\s+[|\-–—:•·»«]\s+|\s+::\s+|\s*\|\s*")
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def read_metadata(tree: LexborHTMLParser, url: str | None, *, zone: dt.tzinfo = 
     )
     image = meta.get("og:image") or meta.get("twitter:image") or _ld_image(ld.get("image"))
     return Metadata(
-        title=_title(tree, meta, site_name),
+        title=choose_title(tree, _stated_titles(ld, meta), site_name),
         canonical=urljoin(base, canonical) if canonical else None,
         published=published,
         updated=updated,
@@ -128,30 +128,9 @@ def _walk_ld(data: Any) -> list[dict[str, Any]]:
     return []
 
 
-def _title(tree: LexborHTMLParser, meta: dict[str, str], site_name: str | None) -> str:
-    candidates = [_clean(h1.text(deep=True)) for h1 in tree.css("article h1, main h1, h1")[:3]]
-    og = _strip_site(_clean(meta.get("og:title", "")), site_name)
-    head = _strip_site(_clean(_text(tree.css_first("title"))), site_name)
-    for h1 in candidates:
-        if len(h1) >= 8 and (not og or _overlap(h1, og) >= 0.5 or _overlap(h1, head) >= 0.5):
-            return h1
-    return og or head or (candidates[0] if candidates else "")
-
-
-def _strip_site(title: str, site_name: str | None) -> str:
-    if site_name and site_name in title and title.strip() != site_name.strip():
-        stripped = _SEPARATORS.sub(" | ", title.replace(site_name, "")).strip(" |-–—:")
-        if len(stripped) >= 8:
-            return _clean(stripped)
-    parts = [p for p in _SEPARATORS.split(title) if p]
-    if len(parts) > 1:
-        return _clean(max(parts, key=len))
-    return title
-
-
-def _overlap(a: str, b: str) -> float:
-    left, right = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
-    return len(left & right) / max(1, min(len(left), len(right)))
+def _stated_titles(ld: dict[str, Any], meta: dict[str, str]) -> list[str]:
+    found = [_str(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title")]
+    return [title for title in found if title]
 
 
 def _author(ld: dict[str, Any], meta: dict[str, str], tree: LexborHTMLParser) -> str | None:

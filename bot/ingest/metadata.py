@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from bot.ingest.bylines import find_author, ld_name
 from bot.ingest.dates import date_from_url, find_date_in_text, parse_date
 from bot.ingest.jsonld import read_article
+from bot.ingest.tags import find_tags
 from bot.ingest.titles import choose_title
 
 # How a page marks a time as an update, or as the publication.
@@ -72,7 +73,7 @@ def read_metadata(tree: LexborHTMLParser, url: str | None, *, zone: dt.tzinfo = 
         author=find_author(ld, meta, tree),
         image=urljoin(base, image) if image else None,
         language=_language(tree, meta),
-        tags=_tags(ld, meta),
+        tags=find_tags(tree, ld, meta, url or canonical),
         description=meta.get("og:description") or meta.get("description"),
         site_name=site_name,
         article_body=_str(ld.get("articleBody")),
@@ -117,23 +118,6 @@ def _language(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
     lang = lang or meta.get("content-language") or meta.get("language") or ""
     code = lang.strip().lower().replace("_", "-").split("-")[0]
     return code or None
-
-
-def _tags(ld: dict[str, Any], meta: dict[str, str]) -> tuple[str, ...]:
-    found: list[str] = []
-    keywords = ld.get("keywords")
-    if isinstance(keywords, list):
-        found.extend(str(k) for k in keywords)
-    elif isinstance(keywords, str):
-        found.extend(re.split(r"[,،]", keywords))
-    if not found:
-        found.extend(re.split(r"[,،]", meta.get("news_keywords") or meta.get("keywords") or ""))
-    seen: dict[str, None] = {}
-    for tag in found:
-        cleaned = _clean(tag)
-        if cleaned and len(cleaned) <= 60:
-            seen.setdefault(cleaned, None)
-    return tuple(seen)[:20]
 
 
 def _first_date(meta: dict[str, str], zone: dt.tzinfo, *keys: str) -> dt.datetime | None:

@@ -100,7 +100,8 @@ def extract_article(
     drop_galleries(tree)
     containers = _chosen(tree, body_selector)
     names = (*_names(meta.author), meta.site_name or "")
-    paragraphs = trim(read_paragraphs(containers), title=meta.title, names=names)
+    read = read_paragraphs(containers)
+    paragraphs = trim(read.lines, title=meta.title, names=names, asides=read.asides)
     paragraphs = _prefer_ld_body(paragraphs, meta)
     if not 20 <= len(lead) <= 600:
         lead = ""

@@ -41,8 +41,12 @@ _WORD = re.compile(r"\w+")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
-def trim(blocks: list[str], *, title: str, names: tuple[str, ...]) -> list[str]:
-    """`names`: the byline's names and the site's, which alone on a line are furniture."""
+def trim(
+    blocks: list[str], *, title: str, names: tuple[str, ...], asides: frozenset[str] = frozenset()
+) -> list[str]:
+    """`names`: the byline's names and the site's, which alone on a line are furniture;
+    `asides`: paragraphs set in italics, which after the story are notes to the reader
+    (a podcast's pitch, "Find us on ...") more than story."""
     known = {" ".join(_WORD.findall(n.lower())) for n in names if n}
     start = 0
     while start < min(6, len(blocks) - 1) and _leading(blocks[start], title, known):
@@ -53,7 +57,8 @@ def trim(blocks: list[str], *, title: str, names: tuple[str, ...]) -> list[str]:
             end = n
             break
     polled = False
-    while end - start > 1 and end > len(blocks) - 8 and _trailing(blocks[end - 1]):
+    while (end - start > 1 and end > len(blocks) - 8
+           and (_trailing(blocks[end - 1]) or blocks[end - 1] in asides)):  # fmt: skip
         polled = polled or bool(_POLL.search(blocks[end - 1]))
         end -= 1
     if polled and end - start > 1 and len(blocks[end - 1]) < 150 and blocks[end - 1][-1] in "?؟":

@@ -9,6 +9,7 @@ after the story are left to furniture.py. Pure.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
@@ -90,9 +91,16 @@ _CREDIT = re.compile(
 )
 
 
-def read_paragraphs(containers: list[LexborNode]) -> list[str]:
+@dataclass(frozen=True)
+class Blocks:
+    lines: list[str]
+    asides: frozenset[str]  # paragraphs set all in italics: notes, pitches, credits
+
+
+def read_paragraphs(containers: list[LexborNode]) -> Blocks:
     """The text of `containers`, block by block, without the furniture inside them."""
     blocks: list[str] = []
+    asides: set[str] = set()
     for container in containers:
         if container.tag in _INLINE_SET and container.parent is not None:
             container = container.parent
@@ -108,18 +116,29 @@ def read_paragraphs(containers: list[LexborNode]) -> list[str]:
             if (link_text and node.mem_id != container.mem_id
                     and link_density(node, link_text) > 0.5):  # fmt: skip
                 node.decompose()
+        asides.update(clean(p.text(deep=True)) for p in container.css("p") if _italic(p))
         container.unwrap_tags(_INLINE)
         container.merge_text_nodes()
         lines: list[str] = []
         _read(container, lines)
         blocks += [t for t in lines if not _BOILERPLATE.match(t) and not _CREDIT.match(t)]
-    return [
+    kept = [
         b
         for b in blocks
         if not (len(b) < 300 and _NOTICE.search(b))
         and not _ADDRESS.match(b)
         and not (len(b) < 100 and _PITCH.search(b))
     ]
+    return Blocks(kept, frozenset(asides))
+
+
+def _italic(paragraph: LexborNode) -> bool:
+    """Four fifths or more of the paragraph's text in <em> or <i>."""
+    total = len(paragraph.text(deep=True).strip())
+    if not total:
+        return False
+    slanted = sum(len(node.text(deep=True).strip()) for node in paragraph.css("em, i"))
+    return slanted >= 0.8 * total
 
 
 def _linked_characters(container: LexborNode) -> dict[int, int]:

@@ -120,3 +120,19 @@ def test_how_to_steps_whose_text_stands_in_the_list_items() -> None:
     assert positions == sorted(positions)
     assert text.index("Choose a container") < text.index("Pick a clear glass jar")
     assert "weekly guide" not in text
+
+
+def test_notes_in_italics_after_the_story_are_not_the_story() -> None:
+    story = "".join(
+        f"<p>Paragraph {n} of the episode's story, about a city that codes its way out of a "
+        f"crisis, with help from its own residents.</p>"
+        for n in range(3)
+    )
+    notes = (
+        "<p><em>Music by the house band. Find us on the radio, every week, at nine.</em></p>"
+        "<p><em>Does the part of your brain that loves to learn feel active? For more of the "
+        "same, </em><a href='/support'>support us</a>.</p>"
+    )
+    found = extract_article(f"<html><body><div id='storytext'>{story}{notes}</div></body></html>")
+    assert found.paragraphs[-1].startswith("Paragraph 2")
+    assert len(found.paragraphs) == 3

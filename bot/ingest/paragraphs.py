@@ -59,7 +59,10 @@ _JUNK_CSS = ", ".join(
     [f'[class*="{w}"], [id*="{w}"]' for w in _JUNK_WORDS]
     + ['[class~="ad"]', '[class~="ads"]', '[class*="ad-slot"]', '[class*="adslot"]',
        '[id^="ad-"]', '[class^="ad-"]', '[hidden]', '[aria-hidden="true"]',
-       '[style*="display:none"]', '[style*="display: none"]', '[role="complementary"]']
+       '[style*="display:none"]', '[style*="display: none"]', '[role="complementary"]',
+       # text for screen readers only (", opens new tab")
+       '[style*="clip:rect(0"]', '[style*="clip: rect(0"]', '[class*="sr-only"]',
+       '[class~="visually-hidden"]', '[class*="screen-reader-text"]']
     # microdata written out for machines: the publisher, its logo, the page's URL, dates
     + [f'[itemprop="{w}"]' for w in ("publisher", "logo", "image", "url", "mainEntityOfPage",
                                      "datePublished", "dateModified", "dateCreated")]

@@ -136,3 +136,15 @@ def test_notes_in_italics_after_the_story_are_not_the_story() -> None:
     found = extract_article(f"<html><body><div id='storytext'>{story}{notes}</div></body></html>")
     assert found.paragraphs[-1].startswith("Paragraph 2")
     assert len(found.paragraphs) == 3
+
+
+def test_paragraphs_written_as_numbered_divs_with_screen_reader_text() -> None:
+    """A wire's body in <div data-testid="paragraph-N">, a link whose hidden text says
+    ", opens new tab", an advert marker between paragraphs and the sign-off after."""
+    found = extract_article(page("en-paragraph-divs.html"), "https://wire.test/trains")
+    assert len(found.paragraphs) == 5
+    assert found.paragraphs[0].startswith("LISBON, May 3 (Wire) - Portugal's rail operator")
+    assert "according to a statement, will replace" in found.paragraphs[1]
+    assert found.paragraphs[-1].startswith("Unions welcomed the order")
+    for furniture in ("opens new tab", "Scroll to continue", "Reporting by", "Another story"):
+        assert furniture not in found.text

@@ -70,13 +70,22 @@ def _leading(line: str, title: str, known: set[str]) -> bool:
     words = " ".join(_WORD.findall(line.lower()))
     if not words or _LEADING.match(line) or words in known:
         return True
-    if title and words == " ".join(_WORD.findall(title.lower())):
+    if title and _same_headline(words.split(), _WORD.findall(title.lower())):
         return True
     if len(line) > 60:
         return False
     if _RELATIVE.match(line) or (len(words.split()) <= 8 and find_date_in_text(line)):
         return True
     return len(line.split()) <= 4 and not _ENDS.search(line) and not _UNSPACED.search(line)
+
+
+def _same_headline(line: list[str], title: list[str]) -> bool:
+    """The headline again, as the page shows it (its <h1> can word the title a little
+    differently): at most twice as long, and sharing 70% of the words of both."""
+    if not line or not title or len(line) > 2 * len(title):
+        return False
+    common = len(set(line) & set(title))
+    return common >= 0.7 * len(set(line)) and common >= 0.7 * len(set(title))
 
 
 def _trailing(line: str) -> bool:

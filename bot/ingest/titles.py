@@ -27,6 +27,10 @@ def choose_title(tree: LexborHTMLParser, stated: list[str], site_name: str | Non
     references = [*stated, page] if page else stated
     for heading in headings:
         if heading and _agrees(heading, references):
+            document = _page_title(page, site_name, tree) if page else ""
+            # the document's own title, when it names the same article as the headline
+            if document and _agrees(heading, [document]) and _agrees(document, [heading]):
+                return document
             return heading
     if stated:
         return stated[0]

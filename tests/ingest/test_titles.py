@@ -32,3 +32,18 @@ def test_a_section_heading_before_the_headline_is_not_the_title() -> None:
 def test_the_articles_part_of_a_stated_title(head: str, expected: str) -> None:
     found = extract_article(f"<html><head>{head}<div>{BODY * 3}</div></body></html>")
     assert found.title == expected
+
+
+def test_the_documents_title_when_it_names_the_same_article_as_the_headline() -> None:
+    """Headline and og:title say "is the", the document's title (what a reader view and a
+    browser tab show) "hands-on:", the same article: the document's, without the site."""
+    head = (
+        '<meta property="og:title" content="The new headset is the sharpest screen yet">'
+        "<title>The new headset hands-on: the sharpest screen yet - Gadget Weekly</title>"
+    )
+    body = "<h1>The new headset is the sharpest screen yet</h1>"
+    found = extract_article(
+        f"<html><head>{head}</head><body>{body}<div>{BODY * 3}</div></body></html>"
+    )
+    assert found.title == "The new headset hands-on: the sharpest screen yet"
+    assert not found.text.startswith("The new headset"), "the headline is not body text"

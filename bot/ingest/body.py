@@ -73,46 +73,6 @@ def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     return _with_siblings(best, final(best.mem_id) if best.mem_id in scores else 0.0, scores)
 
 
-def drop_galleries(tree: LexborHTMLParser) -> None:
-    """Removes slideshows: five or more sibling items of one kind, each a picture with a
-    short caption and no heading, making up most of their parent's text, when the page
-    has paragraphs of its own besides. A gallery of other news must not outweigh a
-    short article; a listicle (headings, longer text) is not a gallery."""
-    items: dict[tuple[int, str, str], dict[int, LexborNode]] = {}
-    for picture in tree.css("img, picture"):
-        node = picture.parent
-        for _ in range(4):
-            if node is None or node.parent is None or node.tag in ("body", "html"):
-                break
-            key = (node.parent.mem_id, node.tag or "", node.attributes.get("class") or "")
-            items.setdefault(key, {})[node.mem_id] = node
-            node = node.parent
-    galleries = []
-    for group in items.values():
-        if len(group) < 5:
-            continue
-        slides = list(group.values())
-        lengths = [_letters(slide) for slide in slides]
-        parent = slides[0].parent
-        if (parent is None or max(lengths) > 400
-                or any(slide.css_first("h2, h3, h4") is not None for slide in slides)
-                or sum(lengths) < 0.6 * _letters(parent)):  # fmt: skip
-            continue
-        galleries.append(parent)
-    if not galleries:
-        return
-    inside = {node.mem_id for gallery in galleries for node in gallery.traverse()}
-    own = sum(len(p.text(deep=True)) for p in tree.css("p") if p.mem_id not in inside)
-    if own >= 200:
-        for gallery in galleries:
-            gallery.decompose()
-
-
-def _letters(node: LexborNode) -> int:
-    """Characters of text, whitespace left out (markup indents between blocks)."""
-    return sum(len(word) for word in node.text(deep=True).split())
-
-
 def _widened(node: LexborNode, good: dict[int, int]) -> LexborNode:
     """The article split over several blocks: climb while the parent holds clearly
     more good paragraph text and is still mostly made of it."""

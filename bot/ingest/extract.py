@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from bot.ingest.body import drop_galleries, find_body
+from bot.ingest.body import find_body
 from bot.ingest.furniture import trim
+from bot.ingest.galleries import drop_galleries
 from bot.ingest.metadata import Metadata, read_metadata
 from bot.ingest.paragraphs import clean, read_paragraphs
 from bot.ingest.related import Related, find_related

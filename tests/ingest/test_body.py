@@ -148,3 +148,15 @@ def test_paragraphs_written_as_numbered_divs_with_screen_reader_text() -> None:
     assert found.paragraphs[-1].startswith("Unions welcomed the order")
     for furniture in ("opens new tab", "Scroll to continue", "Reporting by", "Another story"):
         assert furniture not in found.text
+
+
+def test_how_to_steps_with_a_picture_each_are_not_a_gallery() -> None:
+    step = (
+        "<div class='step'><img src='/s/{n}.jpg'><p>Step {n}: cut the board to length, sand "
+        "the edges smooth, and wipe away the dust before you go on.</p></div>"
+    )
+    steps = "".join(step.format(n=n) for n in range(1, 8))
+    intro = "<p>A shelf takes an afternoon, a saw and a few screws, and it lasts for years.</p>"
+    found = extract_article(f"<html><body><article>{intro * 3}<div class='steps'>{steps}"
+                            "</div></article></body></html>")  # fmt: skip
+    assert sum(p.startswith("Step ") for p in found.paragraphs) == 7

@@ -63,6 +63,11 @@ _STANDFIRST_CSS = (
 )
 _LEDE_CSS = '[class*="article-lead"], [class*="lead-text"], [itemprop="description"]'
 
+_HIDDEN_CSS = (
+    '[hidden], [style*="display:none"], [style*="display: none"], '
+    '[style*="visibility:hidden"], [style*="visibility: hidden"]'
+)
+
 
 @dataclass(frozen=True)
 class Extracted:
@@ -98,6 +103,7 @@ def extract_article(
     tree.strip_tags(_DROP)
     for comments in tree.css(_COMMENTS_CSS):
         comments.decompose()
+    _drop_hidden(tree)
     drop_galleries(tree)
     containers = _chosen(tree, body_selector)
     names = (*_names(meta.author), meta.site_name or "")
@@ -130,6 +136,16 @@ def _chosen(tree: LexborHTMLParser, selector: str | None) -> list[LexborNode]:
         if chosen:
             return chosen
     return find_body(tree)
+
+
+def _drop_hidden(tree: LexborHTMLParser) -> None:
+    """Text no reader sees (hidden, display: none, visibility: hidden) is not the article;
+    unless it is most of the page, as where a script reveals the story."""
+    body = tree.body
+    whole = len(body.text(deep=True)) if body is not None else 0
+    for node in tree.css(_HIDDEN_CSS):
+        if len(node.text(deep=True)) < 0.5 * whole:
+            node.decompose()
 
 
 def _names(author: str | None) -> list[str]:

@@ -160,3 +160,16 @@ def test_how_to_steps_with_a_picture_each_are_not_a_gallery() -> None:
     found = extract_article(f"<html><body><article>{intro * 3}<div class='steps'>{steps}"
                             "</div></article></body></html>")  # fmt: skip
     assert sum(p.startswith("Step ") for p in found.paragraphs) == 7
+
+
+def test_text_no_reader_sees_is_not_the_article() -> None:
+    seen = "".join(f"<p>Visible paragraph {n} of the story, which readers see on the page, "
+                   f"with commas, and a full stop.</p>" for n in range(3))  # fmt: skip
+    unseen = "".join(f"<p>Hidden paragraph {n}, kept for a layout that is never shown, with "
+                     f"commas, more commas, and more text than the story has.</p>"
+                     for n in range(2))  # fmt: skip
+    html = (f"<html><body><div class='story'>{seen}<p style='visibility: hidden'>Hidden "
+            f"aside, inside the story, that no reader sees either.</p></div>"
+            f"<div style='visibility:hidden'>{unseen}</div></body></html>")  # fmt: skip
+    found = extract_article(html)
+    assert [p.split()[0] for p in found.paragraphs] == ["Visible"] * 3

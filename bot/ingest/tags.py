@@ -21,6 +21,10 @@ _TAG_PATH = re.compile(
     r"etiquetas?|schlagwort)/[^/?#]+/?(\?|#|$)",
     re.I,
 )
+_PATH_WORDS = ("tag", "topic", "keyword", "label", "subject", "theme", "trend", "hashtag",
+               "stichwort", "etiqueta", "schlagwort")  # fmt: skip
+# A first sieve in C; _TAG_PATH then says which of these are tag pages.
+_CANDIDATES = ", ".join(['a[rel~="tag"]', *(f'a[href*="/{w}" i]' for w in _PATH_WORDS)])
 _NOT_TAGS = re.compile(r"^(tags?|topics?|keywords?|more|all\s+topics|see\s+all|الوسوم)$", re.I)
 # What labels a lone tag link: "Topic: ...", "Filed under ...", "الموضوع: ..."
 _LABEL = re.compile(
@@ -41,7 +45,7 @@ def find_tags(
 
 
 def _linked_tags(tree: LexborHTMLParser, host: str) -> tuple[str, ...]:
-    anchors = [a for a in tree.css("a[href]") if _is_tag_link(a, host)]
+    anchors = [a for a in tree.css(_CANDIDATES) if _is_tag_link(a, host)]
     grouped = _in_tag_lists(anchors)
     anchors = [a for a in anchors if a.mem_id in grouped or _labelled(a)]
     inside = [a for a in anchors if _within(a, ("article",))]
@@ -98,11 +102,11 @@ def _visible_text(anchor: LexborNode) -> str:
 
 def _is_tag_link(anchor: LexborNode, host: str) -> bool:
     href = anchor.attributes.get("href") or ""
-    elsewhere = _host(href)
-    if host and elsewhere and elsewhere != host:
-        return False
     rel = (anchor.attributes.get("rel") or "").lower().split()
-    return "tag" in rel or bool(_TAG_PATH.search(href))
+    if "tag" not in rel and not _TAG_PATH.search(href):
+        return False
+    elsewhere = _host(href) if "//" in href else ""
+    return not (host and elsewhere and elsewhere != host)
 
 
 def _host(url: str | None) -> str:

@@ -14,7 +14,11 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-_SEPARATORS = re.compile(r"\s+[|\-–—:•·»«]\s+|\s+::\s+|\s*\|\s*")
+# " | ", " - ", " : "...; and "_" between words of scripts written without spaces
+# ("..._科技_腾讯网"), where it stands for one.
+_SEPARATORS = re.compile(
+    r"\s+[|\-–—:•·»«]\s+|\s+::\s+|\s*\|\s*|(?<=[\u3040-\u9fff\uff00-\uffef])_|_(?=[\u3040-\u9fff])"
+)
 _WORD = re.compile(r"\w+")
 
 

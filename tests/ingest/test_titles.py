@@ -24,6 +24,9 @@ def test_a_section_heading_before_the_headline_is_not_the_title() -> None:
         # the site's own heading, and no og:title: the page's title names the article
         ("<title>Get your Frontend JavaScript Code Covered | Code | Nicolas Perriault</title>"
          "</head><body><h1>Hi, I'm Nicolas.</h1>", "Get your Frontend JavaScript Code Covered"),
+        # a section and a site after "_", as Chinese sites write them
+        ("<title>人工智能迈上新台阶_科技_新闻网</title></head><body><h1>人工智能迈上新台阶</h1>",
+         "人工智能迈上新台阶"),
         # the site's heading, an og:title with the site's name after it
         ('<meta property="og:title" content="Valley floods : Morning Report"><title>x</title>'
          "</head><body><h1>Morning Report</h1><h2>Valley floods</h2>", "Valley floods"),

@@ -1,11 +1,8 @@
 """An article page -> Extracted: title, lead, body paragraphs, dates, and the rest.
 
-How the body is found: page furniture (scripts, navigation, asides, forms) is
-dropped; every paragraph-like block scores its parent and grandparent by its
-length and commas; the best-scoring container, with its siblings of similar
-weight, is the article. Inside it, share bars, "read more" / "اقرأ أيضا"
-boxes, credits and link lists are removed, and what remains is read block by
-block, in order. Pure: HTML text in, data out.
+Page furniture (scripts, navigation, asides, reader comments) is dropped;
+body.py finds the blocks that hold the article, paragraphs.py reads them, and
+metadata.py reads what the page says about itself. Pure: HTML text in, data out.
 """
 
 from __future__ import annotations
@@ -16,7 +13,11 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from bot.ingest.body import find_body
+from bot.ingest.furniture import trim
+from bot.ingest.galleries import drop_galleries
 from bot.ingest.metadata import Metadata, read_metadata
+from bot.ingest.paragraphs import clean, read_paragraphs
 from bot.ingest.related import Related, find_related
 from bot.ingest.urls import canonical_url
 from bot.language import script_letters
@@ -48,108 +49,23 @@ _DROP = [
     "link",
     "meta",
 ]
-_INLINE = ["a", "b", "strong", "i", "em", "u", "span", "font", "small", "big", "sup", "sub",
-           "abbr", "time", "mark", "cite", "q", "code", "s", "del", "ins", "bdi", "bdo",
-           "label", "var", "kbd", "tt", "strike", "nobr", "wbr"]  # fmt: skip
-_INLINE_SET = frozenset(_INLINE)
-_BLOCK_SET = frozenset(
-    (
-        "p",
-        "div",
-        "ul",
-        "ol",
-        "table",
-        "section",
-        "article",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "pre",
-        "li",
-        "dl",
-        "form",
-    )
-)
-_JUNK_WORDS = (
-    "share",
-    "social",
-    "related",
-    "comment",
-    "newsletter",
-    "subscribe",
-    "promo",
-    "advert",
-    "breadcrumb",
-    "cookie",
-    "sidebar",
-    "outbrain",
-    "taboola",
-    "recommend",
-    "popular",
-    "trending",
-    "read-more",
-    "readmore",
-    "read-also",
-    "more-news",
-    "author-bio",
-    "tags",
-    "keywords",
-    "caption",
-    "credit",
-    "byline",
-    "signup",
-    "sponsor",
-    "print",
-    "toolbar",
-    "rating",
-    "disqus",
-    "widget",
-    "gallery-count",
-)
-_JUNK_CSS = ", ".join(
-    [f'[class*="{w}"], [id*="{w}"]' for w in _JUNK_WORDS]
-    + ['[class~="ad"]', '[class~="ads"]', '[class*="ad-slot"]', '[class*="adslot"]',
-       '[id^="ad-"]', '[class^="ad-"]', '[hidden]', '[aria-hidden="true"]',
-       '[style*="display:none"]', '[style*="display: none"]', '[role="complementary"]']
-)  # fmt: skip
 # Reader comments are never the article (and can outweigh a short one).
 _COMMENTS_CSS = (
     "#comments, #respond, #disqus_thread, .comments-area, .comment-list, .commentlist, "
     '[class~="comments"], [class~="comment"], [itemprop="comment"], [id^="comment-"]'
 )
-_BOILERPLATE = re.compile(
-    r"^(اقرأ\s+(أيضا|أيضاً|ايضا|المزيد)|إقرأ\s+أيضا|شاهد\s+أيضا|طالع\s+أيضا|ذات صلة|"
-    r"read\s+(more|also|next)|related\s*:|see\s+also|advertisement|إعلان|share\s+this|"
-    r"follow\s+us|تابعونا|sign\s+up|subscribe|click\s+here|all\s+rights\s+reserved|"
-    r"you\s+may\s+also\s+like|disclaimer$|registration\s+on\s+or\s+use\s+of\s+this\s+site|"
-    r"the\s+material\s+on\s+this\s+site\s+may\s+not|community\s+rules\s+apply|"
-    r"جميع\s+الحقوق|copyright|©)",
-    re.I,
+
+# The lead: a standfirst (dek, summary) stands above the story and is not its text; a
+# lede ("article-lead", the microdata description) is the story's first paragraph.
+_STANDFIRST_CSS = (
+    '[class*="standfirst"], [class*="summary"], [class*="intro"], [class*="dek"], '
+    '[class*="subtitle"], [class*="excerpt"]'
 )
-# Said anywhere in a short block: a comment policy or a site notice, not the story.
-_NOTICE = re.compile(
-    r"(الآراء\s+الواردة.{0,40}لا\s+تعبر|ترحب\s+.{0,30}بالنقاش|إرشادات\s+الاستخدام|"
-    r"لا\s+مانع\s+من\s+الاقتباس|views\s+expressed.{0,60}(do\s+not|don't)\s+(necessarily\s+)?"
-    r"reflect|comments\s+are\s+moderated|جميع\s+الحقوق\s+محفوظة)",
-    re.I,
-)
-# Lines that stand before the story: a byline, a dateline alone, a date label.
-_LEADING = re.compile(
-    r"^(\(?[^()\n]{2,40}\)$|(حوار|كتب|كتبت|بقلم|إعداد|اعداد|تقرير|متابعة|ترجمة|by|words\s+by|"
-    r"photos?\s+by)\s*[:：]?\s+\S.{0,50}$|(التاريخ|تاريخ\s+النشر|نشر\s+في|آخر\s+تحديث|"
-    r"published|updated|posted|last\s+updated)\s*[:：]?.{0,60}$)",
-    re.I,
-)
-# A last line that only credits an agency: "(بترا)", "--(AFP)", "Reuters".
-_TRAILING = re.compile(r"^[-–—\s]*\(?\s*[\w.\s]{2,20}\s*\)?\s*$")
-_CREDIT = re.compile(
-    r"^((image|photo|picture|video)\s*(copyright|credit|source)?\s*[:©]|getty images|"
-    r"reuters$|afp$|ap photo|صورة\s*:|المصدر\s*:|الصورة\s*:|تصوير\s*:)",
-    re.I,
+_LEDE_CSS = '[class*="article-lead"], [class*="lead-text"], [itemprop="description"]'
+
+_HIDDEN_CSS = (
+    '[hidden], [style*="display:none"], [style*="display: none"], '
+    '[style*="visibility:hidden"], [style*="visibility: hidden"]'
 )
 
 
@@ -181,22 +97,23 @@ def extract_article(
     meta = read_metadata(tree, url, zone=zone)
     base = url or meta.canonical or ""
     related = find_related(tree, base, meta.canonical or url)
-    lead_node = tree.css_first(
-        '[class*="standfirst"], [class*="article-lead"], [class*="lead-text"], '
-        '[class*="summary"], [class*="intro"], [class*="dek"], [class*="subtitle"], '
-        '[class*="excerpt"], [itemprop="description"]'
-    )
-    lead = _clean(lead_node.text(deep=True)) if lead_node is not None else ""
+    standfirst = tree.css_first(_STANDFIRST_CSS)
+    lead_node = standfirst or tree.css_first(_LEDE_CSS)
+    lead = clean(lead_node.text(deep=True)) if lead_node is not None else ""
     tree.strip_tags(_DROP)
     for comments in tree.css(_COMMENTS_CSS):
         comments.decompose()
+    _drop_hidden(tree)
+    drop_galleries(tree)
     containers = _chosen(tree, body_selector)
-    paragraphs = _paragraphs(containers, meta.title)
+    names = (*_names(meta.author), meta.site_name or "")
+    read = read_paragraphs(containers)
+    paragraphs = trim(read.lines, title=meta.title, names=names, asides=read.asides)
     paragraphs = _prefer_ld_body(paragraphs, meta)
     if not 20 <= len(lead) <= 600:
         lead = ""
-    if lead and lead in paragraphs[:3]:
-        paragraphs.remove(lead)
+    if lead and standfirst is not None and lead in paragraphs[:3]:
+        paragraphs.remove(lead)  # a standfirst above the story; a lede is its first paragraph
     page_url = meta.canonical or url
     return Extracted(
         url=canonical_url(page_url) if page_url else None,
@@ -218,172 +135,24 @@ def _chosen(tree: LexborHTMLParser, selector: str | None) -> list[LexborNode]:
         chosen = tree.css(selector)
         if chosen:
             return chosen
-    scores: dict[int, float] = {}
-    good: dict[int, int] = {}  # characters of good paragraphs under each node
-    nodes: dict[int, LexborNode] = {}
-    for node in tree.css("p, pre, td, blockquote, div, li, dd, section, article"):
-        if node.tag in ("div", "li", "dd", "section", "article"):
-            # A block's own text: all of it when no other block sits inside
-            # (<div><span>text</span></div>), else only what stands between blocks.
-            leaf = node.tag == "div" and not any(c.tag in _BLOCK_SET for c in node.iter())
-            text = node.text(deep=leaf)
-            if len(text.strip()) < 60 or (leaf and _link_density(node) > 0.3):
-                continue
-        else:
-            text = node.text(deep=True)
-        length = len(text.strip())
-        if length < 25:
-            continue
-        score = 1 + text.count(",") + text.count("،") + min(length / 100, 3.0)
-        targets = [(node, 0.0 if node.tag in ("p", "pre", "td", "blockquote") else 1.0)]
-        parent = node.parent
-        if parent is not None:
-            targets.append((parent, 1.0))
-            if parent.parent is not None:
-                targets.append((parent.parent, 0.5))
-        for target, weight in targets:
-            if weight:
-                key = target.mem_id
-                nodes[key] = target
-                scores[key] = scores.get(key, 0.0) + score * weight
-        if length >= 40 and node.tag in ("p", "pre", "blockquote", "div"):
-            ancestor: LexborNode | None = node
-            while ancestor is not None:
-                good[ancestor.mem_id] = good.get(ancestor.mem_id, 0) + length
-                ancestor = ancestor.parent
-    if not scores:
-        body = tree.body
-        return [body] if body is not None else []
-    ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:5]
-    adjusted = {key: scores[key] * (1 - _link_density(nodes[key])) for key in ranked}
-    best_key = max(adjusted, key=adjusted.__getitem__)
-    best = _widened(nodes[best_key], good)
-    if best.mem_id != best_key:
-        return [best]
-    return _with_siblings(best, adjusted[best_key], scores, nodes)
+    return find_body(tree)
 
 
-def _widened(node: LexborNode, good: dict[int, int]) -> LexborNode:
-    """The article split over several blocks: climb while the parent holds clearly
-    more good paragraph text and is still mostly made of it."""
-    while True:
-        here = good.get(node.mem_id, 0)
-        parent = node.parent
-        while parent is not None and good.get(parent.mem_id, 0) == here:
-            parent = parent.parent  # wrappers that add nothing
-        if parent is None or parent.tag in ("body", "html"):
-            return node
-        there = good[parent.mem_id]
-        if there < 1.25 * here or there < 0.5 * len(parent.text(deep=True)):
-            return node
-        node = parent
+def _drop_hidden(tree: LexborHTMLParser) -> None:
+    """Text no reader sees (hidden, display: none, visibility: hidden) is not the article;
+    unless it is most of the page, as where a script reveals the story."""
+    body = tree.body
+    whole = len(body.text(deep=True)) if body is not None else 0
+    for node in tree.css(_HIDDEN_CSS):
+        if len(node.text(deep=True)) < 0.5 * whole:
+            node.decompose()
 
 
-def _with_siblings(
-    best: LexborNode, best_score: float, scores: dict[int, float], nodes: dict[int, LexborNode]
-) -> list[LexborNode]:
-    parent = best.parent
-    if parent is None:
-        return [best]
-    threshold = max(10.0, best_score * 0.2)
-    best_class = best.attributes.get("class")
-    chosen = []
-    for sibling in parent.iter(include_text=False):
-        if sibling.mem_id == best.mem_id:
-            chosen.append(sibling)
-            continue
-        score = scores.get(sibling.mem_id, 0.0)
-        if best_class and sibling.attributes.get("class") == best_class:
-            score += best_score * 0.2
-        if score >= threshold:
-            chosen.append(sibling)
-        elif sibling.tag == "p":
-            text = sibling.text(deep=True)
-            if len(text) > 80 and _link_density(sibling) < 0.25:
-                chosen.append(sibling)
-    return chosen
-
-
-def _paragraphs(containers: list[LexborNode], title: str) -> list[str]:
-    blocks: list[str] = []
-    for container in containers:
-        if container.tag in _INLINE_SET and container.parent is not None:
-            container = container.parent
-        whole = len(container.text(deep=True))
-        for junk in container.css(_JUNK_CSS):
-            # The container itself matches its own selector; and a "junk" word in a
-            # wrapper's class (has-sidebar, widget-container) must not take the article.
-            if junk.mem_id != container.mem_id and len(junk.text(deep=True)) < 0.5 * whole:
-                junk.decompose()
-        linked = _linked_characters(container)
-        for node in container.css("ul, ol, div, section, table, p, dl"):
-            link_text = linked.get(node.mem_id, 0)
-            if (link_text and node.mem_id != container.mem_id
-                    and _link_density(node, link_text) > 0.5):  # fmt: skip
-                node.decompose()
-        container.unwrap_tags(_INLINE)
-        container.merge_text_nodes()
-        broken = {br.parent.mem_id for br in container.css("br") if br.parent is not None}
-        for node in container.traverse():
-            if node.tag in ("img", "picture", "figure", "br", "hr"):
-                continue
-            for text in _own_lines(node, node.mem_id in broken):
-                if not _BOILERPLATE.match(text) and not _CREDIT.match(text):
-                    blocks.append(text)
-    if blocks and title and _clean(blocks[0]) == _clean(title):
-        blocks = blocks[1:]
-    return _trim_edges(_dedupe([b for b in blocks if not (len(b) < 300 and _NOTICE.search(b))]))
-
-
-def _trim_edges(blocks: list[str]) -> list[str]:
-    """Drops bylines, datelines and date labels before the story, and a bare agency
-    credit after it; never the only text there is."""
-    start = 0
-    while start < min(3, len(blocks) - 1) and (
-        _LEADING.match(blocks[start]) or not re.search(r"\w", blocks[start])
-    ):
-        start += 1
-    end = len(blocks)
-    if end - start > 1 and len(blocks[end - 1]) <= 25 and _TRAILING.match(blocks[end - 1]):
-        end -= 1
-    return blocks[start:end]
-
-
-def _linked_characters(container: LexborNode) -> dict[int, int]:
-    """Characters of link text under each node of `container`, by mem_id: one walk up
-    from each link, instead of a search for links under every block."""
-    linked: dict[int, int] = {}
-    top = container.mem_id
-    for anchor in container.css("a"):
-        length = len(anchor.text(deep=True).strip())
-        if not length:
-            continue
-        node = anchor.parent
-        while node is not None:
-            key = node.mem_id
-            linked[key] = linked.get(key, 0) + length
-            if key == top:
-                break
-            node = node.parent
-    return linked
-
-
-def _own_lines(node: LexborNode, has_br: bool) -> list[str]:
-    """The node's own text (its children blocks are read on their own), split at the
-    <br> among its children."""
-    if not has_br:
-        text = _clean(node.text(deep=False, separator=" "))
-        return [text] if text else []
-    lines: list[str] = []
-    current: list[str] = []
-    for child in node.iter(include_text=True):
-        if child.tag == "br":
-            lines.append(_clean(" ".join(current)))
-            current = []
-        elif child.is_text_node:
-            current.append(child.text(deep=False))
-    lines.append(_clean(" ".join(current)))
-    return [line for line in lines if line]
+def _names(author: str | None) -> list[str]:
+    """The byline's names: "A, B and C" -> [the whole, A, B, C]."""
+    if not author:
+        return []
+    return [author, *(n for n in re.split(r",|&|\band\b|\sو\s", author) if n.strip())]
 
 
 def _prefer_ld_body(paragraphs: list[str], meta: Metadata) -> list[str]:
@@ -393,19 +162,8 @@ def _prefer_ld_body(paragraphs: list[str], meta: Metadata) -> list[str]:
         return paragraphs
     found = sum(len(p) for p in paragraphs)
     if found < 0.5 * len(body):
-        return [p for p in (_clean(line) for line in re.split(r"\n\s*\n|\n", body)) if p]
+        return [p for p in (clean(line) for line in re.split(r"\n\s*\n|\n", body)) if p]
     return paragraphs
-
-
-def _link_density(node: LexborNode, linked: int | None = None) -> float:
-    """The share of the node's text inside links; `linked`, its link characters when
-    already counted (see _linked_characters)."""
-    total = len(node.text(deep=True).strip())
-    if not total:
-        return 0.0
-    if linked is None:
-        linked = sum(len(a.text(deep=True).strip()) for a in node.css("a"))
-    return min(1.0, linked / total)
 
 
 def _language(declared: str | None, paragraphs: list[str], title: str) -> str | None:
@@ -416,18 +174,3 @@ def _language(declared: str | None, paragraphs: list[str], title: str) -> str | 
     if declared:
         return declared
     return "en" if latin else None
-
-
-def _dedupe(blocks: list[str]) -> list[str]:
-    seen: set[str] = set()
-    kept = []
-    for block in blocks:
-        if block in seen and len(block) > 20:
-            continue
-        seen.add(block)
-        kept.append(block)
-    return kept
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.replace("\ufeff", " ").replace("\u200b", " ").split())

@@ -7,7 +7,6 @@ a frozen Metadata out.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,22 +14,18 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from bot.ingest.bylines import find_author, ld_name
 from bot.ingest.dates import date_from_url, find_date_in_text, parse_date
+from bot.ingest.jsonld import read_article
+from bot.ingest.tags import find_tags
+from bot.ingest.titles import choose_title
 
-_ARTICLE_TYPES = {
-    "newsarticle",
-    "article",
-    "blogposting",
-    "reportagenewsarticle",
-    "report",
-    "analysisnewsarticle",
-    "opinionnewsarticle",
-    "webpage",
-    "liveblogposting",
-}
+# How a page marks a time as an update, or as the publication.
+_UPDATE = re.compile(r"(\(?\s*)(updated|modified|last\s+updated|edited|آخر\s+تحديث|محدثة|تحديث)|"
+                     r"[-_]?(updated?|modified)", re.I)  # fmt: skip
+_PUBLISHED = re.compile(r"publish|datepublished|created|posted", re.I)
 _DATED_PROPERTIES = {"datepublished", "datemodified", "author", "dc:date", "dc:created",
                      "dcterms:created", "dcterms:issued", "dcterms:modified"}  # fmt: skip
-_SEPARATORS = re.compile(r"\s+[|\-–—:•·»«]\s+|\s+::\s+|\s*\|\s*")
 
 
 @dataclass(frozen=True)
@@ -51,10 +46,10 @@ class Metadata:
 def read_metadata(tree: LexborHTMLParser, url: str | None, *, zone: dt.tzinfo = dt.UTC) -> Metadata:
     """`zone`: where the page's times without an offset are meant (the source's zone)."""
     meta = _meta_values(tree)
-    ld = _json_ld_article(tree)
+    ld = read_article(tree)
     base = url or meta.get("og:url") or ""
     canonical = _attr(tree.css_first('link[rel="canonical"]'), "href") or meta.get("og:url")
-    site_name = meta.get("og:site_name") or _ld_name(ld.get("publisher"))
+    site_name = meta.get("og:site_name") or ld_name(ld.get("publisher"))
     published = (
         parse_date(_str(ld.get("datePublished")), zone)
         or _first_date(meta, zone, "article:published_time", "og:published_time",
@@ -71,14 +66,14 @@ def read_metadata(tree: LexborHTMLParser, url: str | None, *, zone: dt.tzinfo = 
     )
     image = meta.get("og:image") or meta.get("twitter:image") or _ld_image(ld.get("image"))
     return Metadata(
-        title=_title(tree, meta, site_name),
+        title=choose_title(tree, _stated_titles(ld, meta), site_name),
         canonical=urljoin(base, canonical) if canonical else None,
         published=published,
         updated=updated,
-        author=_author(ld, meta, tree),
+        author=find_author(ld, meta, tree),
         image=urljoin(base, image) if image else None,
         language=_language(tree, meta),
-        tags=_tags(ld, meta),
+        tags=find_tags(tree, ld, meta, url or canonical),
         description=meta.get("og:description") or meta.get("description"),
         site_name=site_name,
         article_body=_str(ld.get("articleBody")),
@@ -104,77 +99,9 @@ def _meta_values(tree: LexborHTMLParser) -> dict[str, str]:
     return values
 
 
-def _json_ld_article(tree: LexborHTMLParser) -> dict[str, Any]:
-    for node in tree.css('script[type="application/ld+json"]'):
-        try:
-            data = json.loads(node.text(deep=True) or "null", strict=False)
-        except ValueError:
-            continue
-        for item in _walk_ld(data):
-            kinds = item.get("@type")
-            names = kinds if isinstance(kinds, list) else [kinds]
-            if any(str(n).lower() in _ARTICLE_TYPES for n in names) and (
-                item.get("headline") or item.get("datePublished") or item.get("articleBody")
-            ):
-                return item
-    return {}
-
-
-def _walk_ld(data: Any) -> list[dict[str, Any]]:
-    if isinstance(data, list):
-        return [item for entry in data for item in _walk_ld(entry)]
-    if isinstance(data, dict):
-        return [data, *_walk_ld(data.get("@graph", []))]
-    return []
-
-
-def _title(tree: LexborHTMLParser, meta: dict[str, str], site_name: str | None) -> str:
-    candidates = [_clean(h1.text(deep=True)) for h1 in tree.css("article h1, main h1, h1")[:3]]
-    og = _strip_site(_clean(meta.get("og:title", "")), site_name)
-    head = _strip_site(_clean(_text(tree.css_first("title"))), site_name)
-    for h1 in candidates:
-        if len(h1) >= 8 and (not og or _overlap(h1, og) >= 0.5 or _overlap(h1, head) >= 0.5):
-            return h1
-    return og or head or (candidates[0] if candidates else "")
-
-
-def _strip_site(title: str, site_name: str | None) -> str:
-    if site_name and site_name in title and title.strip() != site_name.strip():
-        stripped = _SEPARATORS.sub(" | ", title.replace(site_name, "")).strip(" |-–—:")
-        if len(stripped) >= 8:
-            return _clean(stripped)
-    parts = [p for p in _SEPARATORS.split(title) if p]
-    if len(parts) > 1:
-        return _clean(max(parts, key=len))
-    return title
-
-
-def _overlap(a: str, b: str) -> float:
-    left, right = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
-    return len(left & right) / max(1, min(len(left), len(right)))
-
-
-def _author(ld: dict[str, Any], meta: dict[str, str], tree: LexborHTMLParser) -> str | None:
-    name = _ld_name(ld.get("author"))
-    if name:
-        return name
-    for key in ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author"):
-        value = meta.get(key)
-        if value and not value.startswith("http"):
-            return _clean(value)
-    node = tree.css_first('[rel="author"], .author-name, .byline__name')
-    return _clean(_text(node)) or None if node else None
-
-
-def _ld_name(value: Any) -> str | None:
-    if isinstance(value, list):
-        names = [n for v in value if (n := _ld_name(v))]
-        return ", ".join(names) if names else None
-    if isinstance(value, dict):
-        return _clean(str(value.get("name", ""))) or None
-    if isinstance(value, str) and value and not value.startswith("http"):
-        return _clean(value)
-    return None
+def _stated_titles(ld: dict[str, Any], meta: dict[str, str]) -> list[str]:
+    found = [_str(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title")]
+    return [title for title in found if title]
 
 
 def _ld_image(value: Any) -> str | None:
@@ -193,23 +120,6 @@ def _language(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
     return code or None
 
 
-def _tags(ld: dict[str, Any], meta: dict[str, str]) -> tuple[str, ...]:
-    found: list[str] = []
-    keywords = ld.get("keywords")
-    if isinstance(keywords, list):
-        found.extend(str(k) for k in keywords)
-    elif isinstance(keywords, str):
-        found.extend(re.split(r"[,،]", keywords))
-    if not found:
-        found.extend(re.split(r"[,،]", meta.get("news_keywords") or meta.get("keywords") or ""))
-    seen: dict[str, None] = {}
-    for tag in found:
-        cleaned = _clean(tag)
-        if cleaned and len(cleaned) <= 60:
-            seen.setdefault(cleaned, None)
-    return tuple(seen)[:20]
-
-
 def _first_date(meta: dict[str, str], zone: dt.tzinfo, *keys: str) -> dt.datetime | None:
     for key in keys:
         if parsed := parse_date(meta.get(key), zone):
@@ -218,10 +128,16 @@ def _first_date(meta: dict[str, str], zone: dt.tzinfo, *keys: str) -> dt.datetim
 
 
 def _time_element(tree: LexborHTMLParser, zone: dt.tzinfo) -> dt.datetime | None:
-    for node in tree.css("article time[datetime], time[datetime]")[:3]:
-        if parsed := parse_date(node.attributes.get("datetime"), zone):
+    """The published time among the page's first <time>s: one marked as published, else
+    the earliest of those not marked as an update (an update comes after)."""
+    found = []
+    for node in tree.css("time[datetime]")[:6]:
+        if _is_update(node) or not (parsed := parse_date(node.attributes.get("datetime"), zone)):
+            continue
+        if _PUBLISHED.search(_marks(node)) or "pubdate" in node.attributes:
             return parsed
-    return None
+        found.append(parsed)
+    return min(found[:3], key=lambda d: d.astimezone(dt.UTC)) if found else None
 
 
 def _visible_date(tree: LexborHTMLParser, zone: dt.tzinfo) -> dt.datetime | None:
@@ -230,9 +146,24 @@ def _visible_date(tree: LexborHTMLParser, zone: dt.tzinfo) -> dt.datetime | None
         '[class*="created"], [class*="posted"], time'
     )
     for node in tree.css(selector)[:10]:
+        if _is_update(node):
+            continue
         if parsed := find_date_in_text(node.text(deep=True)[:200], zone):
             return parsed
     return None
+
+
+def _is_update(node: LexborNode) -> bool:
+    """A time or date label that says when the page was updated, not published."""
+    text = node.text(deep=True).strip()[:40]
+    parent = node.parent
+    label = parent.text(deep=False).strip()[:40] if parent is not None else ""
+    return bool(_UPDATE.search(_marks(node)) or _UPDATE.match(text) or _UPDATE.match(label))
+
+
+def _marks(node: LexborNode) -> str:
+    attrs = node.attributes
+    return " ".join(v for k in ("class", "id", "itemprop") if (v := attrs.get(k)))
 
 
 def _attr(node: LexborNode | None, name: str) -> str | None:

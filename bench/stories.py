@@ -1,7 +1,7 @@
 """Online story clustering (newsbot) beside a batch average-link baseline, one run.
 
 Streams ../shared/bench/curation/cluster_en_googlenews in file order through
-bot.ingest.stories (the pipeline's code: the same words, the same index) and
+bot.curation.stories (the pipeline's code: the same words, the same index) and
 prints B-cubed precision, recall and F1, on titles alone (T) and on title +
 snippet (TS). The baseline is batch average-link clustering of TF-IDF vectors
 (scipy), its cosine threshold tuned on the first half and scored on the
@@ -30,7 +30,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bot.ingest.stories import StoryIndex, story_words
+from bot.curation.stories import StoryIndex, story_words
 from bot.language import split_sentences
 
 CURATION = Path(__file__).resolve().parents[2] / "shared" / "bench" / "curation"

@@ -22,7 +22,7 @@ from sqlalchemy import insert
 
 from bot import catalog
 from bot.config import Settings
-from bot.ingest.curate import Curator
+from bot.curation.curate import Curator
 from storage import db
 from storage.models import Article, Source
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(SHARED))
 
 import baseline_summ  # noqa: E402  (the shared runner and scorer)
 
-from bot.ingest.summarize import pick  # noqa: E402
+from bot.curation.summarize import pick  # noqa: E402
 
 Summarizer = Callable[[list[str], int], list[str]]
 

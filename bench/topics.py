@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.catalog import load_topic_rules
 from bot.config import Settings
-from bot.ingest.topics import Document, Matcher
+from bot.curation.topics import Document, Matcher
 
 DATA = Path(__file__).resolve().parents[2] / "shared/bench/curation/topic_en_agnews/test.csv"
 LABELS = {"1": "World", "2": "Sports", "3": "Business", "4": "Sci/Tech"}

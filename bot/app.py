@@ -23,8 +23,8 @@ from telegram.ext import (
 from bot import jobs
 from bot.catalog import load_topics
 from bot.config import Settings
+from bot.curation.abstractive import Summarizer
 from bot.delivery import AlertRules, Dispatcher
-from bot.ingest.abstractive import Summarizer
 from bot.ingest.discover import DiscoverError, discover_source
 from bot.ingest.fetch import FetchError, make_client
 from bot.ingest.pipeline import Pipeline

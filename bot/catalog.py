@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.config import is_zone
-from bot.ingest.topics import TopicRule
+from bot.curation.topics import TopicRule
 from storage import sources as source_store
 from storage import topics as topic_store
 from storage.models import Source, Topic

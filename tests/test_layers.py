@@ -12,13 +12,17 @@ NETWORK = ("httpx",)
 PURE = (
     "bot.ingest.decode", "bot.ingest.feeds", "bot.ingest.extract", "bot.language",
     "bot.ingest.urls", "bot.ingest.metadata", "bot.ingest.dates", "bot.ingest.related",
-    "bot.ingest.listing", "bot.ingest.summarize", "bot.ingest.topics", "bot.ingest.stories",
+    "bot.ingest.listing", "bot.ingest.body", "bot.ingest.paragraphs", "bot.ingest.furniture",
+    "bot.ingest.galleries", "bot.ingest.jsonld", "bot.ingest.bylines", "bot.ingest.titles",
+    "bot.ingest.tags", "bot.curation.summarize", "bot.curation.topics", "bot.curation.stories",
     "bot.digest.schedule", "bot.digest.render", "bot.digest.rank", "bot.tg.keyboards",
 )  # fmt: skip
 # (modules the rule covers, what they never import)
 RULES = [
     (("storage",), ("bot", "httpx", "telegram", "selectolax", "feedparser")),
     (("bot.ingest",), ("telegram", "bot.tg", "bot.digest")),
+    # Curation is called by news in; it never fetches news, and knows nothing of Telegram.
+    (("bot.curation",), ("telegram", "bot.tg", "bot.digest", "bot.ingest", "selectolax")),
     (("bot.digest",), ("httpx", "selectolax", "feedparser", "telegram", "bot.ingest")),
     (("bot.tg",), ("httpx", "selectolax", "feedparser", "bot.ingest")),
     (PURE, ("storage", *NETWORK)),

@@ -17,7 +17,7 @@ from typing import Any
 from bot import catalog
 from bot.cli.common import Subcommands
 from bot.config import Settings
-from bot.ingest.curate import Curator
+from bot.curation.curate import Curator
 from bot.ingest.dates import parse_date
 from bot.ingest.urls import url_key
 from storage import db

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.cli.common import Subcommands, UsageError, ready_engine
 from bot.config import Settings
-from bot.ingest.abstractive import Summarizer
+from bot.curation.abstractive import Summarizer
 from bot.ingest.decode import decode
 from bot.ingest.extract import Extracted, extract_article
 from bot.ingest.fetch import FetchError, fetch, make_client

@@ -21,8 +21,8 @@ import httpx
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.ingest.abstractive import Summarizer
-from bot.ingest.curate import Curator
+from bot.curation.abstractive import Summarizer
+from bot.curation.curate import Curator
 from bot.ingest.decode import decode
 from bot.ingest.extract import Extracted, extract_article
 from bot.ingest.feeds import FeedError, FeedItem, parse_feed

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.config import Settings
-from bot.ingest.abstractive import Summarizer
+from bot.curation.abstractive import Summarizer
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.loopback.chat_api import FakeChatAPI

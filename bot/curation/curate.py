@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.catalog import load_topic_rules
-from bot.ingest.stories import StoryIndex, key_terms, sketch, story_words
-from bot.ingest.summarize import summarize
-from bot.ingest.topics import Document, Matcher
+from bot.curation.stories import StoryIndex, key_terms, sketch, story_words
+from bot.curation.summarize import summarize
+from bot.curation.topics import Document, Matcher
 from bot.language import clip, detect_language, stems
 from storage import articles as article_store
 from storage import stories as story_store

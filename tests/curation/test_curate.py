@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.ingest.curate import Curator
+from bot.curation.curate import Curator
 from bot.language import stems
 from storage import articles as article_store
 from storage import search

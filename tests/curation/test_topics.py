@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from bot.catalog import load_topic_rules
-from bot.ingest.topics import Document, Matcher, TopicRule, keyword_matches
+from bot.curation.topics import Document, Matcher, TopicRule, keyword_matches
 
 RULES = [
     TopicRule("energy", ("oil prices", "opec", "النفط", "أوبك"), sections=("energy",)),

@@ -1,4 +1,4 @@
-from bot.ingest.summarize import pick, summarize
+from bot.curation.summarize import pick, summarize
 
 STORY = (
     "Water ministers from three countries agreed on Sunday to share the river's flow during "

@@ -1,7 +1,7 @@
 import datetime as dt
 from collections import Counter
 
-from bot.ingest.stories import StoryIndex, similarity, sketch, story_words
+from bot.curation.stories import StoryIndex, similarity, sketch, story_words
 
 NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
 WIRE = (

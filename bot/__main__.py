@@ -22,6 +22,9 @@ from storage import db
 def main(argv: Sequence[str] | None = None) -> int:
     # Opt in to python-telegram-bot's announced API (durations as timedelta) now.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    # One BLAS thread for the bundled embedding model: a second gains nothing on two
+    # cores the event loop shares (measured), and must be said before numpy loads.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "command"):

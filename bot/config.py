@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -125,6 +125,22 @@ class Settings(BaseSettings):
     send_group_per_minute: int = Field(
         default=20, ge=1, le=600, description="messages a minute to one group, 1 to 600"
     )
+    embeddings: Literal["bundled", "endpoint", "off"] = Field(
+        default="bundled",
+        description="bundled (the model inside the package), endpoint (EMBEDDINGS_API_URL) or off",
+    )
+    embeddings_api_url: str | None = Field(
+        default=None,
+        description="empty, or the base URL of an OpenAI-compatible API, like "
+        "http://localhost:11434/v1",
+    )
+    embeddings_api_key: SecretStr | None = Field(default=None, description="the API key, if any")
+    embeddings_model: str = Field(
+        default="text-embedding-3-small", min_length=1, description="a model name"
+    )
+    embeddings_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="a number of seconds above 0, at most 120"
+    )
     summary_api_url: str | None = Field(
         default=None,
         description="empty (off), or the base URL of an OpenAI-compatible API, like "
@@ -141,13 +157,14 @@ class Settings(BaseSettings):
 
     @field_validator(
         "telegram_bot_token", "sources_file", "topics_file", "summary_api_url",
-        "summary_api_key", "telegram_archive_chat", mode="before",
+        "summary_api_key", "telegram_archive_chat", "embeddings_api_url", "embeddings_api_key",
+        mode="before",
     )  # fmt: skip
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("telegram_api_base_url", "summary_api_url")
+    @field_validator("telegram_api_base_url", "summary_api_url", "embeddings_api_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^/\s]+", value):
@@ -196,6 +213,12 @@ class Settings(BaseSettings):
             return dt.time(int(match[1]), int(match[2]))
         return value
 
+    @model_validator(mode="after")
+    def _endpoint_has_a_url(self) -> Settings:
+        if self.embeddings == "endpoint" and self.embeddings_api_url is None:
+            raise ValueError("EMBEDDINGS=endpoint needs EMBEDDINGS_API_URL")
+        return self
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
@@ -235,11 +258,14 @@ def describe_errors(error: ValidationError) -> list[str]:
     """One line per bad variable: its name, the value given and what is allowed."""
     lines = []
     for item in error.errors():
-        field = str(item["loc"][0]) if item["loc"] else "?"
+        if not item["loc"]:  # a rule across settings: its message names them, no values
+            lines.append(str(item["msg"]).removeprefix("Value error, "))
+            continue
+        field = str(item["loc"][0])
         info = Settings.model_fields.get(field)
         allowed = info.description if info and info.description else item["msg"]
         given = item.get("input")
-        secret = field in ("telegram_bot_token", "summary_api_key")
+        secret = field in ("telegram_bot_token", "summary_api_key", "embeddings_api_key")
         if field == "database_url" and isinstance(given, str):
             given = _PASSWORD.sub(r"\1***@", given)
         shown = "" if secret else f"={given!r}"

@@ -41,6 +41,7 @@ class StoryRow:
     page_links: list[tuple[str, str, str]] = field(default_factory=list)
     # What a digest shows under it, (title, url, source): filled once by the selection.
     related: list[tuple[str, str, str]] | None = None
+    vector: bytes | None = None  # what the story means (bot/curation/embed.py), if known
 
 
 def recent_stories(since: dt.datetime, *, session: Session, words: bool = True) -> list[StoryRow]:
@@ -50,7 +51,9 @@ def recent_stories(since: dt.datetime, *, session: Session, words: bool = True) 
     most of what this reads)."""
     seen_since = col(Story.last_seen_at) >= since
     stories = {
-        s.id: StoryRow(s.id, s.headline, s.last_seen_at, s.source_count, list(s.terms))
+        s.id: StoryRow(
+            s.id, s.headline, s.last_seen_at, s.source_count, list(s.terms), vector=s.vector
+        )
         for s in session.exec(select(Story).where(seen_since))
         if s.id is not None
     }

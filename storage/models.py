@@ -8,7 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    UniqueConstraint,
+)
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -84,6 +92,8 @@ class Story(SQLModel, table=True):
     article_count: int = 0
     source_count: int = 0
     terms: list[str] = Field(default_factory=empty_list, sa_type=JSON)  # its key words (stems)
+    # What its articles mean: their vectors' mean, as float16 (bot/curation/embed.py).
+    vector: bytes | None = Field(default=None, sa_type=LargeBinary)
 
 
 class Article(SQLModel, table=True):
@@ -106,6 +116,10 @@ class Article(SQLModel, table=True):
     image_url: str | None = None
     tags: list[str] = Field(default_factory=empty_list, sa_type=JSON)
     search_terms: str = ""  # stems of headline, lead and text, for /search (storage/search.py)
+    # What its headline and lead mean (float16), and what made it: vectors of one
+    # embedder only are compared. None: not embedded (yet).
+    vector: bytes | None = Field(default=None, sa_type=LargeBinary)
+    vector_model: str | None = None
     related: list[dict[str, object]] = Field(default_factory=empty_list, sa_type=JSON)
     published_at: dt.datetime | None = _when(index=True)
     updated_at: dt.datetime | None = _when()

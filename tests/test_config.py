@@ -101,3 +101,16 @@ def test_cli_bad_setting_is_one_line_and_exit_2(tmp_path: Path, name: str, value
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"newsbot: {name}='{value}' is not valid: expected ")
     assert "Traceback" not in result.stderr
+
+
+def test_an_endpoint_without_its_url_is_one_line_and_shows_no_secret(tmp_path) -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from bot.config import Settings, describe_errors
+
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, embeddings="endpoint",  # type: ignore[call-arg]
+                 telegram_bot_token="123:SECRET-TOKEN")  # fmt: skip
+    lines = describe_errors(caught.value)
+    assert lines == ["EMBEDDINGS=endpoint needs EMBEDDINGS_API_URL"]

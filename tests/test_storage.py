@@ -32,12 +32,12 @@ def test_migrations_match_the_models(any_engine: Engine) -> None:
         })  # fmt: skip
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
-    assert current_revision(any_engine) == "0012"
+    assert current_revision(any_engine) == "0013"
 
 
 def test_upgrade_twice_is_harmless(any_engine: Engine) -> None:
     upgrade(any_engine)
-    assert current_revision(any_engine) == "0012"
+    assert current_revision(any_engine) == "0013"
 
 
 def test_database_folder_is_created_on_first_use(tmp_path) -> None:

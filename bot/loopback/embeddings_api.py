@@ -1,0 +1,100 @@
+"""An OpenAI-compatible /v1/embeddings endpoint on 127.0.0.1, for tests.
+
+Answers as OpenAI does ({"object": "list", "data": [{"object": "embedding",
+"index", "embedding"}], "model", "usage"}), refuses what OpenAI refuses (no
+input, an empty string, a wrong key when one is set) with 400 or 401, and
+misbehaves as told: `status`, `delay`. The vectors are bags of hashed words, so
+texts that share words come out close, as a real model's would for them.
+Every request is recorded in `requests`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import time
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+from bot.loopback.server import LoopbackServer, serve
+
+Json = dict[str, Any]
+DIM = 64
+
+
+def vector(text: str) -> list[float]:
+    counts = [0.0] * DIM
+    for word in re.findall(r"\w+", text.lower()):
+        counts[int(hashlib.sha1(word.encode()).hexdigest(), 16) % DIM] += 1.0
+    norm = math.sqrt(sum(c * c for c in counts)) or 1.0
+    return [c / norm for c in counts]
+
+
+class FakeEmbeddingsAPI:
+    def __init__(self, key: str | None = None) -> None:
+        self.key = key
+        self.status = 200
+        self.delay = 0.0
+        self.requests: list[Json] = []
+        self._server: LoopbackServer | None = None
+
+    def __enter__(self) -> FakeEmbeddingsAPI:
+        self._server = serve(_handler_for(self))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        assert self._server, "use `with FakeEmbeddingsAPI() as api:`"
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+
+def _handler_for(api: FakeEmbeddingsAPI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            request = json.loads(self.rfile.read(length) or b"{}")
+            api.requests.append(request)
+            if api.delay:
+                time.sleep(api.delay)
+            given = request.get("input")
+            texts = [given] if isinstance(given, str) else given
+            if self.path.rstrip("/") != "/v1/embeddings":
+                self._send(404, {"error": {"message": "not found"}})
+            elif api.key and self.headers.get("Authorization") != f"Bearer {api.key}":
+                self._send(401, {"error": {"message": "Incorrect API key provided"}})
+            elif api.status != 200:
+                self._send(api.status, {"error": {"message": "failure injected by the test"}})
+            elif not texts or not all(isinstance(t, str) and t for t in texts):
+                self._send(400, {"error": {"message": "'input' is empty or not strings"}})
+            else:
+                self._send(200, {
+                    "object": "list", "model": request.get("model", ""),
+                    "data": [{"object": "embedding", "index": i, "embedding": vector(t)}
+                             for i, t in enumerate(texts)],
+                    "usage": {"prompt_tokens": 0, "total_tokens": 0},
+                })  # fmt: skip
+
+        def _send(self, status: int, body: Json) -> None:
+            data = json.dumps(body).encode("utf-8")
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler

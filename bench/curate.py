@@ -1,8 +1,9 @@
 """Curation throughput: `newsbot curate` on real articles of about 600 words.
 
 Feeds the CNN articles (English) and BBC Arabic articles of ../shared/bench/curation
-through the same code as `newsbot curate` (bot.cli.curate.run: store, summarize,
-place in a story, tag), in one process, and prints articles per second.
+through the same code as `newsbot curate` (`newsbot curate --jsonl`: store, summarize,
+place in a story, tag), with the embedder off and with the bundled model, each in
+a fresh process, and prints articles per second, start-up and peak memory.
 Usage: .venv/bin/python bench/curate.py [--limit 500] [--around 600]
 (--around N keeps the articles within 25% of N words, as the issue's goal is
 stated for articles of about 600 words.)
@@ -11,21 +12,19 @@ stated for articles of about 600 words.)
 from __future__ import annotations
 
 import argparse
-import io
 import json
+import os
+import subprocess
 import sys
 import time
-from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench" / "curation"
 sys.path.insert(0, str(SHARED))
 
 import baseline_summ  # noqa: E402  (the shared loaders)
-
-from bot.cli import curate  # noqa: E402
-from bot.config import Settings  # noqa: E402
 
 
 def articles(limit: int) -> list[dict[str, object]]:
@@ -39,15 +38,23 @@ def articles(limit: int) -> list[dict[str, object]]:
     return items
 
 
-def run(items: list[dict[str, object]], settings: Settings) -> tuple[float, list[Any]]:
-    """`newsbot curate` on these articles: its seconds, and what it printed."""
-    sys.stdin = io.StringIO("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
-    out = io.StringIO()
+def run(items: list[dict[str, object]], embeddings: str) -> tuple[float, int, list[Any]]:
+    """`newsbot curate --jsonl` in a fresh process, as an operator runs it: its
+    seconds (start-up and the model's loading included), peak resident KB, output."""
+    lines = "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items)
+    env = {**os.environ, "EMBEDDINGS": embeddings, "OPENBLAS_NUM_THREADS": "1"}
+    script = ("import resource, runpy, sys; sys.argv = ['newsbot', 'curate', '--jsonl']\n"
+              "try:\n    runpy.run_module('bot', run_name='__main__')\n"
+              "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+              " file=sys.stderr)")  # fmt: skip
     started = time.perf_counter()
-    with redirect_stdout(out):
-        curate.run(argparse.Namespace(jsonl=True), settings)
+    done = subprocess.run([sys.executable, "-c", script], input=lines, env=env,
+                          capture_output=True, text=True, cwd=ROOT, check=False)  # fmt: skip
     seconds = time.perf_counter() - started
-    return seconds, [json.loads(line) for line in out.getvalue().splitlines()]
+    if done.returncode != 0:
+        raise SystemExit(f"newsbot curate failed: {done.stderr[-2000:]}")
+    peak = int(done.stderr.strip().splitlines()[-1])
+    return seconds, peak, [json.loads(line) for line in done.stdout.splitlines()]
 
 
 def main() -> int:
@@ -60,18 +67,19 @@ def main() -> int:
         low, high = 0.75 * args.around, 1.25 * args.around
         items = [i for i in items if low <= len(str(i["text"]).split()) <= high]
     words = sum(len(str(i["text"]).split()) for i in items) / len(items)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    # The command with no input first: what making its temporary store costs, so the
-    # rate once it runs can be told apart from the start of a short run.
-    start, _ = run([], settings)
-    seconds, results = run(items, settings)
-    stories = len({r["story"] for r in results})
-    print("| articles | mean words | stories | seconds | articles/s | start s "
-          "| articles/s after the start |")  # fmt: skip
+    print(f"{len(items)} articles, {words:.0f} words on average, each mode in a fresh process")
+    print("| embeddings | articles | stories | seconds | start s (one article) "
+          "| articles/s after the start | peak MB |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
-    print(f"| {len(results)} | {words:.0f} | {stories} | {seconds:.2f} | "
-          f"{len(results) / seconds:.0f} | {start:.2f} | "
-          f"{len(results) / (seconds - start):.0f} |")  # fmt: skip
+    for mode in ("off", "bundled"):
+        # One article first: what starting the command costs (and loading the model),
+        # so the rate once it runs is told apart from the start of a short run.
+        start, _, _ = run(items[:1], mode)
+        seconds, peak, results = run(items, mode)
+        stories = len({r["story"] for r in results})
+        rate = (len(results) - 1) / max(seconds - start, 1e-9)
+        print(f"| {mode} | {len(results)} | {stories} | {seconds:.2f} | {start:.2f} "
+              f"| {rate:.0f} | {peak / 1024:.0f} |")  # fmt: skip
     return 0
 
 

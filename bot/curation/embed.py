@@ -39,9 +39,13 @@ BATCH = 32
 
 
 def embed_text(title: str, lead: str | None) -> str:
-    """What an article is embedded by: its headline and the start of its lead."""
-    words = f"{title.strip().rstrip('.')}. {lead or ''}".split()
-    return " ".join(words[:WORDS])
+    """What an article is embedded by: its headline and the start of its lead. The
+    headline is left as written (a full stop only between it and the lead): the model
+    reads "Oil jumps" and "Oil jumps." a little apart."""
+    headline = title.strip()
+    if lead and lead.strip():
+        headline = f"{headline.rstrip('.')}. {lead.strip()}"
+    return " ".join(headline.split()[:WORDS])
 
 
 class Embedder(Protocol):

@@ -73,7 +73,9 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
     bot_data.engine = engine
     bot_data.dispatcher = _dispatcher(settings, engine, bot_data)
     bot_data.courier = bot_data.dispatcher.courier
-    bot_data.closing = [bot_data.dispatcher.courier.sender.bot.shutdown]  # run by _stop
+    # The sender's own connections, closed whether or not its Bot was initialized
+    # (Bot.shutdown does nothing for one that was not: the demo's, a run stopped early).
+    bot_data.closing = [bot_data.dispatcher.courier.sender.bot.request.shutdown]  # by _stop
     bot_data.topics = [(t.slug, t.name_ar, t.name_en) for t in load_topics(settings.topics_path)
                        if t.enabled]  # fmt: skip
 

@@ -35,6 +35,9 @@ from tests.processes import BotProcess, bot_env, no_sources
 DIGEST = "📰 Your news digest"
 ARCHIVE = FakeBotAPI.channel(-1_009_999_999, "Operator's archive")
 BOT = "@newsbot_test_bot"
+# How long a wait may last before the test gives up: generous, since on a shared
+# machine starting `newsbot run` alone can take 15 s. Never a measure of speed.
+WAIT = 180
 
 
 class World:
@@ -81,15 +84,15 @@ class World:
             for person, room, at in rooms:
                 api.send(person, f"/start{at}", chat=room)
             for person, room, _ in rooms:
-                picker = api.wait_for_messages(room["id"], 2, timeout=60)[1]
+                picker = api.wait_for_messages(room["id"], 2, timeout=WAIT)[1]
                 api.press(person, picker, text="Economy")
             api.wait_for(lambda: all("✅ Economy" in str(self.bot_messages(c)[1])
-                                     for c in self.chats), timeout=60)  # fmt: skip
+                                     for c in self.chats), timeout=WAIT)  # fmt: skip
             for person, room, at in rooms:
                 api.send(person, f"/help{at}", chat=room)
                 api.send(person, "thanks, that is all I need", chat=room)
             api.wait_for(lambda: all(len(self.bot_messages(c)) == 3 for c in self.chats),
-                         timeout=60)  # fmt: skip
+                         timeout=WAIT)  # fmt: skip
         finally:
             assert bot.stop() == 0, bot.output()[-3000:]
 
@@ -196,7 +199,7 @@ def test_sigkill_at_random_points_of_digest_runs_sends_each_digest_once_and_touc
         bot = world.process()
         target = world.day * len(world.chats)
         try:
-            world.api.wait_for(lambda t=target: world.all_digests() >= t, timeout=120)  # type: ignore[misc]
+            world.api.wait_for(lambda t=target: world.all_digests() >= t, timeout=2 * WAIT)  # type: ignore[misc]
             bot.serving()
         finally:
             assert bot.stop() == 0, bot.output()[-3000:]
@@ -239,12 +242,12 @@ def test_several_processes_on_one_database_send_each_digest_once(
         bot = world.process()
         bots[bot.pid] = bot
     try:
-        world.api.wait_for(lambda: world.all_digests() > 20, timeout=60)
+        world.api.wait_for(lambda: world.all_digests() > 20, timeout=WAIT)
         with session(world.engine) as s:
             holder = s.exec(select(Lease)).one().holder
         leader = bots.pop(int(holder.split(":")[1]))
         leader.kill()  # mid-run: the others finish its work
-        world.api.wait_for(lambda: world.all_digests() >= len(world.chats), timeout=120)
+        world.api.wait_for(lambda: world.all_digests() >= len(world.chats), timeout=2 * WAIT)
         for bot in bots.values():
             bot.serving()
     finally:

@@ -25,7 +25,7 @@ from bot import jobs
 from bot.catalog import load_topics
 from bot.config import Settings
 from bot.curation.abstractive import Summarizer
-from bot.curation.embed import Bundled, make_embedder
+from bot.curation.embed import Bundled, Off, make_embedder
 from bot.delivery import AlertRules, Dispatcher
 from bot.ingest.discover import DiscoverError, discover_source
 from bot.ingest.fetch import FetchError, make_client
@@ -73,6 +73,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
     bot_data.engine = engine
     bot_data.dispatcher = _dispatcher(settings, engine, bot_data)
     bot_data.courier = bot_data.dispatcher.courier
+    bot_data.embedder = Off()  # until _start makes the one the settings ask for
     # The sender's own connections, closed whether or not its Bot was initialized
     # (Bot.shutdown does nothing for one that was not: the demo's, a run stopped early).
     bot_data.closing = [bot_data.dispatcher.courier.sender.bot.request.shutdown]  # by _stop

@@ -141,8 +141,8 @@ async def _by_meaning(query: str, found: list[Article], context: Context) -> lis
     lends the query its meaning: "Lavrov" and the English reports about him find the
     Arabic ones (87 of 88 subjects of bench/data/crosslingual.jsonl, against 69 for
     the query alone, measured)."""
-    embedder = getattr(context.bot_data, "embedder", None)
-    if embedder is None or embedder.name == "off":
+    embedder = context.bot_data.embedder
+    if embedder.name == "off":
         return []
     vectors = await embedder.embed([query])
     if vectors is None:

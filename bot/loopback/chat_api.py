@@ -13,32 +13,18 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from bot.loopback.server import LoopbackServer, serve
+from bot.loopback.server import FakeOpenAIAPI
 
 Json = dict[str, Any]
 
 
-class FakeChatAPI:
+class FakeChatAPI(FakeOpenAIAPI):
     def __init__(self, reply: Callable[[Json], str] | None = None) -> None:
+        super().__init__()
         self.reply = reply or (lambda request: "A short summary.")
-        self.status = 200
-        self.delay = 0.0
-        self.requests: list[Json] = []
-        self._server: LoopbackServer | None = None
 
-    def __enter__(self) -> FakeChatAPI:
-        self._server = serve(_handler_for(self))
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-
-    @property
-    def url(self) -> str:
-        assert self._server, "use `with FakeChatAPI() as api:`"
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler_for(self)
 
 
 def _handler_for(api: FakeChatAPI) -> type[BaseHTTPRequestHandler]:

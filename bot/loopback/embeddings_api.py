@@ -18,7 +18,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from bot.loopback.server import LoopbackServer, serve
+from bot.loopback.server import FakeOpenAIAPI
 
 Json = dict[str, Any]
 DIM = 64
@@ -32,27 +32,13 @@ def vector(text: str) -> list[float]:
     return [c / norm for c in counts]
 
 
-class FakeEmbeddingsAPI:
+class FakeEmbeddingsAPI(FakeOpenAIAPI):
     def __init__(self, key: str | None = None) -> None:
+        super().__init__()
         self.key = key
-        self.status = 200
-        self.delay = 0.0
-        self.requests: list[Json] = []
-        self._server: LoopbackServer | None = None
 
-    def __enter__(self) -> FakeEmbeddingsAPI:
-        self._server = serve(_handler_for(self))
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-
-    @property
-    def url(self) -> str:
-        assert self._server, "use `with FakeEmbeddingsAPI() as api:`"
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler_for(self)
 
 
 def _handler_for(api: FakeEmbeddingsAPI) -> type[BaseHTTPRequestHandler]:

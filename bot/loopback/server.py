@@ -1,11 +1,12 @@
-"""The threaded HTTP server both loopback servers run on."""
+"""The threaded HTTP server the loopback servers run on, and the shell of the fake
+OpenAI-compatible APIs (chat completions, embeddings)."""
 
 from __future__ import annotations
 
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 
 class LoopbackServer(ThreadingHTTPServer):
@@ -26,3 +27,31 @@ def serve(handler: type[BaseHTTPRequestHandler], port: int = 0) -> LoopbackServe
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     ).start()
     return server
+
+
+class FakeOpenAIAPI:
+    """A loopback OpenAI-compatible API, started by `with`: what it was asked, and
+    switches for the status it answers with and a delay. Subclasses give the handler."""
+
+    def __init__(self) -> None:
+        self.status = 200
+        self.delay = 0.0
+        self.requests: list[dict[str, Any]] = []
+        self._server: LoopbackServer | None = None
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self._server = serve(self.handler())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        assert self._server, f"use `with {type(self).__name__}() as api:`"
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"

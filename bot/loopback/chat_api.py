@@ -7,13 +7,12 @@ answer. Every request body is recorded in `requests`.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from bot.loopback.server import FakeOpenAIAPI
+from bot.loopback.server import FakeOpenAIAPI, JsonHandler
 
 Json = dict[str, Any]
 
@@ -28,12 +27,9 @@ class FakeChatAPI(FakeOpenAIAPI):
 
 
 def _handler_for(api: FakeChatAPI) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            request = json.loads(self.rfile.read(length) or b"{}")
+            request = self.read_json()
             request["_authorization"] = self.headers.get("Authorization")
             api.requests.append(request)
             if api.delay:
@@ -50,19 +46,5 @@ def _handler_for(api: FakeChatAPI) -> type[BaseHTTPRequestHandler]:
                     "choices": [{"index": 0, "finish_reason": "stop",
                                  "message": {"role": "assistant", "content": content}}],
                 })  # fmt: skip
-
-        def _send(self, status: int, body: Json) -> None:
-            data = json.dumps(body).encode("utf-8")
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
 
     return Handler

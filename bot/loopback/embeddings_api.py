@@ -11,14 +11,13 @@ Every request is recorded in `requests`.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 import time
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from bot.loopback.server import FakeOpenAIAPI
+from bot.loopback.server import FakeOpenAIAPI, JsonHandler
 
 Json = dict[str, Any]
 DIM = 64
@@ -42,12 +41,9 @@ class FakeEmbeddingsAPI(FakeOpenAIAPI):
 
 
 def _handler_for(api: FakeEmbeddingsAPI) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            request = json.loads(self.rfile.read(length) or b"{}")
+            request = self.read_json()
             api.requests.append(request)
             if api.delay:
                 time.sleep(api.delay)
@@ -68,19 +64,5 @@ def _handler_for(api: FakeEmbeddingsAPI) -> type[BaseHTTPRequestHandler]:
                              for i, t in enumerate(texts)],
                     "usage": {"prompt_tokens": 0, "total_tokens": 0},
                 })  # fmt: skip
-
-        def _send(self, status: int, body: Json) -> None:
-            data = json.dumps(body).encode("utf-8")
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
 
     return Handler

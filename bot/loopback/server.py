@@ -3,6 +3,7 @@ OpenAI-compatible APIs (chat completions, embeddings)."""
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +28,31 @@ def serve(handler: type[BaseHTTPRequestHandler], port: int = 0) -> LoopbackServe
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     ).start()
     return server
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """A handler that reads and answers JSON, and writes no log lines."""
+
+    protocol_version = "HTTP/1.1"
+
+    def read_json(self) -> dict[str, Any]:
+        length = int(self.headers.get("Content-Length") or 0)
+        body: dict[str, Any] = json.loads(self.rfile.read(length) or b"{}")
+        return body
+
+    def _send(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode("utf-8")
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
 
 class FakeOpenAIAPI:

@@ -45,16 +45,25 @@ class Limiter:
         self._lock = asyncio.Lock()
 
     async def acquire(self, chat_id: int, *, group: bool) -> None:
-        """Waits for the chat's next slot within every limit, then books it."""
+        """Waits for the chat's next slot within every limit, then books it.
+
+        A chat's own wait is slept alone; the overall pace is waited holding the lock,
+        so senders take the overall slots in turn (asyncio.Lock is first come, first
+        served) instead of all waking for each slot and all but one sleeping again."""
         while True:
+            own = self._chat_wait(chat_id, group)
+            if own > 0:
+                await asyncio.sleep(own)
+                continue
             async with self._lock:
-                wait = self._wait(chat_id, group)
-                if wait <= 0:
-                    now = self.clock()
-                    self._all.append(now)
-                    self._chats[chat_id].append(now)
-                    return
-            await asyncio.sleep(wait)
+                while self._chat_wait(chat_id, group) <= 0:
+                    wait = self._overall_wait()
+                    if wait <= 0:
+                        now = self.clock()
+                        self._all.append(now)
+                        self._chats[chat_id].append(now)
+                        return
+                    await asyncio.sleep(wait)
 
     def pause(self, chat_id: int | None, seconds: float) -> None:
         """After a 429: that chat (or, with None, everything) waits `seconds`."""
@@ -69,23 +78,28 @@ class Limiter:
         now = self.clock()
         return sum(1 for t in self._all if t > now - 1.0) >= 0.9 * self.limits.per_second
 
-    def _wait(self, chat_id: int, group: bool) -> float:
+    def _overall_wait(self) -> float:
+        """How long until any message may go: a global pause, the overall window, and
+        the even pace."""
         now = self.clock()
-        waits = [self._global_pause - now, self._paused_until.get(chat_id, 0.0) - now]
-        waits.append(_window_wait(self._all, self.limits.per_second, 1.0, now))
+        waits = [
+            self._global_pause - now,
+            _window_wait(self._all, self.limits.per_second, 1.0, now),
+        ]
         # Evenly paced rather than in bursts: a burst's requests reach Telegram spread
         # out, and the tail of one burst can meet the head of the next in its window.
         if self._all:
             waits.append(self._all[-1] + (1.0 + PACE_MARGIN) / self.limits.per_second - now)
-        if group:
-            waits.append(
-                _window_wait(self._chats[chat_id], self.limits.group_per_minute, 60.0, now)
-            )
-        else:
-            waits.append(
-                _window_wait(self._chats[chat_id], self.limits.private_per_second, 1.0, now)
-            )
         return max(waits)
+
+    def _chat_wait(self, chat_id: int, group: bool) -> float:
+        """How long until this chat may get a message: its pause and its own window."""
+        now = self.clock()
+        if group:
+            window = _window_wait(self._chats[chat_id], self.limits.group_per_minute, 60.0, now)
+        else:
+            window = _window_wait(self._chats[chat_id], self.limits.private_per_second, 1.0, now)
+        return max(self._paused_until.get(chat_id, 0.0) - now, window)
 
 
 # Our windows are a little longer than Telegram's, so that a request's travel time

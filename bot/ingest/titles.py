@@ -11,6 +11,7 @@ Wikipedia"). Pure.
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -26,7 +27,8 @@ def choose_title(tree: LexborHTMLParser, stated: list[str], site_name: str | Non
     """`stated`: the titles the page's metadata gives, best first (headline, og:title...)."""
     node = tree.css_first("title")
     page = _clean(node.text(deep=True)) if node is not None else ""
-    stated = [t for t in (_page_title(_clean(s), site_name, tree) for s in stated) if t]
+    # JSON-LD strings can carry the page's HTML entities ("&quot;"), unread
+    stated = [t for t in (_page_title(_clean(unescape(s)), site_name, tree) for s in stated) if t]
     headings = [_clean(h.text(deep=True)) for h in tree.css("article h1, main h1, h1")[:4]]
     references = [*stated, page] if page else stated
     for heading in headings:

@@ -50,3 +50,12 @@ def test_the_documents_title_when_it_names_the_same_article_as_the_headline() ->
     )
     assert found.title == "The new headset hands-on: the sharpest screen yet"
     assert not found.text.startswith("The new headset"), "the headline is not body text"
+
+
+def test_html_entities_in_a_json_ld_headline_are_read() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+        '"&quot;Pink hair&quot; puzzles fans &amp; experts"}</script>'
+    )
+    html = f"<html><head>{head}</head><body><div>{BODY * 3}</div></body></html>"
+    assert extract_article(html).title == '"Pink hair" puzzles fans & experts'

@@ -173,3 +173,17 @@ def test_text_no_reader_sees_is_not_the_article() -> None:
             f"<div style='visibility:hidden'>{unseen}</div></body></html>")  # fmt: skip
     found = extract_article(html)
     assert [p.split()[0] for p in found.paragraphs] == ["Visible"] * 3
+
+
+def test_how_to_steps_each_in_its_own_indented_block() -> None:
+    """A long intro and short steps, each step a block of wrappers indented in the page's
+    source: the indents are not text, so the steps' column is mostly their paragraphs, and
+    the steps are read with the intro."""
+    found = extract_article(page("en-howto-step-blocks.html"), "https://kitchen.test/pickles")
+    starts = ["Quick pickles need no canning kit", "Rinse the jars", "Cut the cucumbers",
+              "Pack the spears", "Bring the vinegar", "Pour the hot brine", "Close the lids",
+              "Wait three days"]  # fmt: skip
+    positions = [found.text.find(start) for start in starts]
+    assert -1 not in positions
+    assert positions == sorted(positions)
+    assert "How to Dry Herbs" not in found.text

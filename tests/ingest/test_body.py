@@ -187,3 +187,26 @@ def test_how_to_steps_each_in_its_own_indented_block() -> None:
     assert -1 not in positions
     assert positions == sorted(positions)
     assert "How to Dry Herbs" not in found.text
+
+
+def test_a_hidden_block_as_long_as_the_story_is_still_not_the_article() -> None:
+    """A draft kept in the page with visibility: hidden, as long as the story beside it:
+    what the reader sees is the article."""
+    draft = "never shown to readers, with commas, and words to weigh as much as the story"
+    unseen = "".join(f"<p>Draft paragraph {n}, {draft}.</p>" for n in range(3))
+    story = "which readers see, with commas, and words enough to be read as the article"
+    seen = "".join(f"<p>Story paragraph {n}, {story}.</p>" for n in range(3))
+    html = (f"<html><body><article><h1>Lorem</h1><div style='visibility: hidden;'>{unseen}"
+            f"</div><h2>Foo</h2><div>{seen}</div></article></body></html>")  # fmt: skip
+    found = extract_article(html)
+    assert [p.split()[0] for p in found.paragraphs] == ["Story"] * 3
+
+
+def test_a_story_that_a_script_reveals_is_read() -> None:
+    """Nothing shown but the hidden story (display: none until a script runs)."""
+    text = "of a story a script reveals, with commas, and a full stop"
+    story = "".join(f"<p>Paragraph {n} {text}.</p>" for n in range(4))
+    html = (f"<html><body><p>Menu</p><div class='story' style='display:none'>{story}</div>"
+            "</body></html>")  # fmt: skip
+    found = extract_article(html)
+    assert [p.split()[0] for p in found.paragraphs] == ["Paragraph"] * 4

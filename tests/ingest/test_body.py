@@ -192,9 +192,9 @@ def test_how_to_steps_each_in_its_own_indented_block() -> None:
 def test_a_hidden_block_as_long_as_the_story_is_still_not_the_article() -> None:
     """A draft kept in the page with visibility: hidden, as long as the story beside it:
     what the reader sees is the article."""
-    draft = "never shown to readers, with commas, and words to weigh as much as the story"
+    draft = "never shown to readers, with commas, and more words, as many as the story has"
     unseen = "".join(f"<p>Draft paragraph {n}, {draft}.</p>" for n in range(3))
-    story = "which readers see, with commas, and words enough to be read as the article"
+    story = "which readers see, with commas, and words to be read as the article"
     seen = "".join(f"<p>Story paragraph {n}, {story}.</p>" for n in range(3))
     html = (f"<html><body><article><h1>Lorem</h1><div style='visibility: hidden;'>{unseen}"
             f"</div><h2>Foo</h2><div>{seen}</div></article></body></html>")  # fmt: skip

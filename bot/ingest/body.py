@@ -84,9 +84,15 @@ def _widened(node: LexborNode, good: dict[int, int]) -> LexborNode:
         if parent is None or parent.tag in ("body", "html"):
             return node
         there = good[parent.mem_id]
-        if there < 1.25 * here or there < 0.5 * len(parent.text(deep=True)):
+        if there < 1.25 * here or there < 0.6 * visible_length(parent):
             return node
         node = parent
+
+
+def visible_length(node: LexborNode) -> int:
+    """Characters of text as a reader sees it: the markup's indents between blocks left
+    out, each run of spaces one."""
+    return len(" ".join(node.text(deep=True).split()))
 
 
 def _paragraph(node: LexborNode) -> tuple[float, LexborNode | None, int]:
@@ -178,9 +184,9 @@ def _with_siblings(
 def link_density(node: LexborNode, linked: int | None = None) -> float:
     """The share of the node's text inside links; `linked`, its link characters when
     already counted."""
-    total = len(node.text(deep=True).strip())
+    total = visible_length(node)
     if not total:
         return 0.0
     if linked is None:
-        linked = sum(len(a.text(deep=True).strip()) for a in node.css("a"))
+        linked = sum(visible_length(a) for a in node.css("a"))
     return min(1.0, linked / total)

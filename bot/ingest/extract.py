@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from bot.ingest.body import find_body
+from bot.ingest.body import find_body, visible_length
 from bot.ingest.furniture import trim
 from bot.ingest.galleries import drop_galleries
 from bot.ingest.metadata import Metadata, read_metadata
@@ -67,6 +67,10 @@ _HIDDEN_CSS = (
     '[hidden], [style*="display:none"], [style*="display: none"], '
     '[style*="visibility:hidden"], [style*="visibility: hidden"]'
 )
+
+# Characters of paragraphs a page shows outside its hidden blocks, below which the
+# hidden text is the story (revealed by a script), not a layout never shown.
+_SHOWN_STORY = 200
 
 
 @dataclass(frozen=True)
@@ -140,11 +144,14 @@ def _chosen(tree: LexborHTMLParser, selector: str | None) -> list[LexborNode]:
 
 def _drop_hidden(tree: LexborHTMLParser) -> None:
     """Text no reader sees (hidden, display: none, visibility: hidden) is not the article;
-    unless it is most of the page, as where a script reveals the story."""
-    body = tree.body
-    whole = len(body.text(deep=True)) if body is not None else 0
-    for node in tree.css(_HIDDEN_CSS):
-        if len(node.text(deep=True)) < 0.5 * whole:
+    unless the page shows no paragraphs without it, as where a script reveals the story."""
+    hidden = tree.css(_HIDDEN_CSS)
+    if not hidden:
+        return
+    unseen = {node.mem_id for block in hidden for node in block.traverse()}
+    shown = sum(visible_length(p) for p in tree.css("p") if p.mem_id not in unseen)
+    if shown >= _SHOWN_STORY:
+        for node in hidden:
             node.decompose()
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from bot.ingest.body import link_density
+from bot.ingest.body import link_density, visible_length
 
 _INLINE = ["a", "b", "strong", "i", "em", "u", "span", "font", "small", "big", "sup", "sub",
            "abbr", "time", "mark", "cite", "q", "code", "s", "del", "ins", "bdi", "bdo",
@@ -150,7 +150,7 @@ def _linked_characters(container: LexborNode) -> dict[int, int]:
     linked: dict[int, int] = {}
     top = container.mem_id
     for anchor in container.css("a"):
-        length = len(anchor.text(deep=True).strip())
+        length = visible_length(anchor)
         if not length:
             continue
         node = anchor.parent

@@ -173,3 +173,40 @@ def test_text_no_reader_sees_is_not_the_article() -> None:
             f"<div style='visibility:hidden'>{unseen}</div></body></html>")  # fmt: skip
     found = extract_article(html)
     assert [p.split()[0] for p in found.paragraphs] == ["Visible"] * 3
+
+
+def test_how_to_steps_each_in_its_own_indented_block() -> None:
+    """A long intro and short steps, each step a block of wrappers indented in the page's
+    source: the indents are not text, so the steps' column is mostly their paragraphs, and
+    the steps are read with the intro."""
+    found = extract_article(page("en-howto-step-blocks.html"), "https://kitchen.test/pickles")
+    starts = ["Quick pickles need no canning kit", "Rinse the jars", "Cut the cucumbers",
+              "Pack the spears", "Bring the vinegar", "Pour the hot brine", "Close the lids",
+              "Wait three days"]  # fmt: skip
+    positions = [found.text.find(start) for start in starts]
+    assert -1 not in positions
+    assert positions == sorted(positions)
+    assert "How to Dry Herbs" not in found.text
+
+
+def test_a_hidden_block_as_long_as_the_story_is_still_not_the_article() -> None:
+    """A draft kept in the page with visibility: hidden, as long as the story beside it:
+    what the reader sees is the article."""
+    draft = "never shown to readers, with commas, and more words, as many as the story has"
+    unseen = "".join(f"<p>Draft paragraph {n}, {draft}.</p>" for n in range(3))
+    story = "which readers see, with commas, and words to be read as the article"
+    seen = "".join(f"<p>Story paragraph {n}, {story}.</p>" for n in range(3))
+    html = (f"<html><body><article><h1>Lorem</h1><div style='visibility: hidden;'>{unseen}"
+            f"</div><h2>Foo</h2><div>{seen}</div></article></body></html>")  # fmt: skip
+    found = extract_article(html)
+    assert [p.split()[0] for p in found.paragraphs] == ["Story"] * 3
+
+
+def test_a_story_that_a_script_reveals_is_read() -> None:
+    """Nothing shown but the hidden story (display: none until a script runs)."""
+    text = "of a story a script reveals, with commas, and a full stop"
+    story = "".join(f"<p>Paragraph {n} {text}.</p>" for n in range(4))
+    html = (f"<html><body><p>Menu</p><div class='story' style='display:none'>{story}</div>"
+            "</body></html>")  # fmt: skip
+    found = extract_article(html)
+    assert [p.split()[0] for p in found.paragraphs] == ["Paragraph"] * 4

@@ -1,12 +1,15 @@
 """`newsbot curate`: articles as JSON lines in, what curation makes of them out.
 
 Same code as the live pipeline (Curator), on a temporary database: input
-articles are stored in order, each summarized, placed in a story and tagged.
+articles are stored in order, each summarized, placed in a story and tagged, with
+the embedder of the settings (EMBEDDINGS) giving what each means. Each topic is
+printed with the evidence it was found by (rule, section, meaning, profile).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import json
 import sys
@@ -18,6 +21,7 @@ from bot import catalog
 from bot.cli.common import Subcommands
 from bot.config import Settings
 from bot.curation.curate import Curator
+from bot.curation.embed import Embedder, embed_text, make_embedder, pack
 from bot.ingest.dates import parse_date
 from bot.ingest.urls import url_key
 from storage import db
@@ -36,7 +40,12 @@ def register(commands: Subcommands) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_run(args, settings))
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
     topics = catalog.load_topics(settings.topics_path)
+    embedder = make_embedder(settings)
     with tempfile.TemporaryDirectory(prefix="newsbot-curate-") as folder:
         engine = db.make_engine(f"sqlite:///{Path(folder) / 'curate.db'}")
         db.upgrade(engine)
@@ -46,7 +55,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # One time for every article, so nothing leaves the story window, and topic
         # profiles learned again by count alone (the run lasts seconds, not hours).
         curator = Curator(engine, settings.topics_path, clock=lambda: now,
-                          relearn_after=dt.timedelta(0))  # fmt: skip
+                          relearn_after=dt.timedelta(0), embedder=embedder)  # fmt: skip
+        await curator.embed_topics()
         ids: dict[int, Any] = {}  # our article id -> the input's id
         sources: dict[str, int] = {}  # source name -> its id in the temporary store
         bad = 0
@@ -62,11 +72,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                     print(f"newsbot: line {number}: {error}", file=sys.stderr)
                     bad += 1
                     continue
-                result = _curate(item, curator, now, ids, sources, session)
+                result = await _curate(item, curator, embedder, now, ids, sources, session)
                 print(json.dumps(result, ensure_ascii=False, indent=None if args.jsonl else 2))
                 if number % BATCH == 0:
                     session.commit()
         engine.dispose()
+    await embedder.aclose()
     return 1 if bad else 0
 
 
@@ -81,9 +92,9 @@ def _item(data: Any) -> dict[str, Any]:
     return data
 
 
-def _curate(
-    item: dict[str, Any], curator: Curator, now: dt.datetime, ids: dict[int, Any],
-    sources: dict[str, int], session: Any,
+async def _curate(
+    item: dict[str, Any], curator: Curator, embedder: Embedder, now: dt.datetime,
+    ids: dict[int, Any], sources: dict[str, int], session: Any,
 ) -> dict[str, Any]:  # fmt: skip
     name = str(item.get("source") or "stdin")
     if name not in sources:
@@ -98,24 +109,29 @@ def _curate(
     host = f"source-{source_id}.curate.invalid"
     url = str(item.get("url") or f"https://{host}/{item['id']}")
     published = parse_date(str(item["published"])) if item.get("published") else None
-    article, topics = curator.store(
-        Article(
-            source_id=source_id, url=url, url_key=url_key(url), title=item["title"],
-            lead=item.get("lead"), text=item["text"], language=item.get("language"),
-            published_at=published.astimezone(dt.UTC) if published else None, fetched_at=now,
-        ),
-        now=now, session=session,
+    draft = Article(
+        source_id=source_id, url=url, url_key=url_key(url), title=item["title"],
+        lead=item.get("lead"), text=item["text"], language=item.get("language"),
+        published_at=published.astimezone(dt.UTC) if published else None, fetched_at=now,
     )  # fmt: skip
+    # What it means: its headline and lead (or, without a lead, its text's beginning).
+    vectors = await embedder.embed([embed_text(draft.title, draft.lead or draft.text)])
+    if vectors is not None:
+        draft.vector, draft.vector_model = pack(vectors[0]), embedder.name
+    article, assigned = curator.store(draft, now=now, session=session)
     assert article.id is not None
-    if topics is None:  # the same article again (same URL, or same text on the same site)
-        topics = topic_store.of_article(article.id, session=session)
+    if assigned is None:  # the same article again (same URL, or same text on the same site)
+        stored = topic_store.of_article(article.id, session=session)
+        topics = [{"slug": s, "score": round(v, 4), "evidence": None} for s, v in stored]
     else:
         ids[article.id] = item["id"]
+        topics = [{"slug": t.slug, "score": round(t.score, 4), "evidence": t.evidence}
+                  for t in assigned]  # fmt: skip
     return {
         "id": item["id"],
         "language": article.language,
         "summary": article.summary,
         "story": article.story_id,
         "copy_of": ids.get(article.copy_of_id) if article.copy_of_id else None,
-        "topics": [{"slug": slug, "score": round(score, 4)} for slug, score in topics],
+        "topics": topics,
     }

@@ -16,9 +16,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.catalog import load_topic_rules
+from bot.curation.embed import Embedder, unpack
 from bot.curation.stories import StoryIndex, key_terms, sketch, story_words
 from bot.curation.summarize import summarize
-from bot.curation.topics import Document, Matcher
+from bot.curation.topics import Assigned, Document, Matcher, Prototypes, descriptions
 from bot.language import clip, detect_language, stems
 from storage import articles as article_store
 from storage import stories as story_store
@@ -32,6 +33,9 @@ LEARN_FROM = 5000  # stored articles the topic profiles are learned from
 # about a second, and a busy poll stores a thousand articles in seconds.
 RELEARN_EVERY = 1000
 RELEARN_AFTER = dt.timedelta(minutes=15)
+# A young archive is learned from again each time it has doubled, from this many on:
+# the first articles after install count most.
+RELEARN_FIRST = 50
 # Stored articles given search terms at a poll tick, when a migration blanked them:
 # about a second's work, so that a large archive is done over a few minutes of ticks.
 FILL_SEARCH_TERMS = 2000
@@ -43,6 +47,7 @@ class Curator:
         self, engine: Engine, topics_path: Path,
         *, clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         relearn_every: int = RELEARN_EVERY, relearn_after: dt.timedelta = RELEARN_AFTER,
+        embedder: Embedder | None = None,
     ) -> None:  # fmt: skip
         self.engine = engine
         self.topics_path = topics_path
@@ -51,6 +56,9 @@ class Curator:
         self.relearn_after = relearn_after
         self._stories: StoryIndex | None = None
         self._matcher: Matcher | None = None
+        self.embedder = embedder
+        self._prototypes: Prototypes | None = None  # what topics mean, see embed_topics()
+        self._learned_from = 0
         self._since_learning = 0
         self._learned_at = dt.datetime.min.replace(tzinfo=dt.UTC)
         self._topic_ids: dict[str, int] | None = None
@@ -59,7 +67,7 @@ class Curator:
     def store(
         self, draft: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
         session: Session,
-    ) -> tuple[Article, list[tuple[str, float]] | None]:  # fmt: skip
+    ) -> tuple[Article, list[Assigned] | None]:  # fmt: skip
         """Stores an article just read: a new one curated first, so that one INSERT
         carries it whole; a known one (same address, guid or text) updated. Returns
         the stored row and the new article's topics (None for a known one)."""
@@ -72,7 +80,7 @@ class Curator:
     def _curate(
         self, article: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
         session: Session,
-    ) -> list[tuple[str, float]]:  # fmt: skip
+    ) -> list[Assigned]:  # fmt: skip
         """Summary, story (or a new one), copy_of and topics of a new article, which
         is then stored (store() has checked it is new); returns its topics."""
         assert article.id is None, "_curate() stores the article: give it a new one"
@@ -85,12 +93,13 @@ class Curator:
             article.summary = clip(article.summary, MAX_SUMMARY)
         article.search_terms = search_terms(article.title, article.lead, article.text)
         article.related = _marked_on_topic(article)
-        topics = self.matcher().match(document(article, categories))
+        topics = self.matcher().match(document(article, categories, model=self._model()))
         self._place(article, now, session)  # stores it
         assert article.id is not None
         if self._topic_ids is None:
             self._topic_ids = topic_store.ids_by_slug(session=session)
-        topic_store.add_for_article(article.id, topics, ids=self._topic_ids, session=session)
+        topic_store.add_for_article(article.id, [(t.slug, t.score) for t in topics],
+                                    ids=self._topic_ids, session=session)  # fmt: skip
         self._since_learning += 1
         return topics
 
@@ -140,17 +149,37 @@ class Curator:
         recent stored articles: again once `relearn_every` new articles have come and
         `relearn_after` has passed since the last time."""
         now = self.clock()
-        due = (
-            self._since_learning >= self.relearn_every
-            and now - self._learned_at >= self.relearn_after
-        )
+        enough = min(self.relearn_every, max(RELEARN_FIRST, self._learned_from))
+        due = self._since_learning >= enough and now - self._learned_at >= self.relearn_after
         if self._matcher is None or due:
-            matcher = Matcher(load_topic_rules(self.topics_path))
+            matcher = Matcher(load_topic_rules(self.topics_path), self._prototypes)
             with session(self.engine) as db:
                 recent = article_store.latest_texts(LEARN_FROM, session=db)
-            matcher.learn(document(a) for a in recent)
+            matcher.learn(document(a, model=self._model()) for a in recent)
             self._matcher, self._since_learning, self._learned_at = matcher, 0, now
+            self._learned_from = len(recent)
         return self._matcher
+
+    async def embed_topics(self) -> bool:
+        """Embeds the topics' descriptions once (the embedder's prototypes of them), so
+        that an article's meaning counts towards its topics. False while the embedder
+        is off or failing (topics go on from rules, sections and profiles); call
+        again later. The profiles are learned again with the prototypes."""
+        if self._prototypes is not None:
+            return True
+        if self.embedder is None:
+            return False
+        rules = load_topic_rules(self.topics_path)
+        vectors = await self.embedder.embed(descriptions(rules))
+        if vectors is None:
+            return False
+        self._prototypes = Prototypes.build(self.embedder.name, rules, vectors)
+        self._matcher = None
+        return True
+
+    def _model(self) -> str | None:
+        """The embedder whose vectors topics compare (those of its prototypes)."""
+        return self._prototypes.model if self._prototypes is not None else None
 
     def _place(self, article: Article, now: dt.datetime, db: Session) -> None:
         """Puts the article in the story of the same event, or starts one, and stores
@@ -200,7 +229,13 @@ def _marked_on_topic(article: Article) -> list[dict[str, object]]:
 
 
 def document(
-    article: Article | article_store.ArticleText, categories: tuple[str, ...] = ()
-) -> Document:
+    article: Article | article_store.ArticleText, categories: tuple[str, ...] = (),
+    *, model: str | None = None,
+) -> Document:  # fmt: skip
+    """The article as topics read it, with its vector if `model` made it."""
+    vector = None
+    if model is not None and article.vector is not None and article.vector_model == model:
+        vector = unpack(article.vector)
     return Document(title=article.title, lead=article.lead or "", body=article.text,
-                    url=article.url, categories=categories or tuple(article.tags))  # fmt: skip
+                    url=article.url, categories=categories or tuple(article.tags),
+                    vector=vector)  # fmt: skip

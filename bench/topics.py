@@ -73,7 +73,7 @@ EXAMPLES = [
 
 def embed(model: Bundled, items: list[Item]) -> tuple[Vectors, float]:
     """Each item's vector, as the pipeline embeds it; and ms an item."""
-    texts = [embed_text(i.title, i.lead or i.text) for i in items]
+    texts = [embed_text(i.title, i.lead or i.text[:600]) for i in items]  # as pipeline.py
     started = time.perf_counter()
     vectors = model.encode(texts)
     assert vectors is not None, "the bundled model is needed: ./dev installs it"
@@ -94,9 +94,9 @@ def curate(
             settings.topics_path,
             clock=lambda: NOW,
             relearn_after=dt.timedelta(0),
-            embedder=model if vectors is not None else None,
+            embedder_name=model.name if vectors is not None else "off",
         )
-        asyncio.run(curator.embed_topics())
+        asyncio.run(curator.embed_topics(model))
         sources: dict[str, int] = {}
         found: list[list[Assigned]] = []
         started = time.perf_counter()

@@ -95,13 +95,15 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "ar": (
             "📊 المحادثات: {active_chats} نشطة من {chats}\nالاشتراكات: {subscriptions}\n"
             "المصادر: {sources} (أخطاء: {sources_erroring}، متعطلة منذ يوم: {sources_failing})\n"
-            "مقالات آخر 24 ساعة: {articles_today}\nإرسالات آخر 24 ساعة: {deliveries_today}"
+            "مقالات آخر 24 ساعة: {articles_today} (بمعانيها: {articles_meant})\n"
+            "إرسالات آخر 24 ساعة: {deliveries_today}\nالمعاني: {meaning}"
         ),
         "en": (
             "📊 Chats: {active_chats} active of {chats}\nSubscriptions: {subscriptions}\n"
             "Sources: {sources} (erroring {sources_erroring}, failing for a day "
-            "{sources_failing})\nArticles in 24 h: {articles_today}\n"
-            "Deliveries in 24 h: {deliveries_today}"
+            "{sources_failing})\nArticles in 24 h: {articles_today} "
+            "({articles_meant} with meaning)\nDeliveries in 24 h: {deliveries_today}\n"
+            "Meaning: {meaning}"
         ),
     },
     "operators_only": {

@@ -20,6 +20,7 @@ class Stats:
     sources_erroring: int
     sources_failing: int  # failing for over a day
     articles_today: int
+    articles_meant: int  # of those, with a vector from the embedder
     deliveries_today: int
 
 
@@ -47,6 +48,11 @@ def gather(now: dt.datetime, *, session: Session) -> Stats:
         ),
         articles_today=count(
             select(func.count()).select_from(Article).where(col(Article.fetched_at) >= day)
+        ),
+        articles_meant=count(
+            select(func.count())
+            .select_from(Article)
+            .where(col(Article.fetched_at) >= day, col(Article.vector).is_not(None))
         ),
         deliveries_today=count(
             select(func.count()).select_from(Delivery).where(col(Delivery.sent_at) >= day)

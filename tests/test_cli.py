@@ -86,6 +86,13 @@ def test_sources_list_shows_the_bundled_catalog(tmp_path: Path) -> None:
     assert any(line.startswith("RT Arabic ") and " ar " in line for line in lines)
     assert any(line.startswith("BBC News ") and " en " in line for line in lines)
     assert "new, unverified" in result.stdout
+    assert lines[-1].startswith("meaning: bundled use-m3"), "what curation compares by"
+    assert lines[-1].endswith("0 of 0 articles in 24 h have a vector")
+    endpoint = run_cli("sources", "list", cwd=tmp_path, env={
+        "EMBEDDINGS": "endpoint", "EMBEDDINGS_API_URL": "http://127.0.0.1:9/v1"})  # fmt: skip
+    assert endpoint.stdout.splitlines()[-1].startswith(
+        "meaning: endpoint text-embedding-3-small at http://127.0.0.1:9/v1"
+    ), endpoint.stdout
 
 
 def test_sources_list_with_a_broken_catalog_is_one_line(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from storage import topics as topic_store
 from storage.models import Article, Source
 
 BATCH = 200
+EMBED_BATCH = 32
 
 
 def register(commands: Subcommands) -> None:
@@ -55,30 +56,47 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         # One time for every article, so nothing leaves the story window, and topic
         # profiles learned again by count alone (the run lasts seconds, not hours).
         curator = Curator(engine, settings.topics_path, clock=lambda: now,
-                          relearn_after=dt.timedelta(0), embedder=embedder)  # fmt: skip
-        await curator.embed_topics()
+                          relearn_after=dt.timedelta(0), embedder_name=embedder.name)  # fmt: skip
+        await curator.embed_topics(embedder)  # the topics' prototypes, before the first
         ids: dict[int, Any] = {}  # our article id -> the input's id
         sources: dict[str, int] = {}  # source name -> its id in the temporary store
         bad = 0
         # The store is temporary: one unit of work per BATCH lines, as a poll stores
-        # a feed's new articles together.
+        # a feed's new articles together; the embedder meets them EMBED_BATCH at a time.
         with db.session(engine) as session:
+            waiting: list[dict[str, Any]] = []
             for number, line in enumerate(sys.stdin, 1):
                 if not line.strip():
                     continue
                 try:
-                    item = _item(json.loads(line))
+                    waiting.append(_item(json.loads(line)))
                 except (ValueError, TypeError) as error:
                     print(f"newsbot: line {number}: {error}", file=sys.stderr)
                     bad += 1
-                    continue
-                result = await _curate(item, curator, embedder, now, ids, sources, session)
-                print(json.dumps(result, ensure_ascii=False, indent=None if args.jsonl else 2))
+                if len(waiting) == EMBED_BATCH:
+                    await _curate_all(waiting, embedder, curator, now, ids, sources, session, args)
+                    waiting = []
                 if number % BATCH == 0:
                     session.commit()
+            await _curate_all(waiting, embedder, curator, now, ids, sources, session, args)
         engine.dispose()
     await embedder.aclose()
     return 1 if bad else 0
+
+
+async def _curate_all(
+    items: list[dict[str, Any]], embedder: Embedder, curator: Curator, now: dt.datetime,
+    ids: dict[int, Any], sources: dict[str, int], session: Any, args: argparse.Namespace,
+) -> None:  # fmt: skip
+    """Embeds the items together, then curates and prints each, in order."""
+    if not items:
+        return
+    texts = [embed_text(i["title"], i.get("lead") or i["text"][:600]) for i in items]
+    vectors = await embedder.embed(texts) if embedder.name != "off" else None
+    for n, item in enumerate(items):
+        vector = None if vectors is None else pack(vectors[n])
+        result = _curate(item, curator, now, ids, sources, session, vector, embedder.name)
+        print(json.dumps(result, ensure_ascii=False, indent=None if args.jsonl else 2))
 
 
 def _item(data: Any) -> dict[str, Any]:
@@ -92,9 +110,9 @@ def _item(data: Any) -> dict[str, Any]:
     return data
 
 
-async def _curate(
-    item: dict[str, Any], curator: Curator, embedder: Embedder, now: dt.datetime,
-    ids: dict[int, Any], sources: dict[str, int], session: Any,
+def _curate(
+    item: dict[str, Any], curator: Curator, now: dt.datetime, ids: dict[int, Any],
+    sources: dict[str, int], session: Any, vector: bytes | None, model: str,
 ) -> dict[str, Any]:  # fmt: skip
     name = str(item.get("source") or "stdin")
     if name not in sources:
@@ -109,16 +127,15 @@ async def _curate(
     host = f"source-{source_id}.curate.invalid"
     url = str(item.get("url") or f"https://{host}/{item['id']}")
     published = parse_date(str(item["published"])) if item.get("published") else None
-    draft = Article(
-        source_id=source_id, url=url, url_key=url_key(url), title=item["title"],
-        lead=item.get("lead"), text=item["text"], language=item.get("language"),
-        published_at=published.astimezone(dt.UTC) if published else None, fetched_at=now,
+    article, assigned = curator.store(
+        Article(
+            source_id=source_id, url=url, url_key=url_key(url), title=item["title"],
+            lead=item.get("lead"), text=item["text"], language=item.get("language"),
+            published_at=published.astimezone(dt.UTC) if published else None, fetched_at=now,
+            vector=vector, vector_model=model if vector is not None else None,
+        ),
+        now=now, session=session,
     )  # fmt: skip
-    # What it means: its headline and lead (or, without a lead, its text's beginning).
-    vectors = await embedder.embed([embed_text(draft.title, draft.lead or draft.text)])
-    if vectors is not None:
-        draft.vector, draft.vector_model = pack(vectors[0]), embedder.name
-    article, assigned = curator.store(draft, now=now, session=session)
     assert article.id is not None
     if assigned is None:  # the same article again (same URL, or same text on the same site)
         stored = topic_store.of_article(article.id, session=session)

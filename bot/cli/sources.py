@@ -12,10 +12,12 @@ from urllib.parse import urlsplit
 
 from bot.cli.common import Subcommands, UsageError, group, ready_engine, zone_name
 from bot.config import Settings
+from bot.curation.embed import configured
 from bot.ingest.discover import DiscoverError, discover_source
 from bot.ingest.fetch import FetchError, make_client
 from storage import db
 from storage import sources as source_store
+from storage import stats as stats_store
 from storage.models import Source, utcnow
 
 FAILING_AFTER = dt.timedelta(days=1)
@@ -49,6 +51,7 @@ def list_(args: argparse.Namespace, settings: Settings) -> int:
     now = utcnow()
     with db.session(engine) as session:
         rows = source_store.list_with_health(session=session, now=now)
+        figures = stats_store.gather(now, session=session)
     header = ("name", "lang", "kind", "status", "last success", "fails", "24h", "last error")
     table = [header]
     for row in rows:
@@ -64,6 +67,8 @@ def list_(args: argparse.Namespace, settings: Settings) -> int:
     for line in table:
         cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
         print("  ".join([*cells, line[-1]]).rstrip())
+    print(f"\nmeaning: {configured(settings)}; {figures.articles_meant} of "
+          f"{figures.articles_today} articles in 24 h have a vector")  # fmt: skip
     return 0
 
 

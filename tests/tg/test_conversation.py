@@ -331,7 +331,8 @@ async def test_operators_get_stats_and_everyone_sees_the_sources(
     operator = FakeBotAPI.user(9999, "Operator", "en")  # in ADMIN_IDS (conftest)
     figures = await ask(bot_api, operator, "/stats", 1)
     assert "Chats: 2 active of 2" in figures["text"]
-    assert "Articles in 24 h: 1" in figures["text"]
+    assert "Articles in 24 h: 1 (0 with meaning)" in figures["text"]
+    assert "Meaning: off (words alone)" in figures["text"], "the embedder's state, as the log says"
     listed = await ask(bot_api, SALMA, "/sources", 1)
     assert listed["text"].startswith("أقرأ هذه المصادر:")
     assert "Wire" in listed["text"]

@@ -171,3 +171,24 @@ def test_the_bundled_catalog_has_rules_and_descriptions_for_every_topic(tmp_path
     by_slug = {r.slug: r for r in rules}
     running = ("iran", "ukraine-russia", "palestine-israel", "syria", "gulf", "egypt", "energy")
     assert all(not by_slug[s].desk and by_slug[s].within in by_slug for s in running)
+
+
+def test_an_article_strongly_about_a_subject_is_filed_under_its_narrower_desk_first() -> None:
+    rules = [
+        TopicRule("world", ("united nations", "security council", "envoy")),
+        TopicRule("middle-east", ("arab league",), within="world"),
+        TopicRule("syria", ("syria", "damascus", "aleppo"), within="middle-east", desk=False),
+    ]
+    doc = Document(
+        title="Security Council envoy: United Nations to send aid to Aleppo in Syria",
+        lead="The United Nations envoy said aid would reach Aleppo and Damascus this week.",
+    )
+    weighed = Matcher(rules).weigh(doc)
+    assert weighed.scores["world"] > weighed.scores["middle-east"], "world has more words"
+    found = Matcher(rules).match(doc)
+    assert slugs(found)[:1] == ["middle-east"], "Syria's news is the Middle East's first"
+    assert set(slugs(found)) == {"middle-east", "world", "syria"}
+    assert found[0].score >= 0.5, "with the score Syria passes up to it"
+    passing = Document(title="Security Council envoy: United Nations debates its budget",
+                       body="Syria was named once.")  # fmt: skip
+    assert slugs(Matcher(rules).match(passing))[:1] == ["world"]

@@ -128,8 +128,11 @@ class Matcher:
         ranked = sorted(scores, key=lambda s: (-scores[s], -self._depth(s)))
         desks = [s for s in ranked if s in self._desk_set and scores[s] >= self._threshold(s)]
         if desks:
-            ranked.remove(desks[0])
-            ranked.insert(0, desks[0])
+            first, passed = self._filed_under(desks[0], weighed)
+            # What its subject passes up to it: the score it is filed with.
+            scores[first] = max(scores[first], passed)
+            ranked.remove(first)
+            ranked.insert(0, first)
         chosen: list[str] = []
         for slug in ranked:
             # What a chosen desk is part of (the Middle East in the world) comes with it.
@@ -143,6 +146,24 @@ class Matcher:
                 continue
             chosen.append(slug)
         return chosen
+
+    def _filed_under(self, desk: str, weighed: Weighed) -> tuple[str, float]:
+        """The desk an article is filed under first: the best desk, or a narrower desk
+        within it that a topic the article is strongly about is part of (a report on
+        Syria's war is Middle East news before it is world news), with the score that
+        topic passes up to it."""
+        scores = weighed.scores
+        narrower = [
+            (self.calibration.within * scores[slug], parent)
+            for slug in self._subjects
+            if scores.get(slug, 0.0) >= max(self._threshold(slug), self.calibration.strong)
+            and (parent := self._by_slug[slug].within) in self._desk_set
+            and self._within(parent, desk)
+        ]
+        if not narrower:
+            return desk, scores[desk]
+        passed, parent = max(narrower)
+        return parent, passed
 
     def weigh(self, doc: Document) -> Weighed:
         """Every topic's score, and what it rests on."""

@@ -93,6 +93,8 @@ class Matcher:
         self._desks = [rule.slug for rule in self.rules if rule.desk]
         self._desk_set = set(self._desks)
         self._subjects = [rule.slug for rule in self.rules if not rule.desk]
+        # Each topic's broader ones (at any depth) and depth, worked out once.
+        self._broader = {slug: self._chain(slug) for slug in self._by_slug}
         # Narrowest first, so that a score passed up the chain is passed on again.
         self._up = sorted((r for r in self.rules if r.desk and r.within in self._by_slug),
                           key=lambda r: -self._depth(r.slug))  # fmt: skip
@@ -136,10 +138,10 @@ class Matcher:
         chosen: list[str] = []
         for slug in ranked:
             # What a chosen desk is part of (the Middle East in the world) comes with it.
-            part_of_chosen = any(c in self._desk_set and self._within(c, slug) for c in chosen)
-            if len(chosen) == limit or (
-                scores[slug] < self._threshold(slug) and not part_of_chosen
-            ):
+            if len(chosen) == limit:
+                break
+            part_of_chosen = any(c in self._desk_set and slug in self._broader[c] for c in chosen)
+            if scores[slug] < self._threshold(slug) and not part_of_chosen:
                 continue
             filed = slug in hits and hits[slug].section
             if chosen and not (filed or part_of_chosen or scores[slug] >= self.calibration.strong):
@@ -158,7 +160,7 @@ class Matcher:
             for slug in self._subjects
             if scores.get(slug, 0.0) >= max(self._threshold(slug), self.calibration.strong)
             and (parent := self._by_slug[slug].within) in self._desk_set
-            and self._within(parent, desk)
+            and desk in self._broader[parent]
         ]
         if not narrower:
             return desk, scores[desk]
@@ -235,20 +237,17 @@ class Matcher:
         own = self._by_slug[slug].threshold
         return self.calibration.threshold if own is None else own
 
-    def _within(self, narrow: str, broad: str) -> bool:
-        """Whether `narrow` is part of `broad` (at any depth)."""
-        parent = self._by_slug[narrow].within
-        while parent is not None and parent in self._by_slug:
-            if parent == broad:
-                return True
+    def _chain(self, slug: str) -> tuple[str, ...]:
+        """The topics `slug` is within, broader and broader."""
+        chain: list[str] = []
+        parent = self._by_slug[slug].within
+        while parent is not None and parent in self._by_slug and parent not in chain:
+            chain.append(parent)
             parent = self._by_slug[parent].within
-        return False
+        return tuple(chain)
 
     def _depth(self, slug: str) -> int:
-        depth, parent = 0, self._by_slug[slug].within
-        while parent is not None and parent in self._by_slug and depth < len(self._by_slug):
-            depth, parent = depth + 1, self._by_slug[parent].within
-        return depth
+        return len(self._broader[slug])
 
 
 def _mean(values: dict[str, float], slugs: Iterable[str]) -> float:

@@ -192,3 +192,6 @@ def test_an_article_strongly_about_a_subject_is_filed_under_its_narrower_desk_fi
     passing = Document(title="Security Council envoy: United Nations debates its budget",
                        body="Syria was named once.")  # fmt: skip
     assert slugs(Matcher(rules).match(passing))[:1] == ["world"]
+    filed = Document(title=doc.title, lead=doc.lead, url="https://news.example/world/2026/1")
+    with_section = [TopicRule("world", ("united nations",), sections=("world",)), *rules[1:]]
+    assert slugs(Matcher(with_section).match(filed))[:1] == ["world"], "the source's own desk"

@@ -153,8 +153,10 @@ class Matcher:
         """The desk an article is filed under first: the best desk, or a narrower desk
         within it that a topic the article is strongly about is part of (a report on
         Syria's war is Middle East news before it is world news), with the score that
-        topic passes up to it."""
+        topic passes up to it. Where the source filed it (a section hint) stands."""
         scores = weighed.scores
+        if self._filed(desk, weighed):
+            return desk, scores[desk]
         narrower = [
             (self.calibration.within * scores[slug], parent)
             for slug in self._subjects
@@ -166,6 +168,10 @@ class Matcher:
             return desk, scores[desk]
         passed, parent = max(narrower)
         return parent, passed
+
+    @staticmethod
+    def _filed(slug: str, weighed: Weighed) -> bool:
+        return slug in weighed.hits and weighed.hits[slug].section
 
     def weigh(self, doc: Document) -> Weighed:
         """Every topic's score, and what it rests on."""

@@ -177,7 +177,7 @@ def keyword_ranked(items: list[Item], rules: list[TopicRule]) -> list[list[str]]
         doc = Document(title=item.title, lead=item.lead, body=item.text)
         hits = found.find(doc)[0]
         weights = {s: h.headline + h.body for s, h in hits.items() if h.headline + h.body}
-        out.append(sorted(weights, key=lambda s: -weights[s]))
+        out.append(sorted(weights, key=lambda s: (-weights[s], s)))  # ties: by name
     return out
 
 

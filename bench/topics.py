@@ -1,72 +1,362 @@
-"""newsbot's topic matcher on AG News (../shared/bench/curation/topic_en_agnews).
+"""Topics through the pipeline's own code, beside a keyword baseline and a supervised
+TF-IDF centroid, in one run.
 
-World -> world, Sports -> sports, Business -> economy, Sci/Tech -> technology or
-science: each item gets the best-scoring of those topics. No training on the
-labels: the rules are the bundled catalog's, and the learned profiles are built
-from the set's own unlabelled text, seeded by the rules, exactly as the bot
-learns from its stored articles. Printed beside the figures the shared README
-gives for hand-picked keywords and a supervised classifier.
-Usage: .venv/bin/python bench/topics.py
+Each set is fed in file order, an article at a time, through Curator.store on a
+temporary database, as `newsbot curate` does: no priming, the profiles learn
+only from what was stored so far. Vectors come from the bundled embedder (the
+headline and the lead, or the text's beginning), computed in batches before;
+each set runs again with the embedder off. The sets (bench/topic_data.py):
+AG News, the Arabic sections (ANT, without and with the articles' URLs, whose
+paths name sections), the running-story fixture. Printed for the tune and check
+parts: macro-F1, each label's precision/recall, the precision of the first topic
+(its class through the catalog's `within`: syria is a middle-east topic, health a
+science one), topics an article, the confusions; and the cost per article.
+Usage: .venv/bin/python bench/topics.py   (peers: pip install -r bench/requirements.txt)
 """
 
 from __future__ import annotations
 
-import csv
+import asyncio
+import datetime as dt
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from bot.catalog import load_topic_rules
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.neighbors import NearestCentroid
+from topic_data import (
+    AG_TOPICS,
+    ARABIC_TOPICS,
+    Item,
+    Running,
+    Sections,
+    ag_news,
+    arabic_sections,
+    running_stories,
+    section_head,
+    section_row,
+)
+
+from bot import catalog
 from bot.config import Settings
-from bot.curation.topics import Document, Matcher
+from bot.curation.curate import LEARN_FROM, RELEARN_EVERY, Curator
+from bot.curation.embed import Bundled, Vectors, embed_text, pack
+from bot.curation.topics import Assigned, Document, Matcher, Prototypes, TopicRule, descriptions
+from bot.curation.topics.rules import Rules
+from bot.language import stems
+from storage import db
+from storage import topics as topic_store
+from storage.models import Article, Source
 
-DATA = Path(__file__).resolve().parents[2] / "shared/bench/curation/topic_en_agnews/test.csv"
-LABELS = {"1": "World", "2": "Sports", "3": "Business", "4": "Sci/Tech"}
-MAPPED = {"world": "World", "sports": "Sports", "economy": "Business",
-          "technology": "Sci/Tech", "science": "Sci/Tech"}  # fmt: skip
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+EXAMPLES = [
+    Item(
+        "quake",
+        "Magnitude 6.8 earthquake strikes southern Turkey, killing dozens",
+        "A magnitude 6.8 earthquake struck southern Turkey early on Monday, killing dozens of "
+        "people and bringing down buildings in several cities, officials said.",
+        "",
+        (),
+    ),
+    Item(
+        "syria",
+        "اشتباكات عنيفة في ريف حلب بين فصائل المعارضة والجيش السوري",
+        "اندلعت اشتباكات عنيفة في ريف حلب الشمالي بين فصائل المعارضة المسلحة وقوات الجيش "
+        "السوري، ما أسفر عن سقوط قتلى وجرحى من الطرفين.",
+        "",
+        (),
+    ),
+]
 
 
-def best_mapped(ranked: list[tuple[str, float]]) -> str | None:
-    mapped = [(score, MAPPED[slug]) for slug, score in ranked if slug in MAPPED]
-    return max(mapped)[1] if mapped else None
+def embed(model: Bundled, items: list[Item]) -> tuple[Vectors, float]:
+    """Each item's vector, as the pipeline embeds it; and ms an item."""
+    texts = [embed_text(i.title, i.lead or i.text[:600]) for i in items]  # as pipeline.py
+    started = time.perf_counter()
+    vectors = model.encode(texts)
+    assert vectors is not None, "the bundled model is needed: ./dev installs it"
+    return vectors, (time.perf_counter() - started) * 1000 / len(items)
 
 
-def macro_f1(pred: list[str | None], gold: list[str]) -> tuple[float, dict[str, float]]:
-    per = {}
-    for label in LABELS.values():
-        tp = sum(p == label == g for p, g in zip(pred, gold, strict=True))
-        fp = sum(p == label != g for p, g in zip(pred, gold, strict=True))
-        fn = sum(g == label != p for p, g in zip(pred, gold, strict=True))
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        per[label] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return sum(per.values()) / len(per), per
+def curate(
+    items: list[Item], vectors: Vectors | None, model: Bundled, settings: Settings
+) -> tuple[list[list[Assigned]], float]:
+    """Every item stored in order through the Curator; its topics, and ms an item."""
+    with tempfile.TemporaryDirectory(prefix="newsbot-topics-") as folder:
+        engine = db.make_engine(f"sqlite:///{Path(folder) / 'topics.db'}")
+        db.upgrade(engine)
+        with db.session(engine) as session:
+            topic_store.sync_catalog(catalog.load_topics(settings.topics_path), session=session)
+        curator = Curator(
+            engine,
+            settings.topics_path,
+            clock=lambda: NOW,
+            relearn_after=dt.timedelta(0),
+            embedder_name=model.name if vectors is not None else "off",
+        )
+        asyncio.run(curator.embed_topics(model))
+        sources: dict[str, int] = {}
+        found: list[list[Assigned]] = []
+        started = time.perf_counter()
+        for n, item in enumerate(items):
+            with db.session(engine) as session:
+                if item.source not in sources:
+                    source = Source(name=item.source, url=f"urn:bench:{item.source}")
+                    session.add(source)
+                    session.flush()
+                    assert source.id is not None
+                    sources[item.source] = source.id
+                url = item.url or f"https://{item.source.lower()}.bench.invalid/{n}"
+                draft = Article(
+                    source_id=sources[item.source],
+                    url=url,
+                    url_key=f"{url}#{n}",
+                    title=item.title,
+                    lead=item.lead or None,
+                    text=item.text,
+                    fetched_at=NOW,
+                )
+                if vectors is not None:
+                    draft.vector, draft.vector_model = pack(vectors[n]), model.name
+                article, topics = curator.store(draft, now=NOW, session=session)
+                if topics is None:  # the same text again from the same source
+                    assert article.id is not None
+                    topics = [
+                        Assigned(s, v, "stored")
+                        for s, v in topic_store.of_article(article.id, session=session)
+                    ]
+                found.append(topics)
+        seconds = time.perf_counter() - started
+        engine.dispose()
+    return found, seconds * 1000 / len(items)
+
+
+def broader_of(rules: list[TopicRule]) -> dict[str, list[str]]:
+    """Each topic, and the topics it is within, narrowest first."""
+    within = {r.slug: r.within for r in rules}
+    chains = {}
+    for slug in within:
+        chain, parent = [slug], within[slug]
+        while parent is not None and parent not in chain:
+            chain.append(parent)
+            parent = within.get(parent)
+        chains[slug] = chain
+    return chains
+
+
+def score_sections(
+    items: list[Item],
+    ranked: list[list[str]],
+    mapping: dict[str, tuple[str, ...]],
+    chains: dict[str, list[str]],
+    part: str,
+) -> Sections:
+    class_of = {topic: label for label, topics in mapping.items() for topic in topics}
+    figures = Sections(list(mapping))
+    for item, topics in zip(items, ranked, strict=True):
+        if item.split != part:
+            continue
+        predicted = next((class_of[t] for t in topics if t in class_of), None)
+        first = topics[0] if topics else None
+        first_class = None
+        if first is not None:
+            first_class = next(
+                (class_of[t] for t in chains.get(first, [first]) if t in class_of), None
+            )
+        figures.add(item.gold[0], predicted, first, len(topics), first_class)
+    return figures
+
+
+def keyword_ranked(items: list[Item], rules: list[TopicRule]) -> list[list[str]]:
+    """The catalog's keywords alone: topics by weighted hits, every one with a hit."""
+    found = Rules(rules)
+    out = []
+    for item in items:
+        doc = Document(title=item.title, lead=item.lead, body=item.text)
+        hits = found.find(doc)[0]
+        weights = {s: h.headline + h.body for s, h in hits.items() if h.headline + h.body}
+        out.append(sorted(weights, key=lambda s: (-weights[s], s)))  # ties: by name
+    return out
+
+
+def centroid_ranked(
+    items: list[Item], mapping: dict[str, tuple[str, ...]], *, by: str
+) -> list[list[str]]:
+    """A TF-IDF nearest centroid trained on the labels (a ceiling): each part
+    predicted by the one trained on the other part (by="split"), or each outlet by
+    the one trained on the others (by="source")."""
+    texts = [" ".join(stems(f"{i.title} {i.text}")) for i in items]
+    groups = [getattr(i, by) for i in items]
+    predicted = [""] * len(items)
+    for group in sorted(set(groups)):
+        train = [n for n, g in enumerate(groups) if g != group]
+        test = [n for n, g in enumerate(groups) if g == group]
+        vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=2)
+        model = NearestCentroid().fit(
+            vectorizer.fit_transform([texts[n] for n in train]), [items[n].gold[0] for n in train]
+        )
+        for n, label in zip(
+            test, model.predict(vectorizer.transform([texts[n] for n in test])), strict=True
+        ):
+            predicted[n] = str(label)
+    return [[mapping[label][0]] for label in predicted]
+
+
+def print_sections(
+    title: str,
+    items: list[Item],
+    runs: dict[str, list[list[str]]],
+    mapping: dict[str, tuple[str, ...]],
+    chains: dict[str, list[str]],
+) -> None:
+    print(f"\n### {title}")
+    for part in ("tune", "check"):
+        print(f"\n{part} ({sum(i.split == part for i in items)} items)\n")
+        print(section_head(list(mapping)))
+        scored = {
+            name: score_sections(items, ranked, mapping, chains, part)
+            for name, ranked in runs.items()
+        }
+        for name, figures in scored.items():
+            print(section_row(name, figures))
+        best = scored[next(iter(scored))]
+        print(
+            f"\nconfusions, {next(iter(scored))}, {part} (class: the first topic listed that "
+            "stands for a label)\n"
+        )
+        print(best.confusions())
+        kinds = ", ".join(f"{k} {v}" for k, v in best.first_kinds.most_common(8))
+        print(f"\nfirst topics that stand for no label: {kinds or 'none'}")
 
 
 def main() -> int:
-    rows = list(csv.reader(DATA.open(encoding="utf-8")))
-    docs = [Document(title=title, lead=text.replace("\\", " ")) for _, title, text in rows]
-    gold = [LABELS[label] for label, _, _ in rows]
-    rules = load_topic_rules(Settings(_env_file=None).topics_path)  # type: ignore[call-arg]
-    matcher = Matcher(rules)
-    started = time.perf_counter()
-    rules_only = [best_mapped(sorted(matcher.rule_scores(d).items(), key=lambda i: -i[1]))
-                  for d in docs]  # fmt: skip
-    seeds = matcher.learn(docs)
-    learned = [best_mapped(matcher.match(d, limit=len(rules))) for d in docs]
-    seconds = time.perf_counter() - started
-    print(
-        f"# {len(docs)} items; profiles seeded by {seeds} items; {len(docs) / seconds:.0f} items/s"
-    )
-    print("| matcher | macro-F1 | World | Sports | Business | Sci/Tech | no topic |")
-    print("|---|---|---|---|---|---|---|")
-    for name, pred in (("newsbot rules only", rules_only), ("newsbot rules + profiles", learned)):
-        score, per = macro_f1(pred, gold)
-        cells = " | ".join(f"{per[label]:.3f}" for label in LABELS.values())
-        print(f"| {name} | {score:.3f} | {cells} | {sum(p is None for p in pred)} |")
-    print("| 17 hand-picked keywords per class (shared README) | 0.64 | | | | | |")
-    print("| TF-IDF nearest centroid trained on labels (shared README) | 0.86 | | | | | |")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    rules = catalog.load_topic_rules(settings.topics_path)
+    chains = broader_of(rules)
+    model = Bundled()
+    costs = []
+    sets = [
+        ("AG News, 7,600 English items (tune: even lines, check: odd)", ag_news(), AG_TOPICS),
+        (
+            "Arabic sections, ANT, 1,800 items, text only",
+            arabic_sections(urls=False),
+            ARABIC_TOPICS,
+        ),
+        (
+            "Arabic sections, ANT, 1,800 items, with their URLs",
+            arabic_sections(urls=True),
+            ARABIC_TOPICS,
+        ),
+    ]
+    for title, items, mapping in sets:
+        vectors, embed_ms = embed(model, items)
+        runs: dict[str, list[list[str]]] = {}
+        for name, given in (("newsbot", vectors), ("newsbot, embedder off", None)):
+            found, store_ms = curate(items, given, model, settings)
+            runs[name] = [[t.slug for t in topics] for topics in found]
+            costs.append((title, name, store_ms, embed_ms if given is not None else None))
+        runs["catalog keywords alone"] = keyword_ranked(items, rules)
+        runs["TF-IDF centroid, trained on the other part's labels"] = centroid_ranked(
+            items, mapping, by="split"
+        )
+        if items[0].source != "AG":
+            runs["TF-IDF centroid, trained on the other outlets' labels"] = centroid_ranked(
+                items, mapping, by="source"
+            )
+        print_sections(title, items, runs, mapping, chains)
+        if "URLs" not in title:
+            match_ms, learn_ms = matcher_cost(items, vectors, rules, settings, model)
+            costs.append((title, "topic matching alone (Matcher.match)", match_ms, None))
+            costs.append(
+                (
+                    title,
+                    f"learning from {LEARN_FROM} stored, a share of each of "
+                    f"{RELEARN_EVERY} articles",
+                    learn_ms,
+                    None,
+                )
+            )
+    print_running(model, settings, costs)
+    print_examples(model, settings)
+    print("\n### cost per article (ms; this machine, shared)\n")
+    print("| set | what | ms an article | the embedder's ms an article |\n|---|---|---|---|")
+    for title, name, ms, embed_ms in costs:
+        print(
+            f"| {title.split(',')[0]} | {name} | {ms:.2f} | "
+            f"{'' if embed_ms is None else f'{embed_ms:.2f}'} |"
+        )
     return 0
+
+
+def matcher_cost(
+    items: list[Item], vectors: Vectors, rules: list[TopicRule], settings: Settings, model: Bundled
+) -> tuple[float, float]:
+    """ms an article of Matcher.match (documents read afresh), and of learning from
+    LEARN_FROM stored articles, spread over the RELEARN_EVERY that bring it about."""
+    described = model.encode(descriptions(rules))
+    assert described is not None
+    prototypes = Prototypes.build(model.name, rules, described)
+
+    def documents() -> list[Document]:
+        return [
+            Document(
+                title=i.title,
+                lead=i.lead,
+                body=i.text,
+                url=i.url,
+                vector=np.asarray(vectors[n], dtype=np.float32),
+            )
+            for n, i in enumerate(items)
+        ]
+
+    matcher = Matcher(rules, prototypes)
+    started = time.perf_counter()
+    matcher.learn(documents()[:LEARN_FROM])
+    learn_ms = (time.perf_counter() - started) * 1000 / RELEARN_EVERY
+    fresh = documents()
+    started = time.perf_counter()
+    for doc in fresh:
+        matcher.match(doc)
+    return (time.perf_counter() - started) * 1000 / len(fresh), learn_ms
+
+
+def print_running(
+    model: Bundled, settings: Settings, costs: list[tuple[str, str, float, float | None]]
+) -> None:
+    items = running_stories()
+    vectors, embed_ms = embed(model, items)
+    runs = {}
+    for name, given in (("newsbot", vectors), ("newsbot, embedder off", None)):
+        found, store_ms = curate(items, given, model, settings)
+        runs[name] = [{t.slug for t in topics} for topics in found]
+        costs.append(("Running stories", name, store_ms, embed_ms if given is not None else None))
+    rules = catalog.load_topic_rules(settings.topics_path)
+    runs["catalog keywords alone (any hit)"] = [set(r) for r in keyword_ranked(items, rules)]
+    print(
+        f"\n### Running stories, bench/data/topics_running.jsonl ({len(items)} items: "
+        "on-topic and near-misses)"
+    )
+    for part in ("tune", "check"):
+        print(f"\n{part} ({sum(i.split == part for i in items)} items)\n")
+        print(Running.head())
+        for name, got in runs.items():
+            figures = Running()
+            for item, topics in zip(items, got, strict=True):
+                if item.split == part:
+                    figures.add(item, topics)
+            print(figures.row(name))
+
+
+def print_examples(model: Bundled, settings: Settings) -> None:
+    print("\n### the issue's two articles, each the first a fresh install curates\n")
+    for item in EXAMPLES:
+        vectors, _ = embed(model, [item])
+        for name, given in (("newsbot", vectors), ("embedder off", None)):
+            found, _ = curate([item], given, model, settings)
+            shown = ", ".join(f"{t.slug} {t.score:.2f} ({t.evidence})" for t in found[0])
+            print(f"- {item.title} ({name}): {shown or 'no topic'}")
 
 
 if __name__ == "__main__":

@@ -20,8 +20,11 @@ _SOURCE_KEYS = {
     "poll_interval_seconds", "link_selector", "body_selector", "timezone",
 }  # fmt: skip
 _TOPIC_KEYS = {"slug", "name_en", "name_ar", "enabled", "keywords_en", "keywords_ar",
-               "exclude_en", "exclude_ar", "sections"}  # fmt: skip
-_RULE_KEYS = ("keywords_en", "keywords_ar", "exclude_en", "exclude_ar", "sections")
+               "exclude_en", "exclude_ar", "sections", "describe_en", "describe_ar", "within",
+               "desk", "threshold"}  # fmt: skip
+_RULE_KEYS = ("keywords_en", "keywords_ar", "exclude_en", "exclude_ar", "sections",
+              "describe_en", "describe_ar")  # fmt: skip
+_MATCHING_KEYS = (*_RULE_KEYS, "within", "desk", "threshold")
 
 
 class CatalogError(ValueError):
@@ -68,7 +71,16 @@ def load_topics(path: Path) -> list[Topic]:
             value = entry.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise CatalogError(f"{where}: {key} must be a list of strings")
-        topics.append(Topic(**{k: v for k, v in entry.items() if k not in _RULE_KEYS}))
+        if not isinstance(entry.get("desk", True), bool):
+            raise CatalogError(f"{where}: desk must be true or false")
+        threshold = entry.get("threshold", 0.5)
+        if not isinstance(threshold, int | float) or not 0 < threshold < 1:
+            raise CatalogError(f"{where}: threshold must be a number between 0 and 1")
+        topics.append(Topic(**{k: v for k, v in entry.items() if k not in _MATCHING_KEYS}))
+    for number, entry in enumerate(entries, 1):
+        if "within" in entry and entry["within"] not in slugs - {entry["slug"]}:
+            raise CatalogError(f"{path}: topic #{number} ({entry['slug']}): within must be "
+                               f"the slug of another topic, not {entry['within']!r}")  # fmt: skip
     return topics
 
 
@@ -80,6 +92,10 @@ def load_topic_rules(path: Path) -> list[TopicRule]:
             keywords=(*entry.get("keywords_en", []), *entry.get("keywords_ar", [])),
             excludes=(*entry.get("exclude_en", []), *entry.get("exclude_ar", [])),
             sections=tuple(entry.get("sections", [])),
+            within=entry.get("within"),
+            desk=entry.get("desk", "within" not in entry),
+            describe=(*entry.get("describe_en", []), *entry.get("describe_ar", [])),
+            threshold=entry.get("threshold"),
         )
         for entry in _entries(path, "topic")
         if entry.get("enabled", True)

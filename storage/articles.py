@@ -120,6 +120,8 @@ class ArticleText:
     text: str  # its beginning only
     url: str
     tags: list[str]
+    vector: bytes | None = None  # what it means, if embedded, and what embedded it
+    vector_model: str | None = None
 
 
 def latest_texts(limit: int, *, session: Session, chars: int = 4000) -> list[ArticleText]:
@@ -128,7 +130,7 @@ def latest_texts(limit: int, *, session: Session, chars: int = 4000) -> list[Art
     query = (
         columns(
             col(Article.title), col(Article.lead), func.substr(col(Article.text), 1, chars),
-            col(Article.url), col(Article.tags),
+            col(Article.url), col(Article.tags), col(Article.vector), col(Article.vector_model),
         )
         .order_by(col(Article.fetched_at).desc(), col(Article.id).desc())
         .limit(limit)

@@ -49,3 +49,6 @@ def test_curate_prints_summary_story_copies_and_topics(tmp_path: Path) -> None:
     assert arabic["language"] == "ar"
     assert arabic["story"] != first["story"]
     assert {t["slug"] for t in arabic["topics"]} >= {"football"}
+    evidence = {t["slug"]: t["evidence"] for t in [*first["topics"], *arabic["topics"]]}
+    assert set(evidence.values()) <= {"rule", "section", "profile", "meaning"}, evidence
+    assert evidence["energy"] == "rule", "OPEC, oil prices: the catalog's words"

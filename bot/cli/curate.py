@@ -1,7 +1,9 @@
 """`newsbot curate`: articles as JSON lines in, what curation makes of them out.
 
 Same code as the live pipeline (Curator), on a temporary database: input
-articles are stored in order, each summarized, placed in a story and tagged.
+articles are stored in order, each summarized, placed in a story and tagged, with
+the embedder of the settings (EMBEDDINGS) giving what each means. Each topic is
+printed with the evidence it was found by (rule, section, meaning, profile).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         # profiles learned again by count alone (the run lasts seconds, not hours).
         curator = Curator(engine, settings.topics_path, clock=lambda: now,
                           relearn_after=dt.timedelta(0), embedder_name=embedder.name)  # fmt: skip
+        await curator.embed_topics(embedder)  # the topics' prototypes, before the first
         ids: dict[int, Any] = {}  # our article id -> the input's id
         sources: dict[str, int] = {}  # source name -> its id in the temporary store
         bad = 0
@@ -124,7 +127,7 @@ def _curate(
     host = f"source-{source_id}.curate.invalid"
     url = str(item.get("url") or f"https://{host}/{item['id']}")
     published = parse_date(str(item["published"])) if item.get("published") else None
-    article, topics = curator.store(
+    article, assigned = curator.store(
         Article(
             source_id=source_id, url=url, url_key=url_key(url), title=item["title"],
             lead=item.get("lead"), text=item["text"], language=item.get("language"),
@@ -134,15 +137,18 @@ def _curate(
         now=now, session=session,
     )  # fmt: skip
     assert article.id is not None
-    if topics is None:  # the same article again (same URL, or same text on the same site)
-        topics = topic_store.of_article(article.id, session=session)
+    if assigned is None:  # the same article again (same URL, or same text on the same site)
+        stored = topic_store.of_article(article.id, session=session)
+        topics = [{"slug": s, "score": round(v, 4), "evidence": None} for s, v in stored]
     else:
         ids[article.id] = item["id"]
+        topics = [{"slug": t.slug, "score": round(t.score, 4), "evidence": t.evidence}
+                  for t in assigned]  # fmt: skip
     return {
         "id": item["id"],
         "language": article.language,
         "summary": article.summary,
         "story": article.story_id,
         "copy_of": ids.get(article.copy_of_id) if article.copy_of_id else None,
-        "topics": [{"slug": slug, "score": round(score, 4)} for slug, score in topics],
+        "topics": topics,
     }

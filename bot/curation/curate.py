@@ -16,11 +16,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.catalog import load_topic_rules
-from bot.curation.embed import pack, unpack
+from bot.curation.embed import Embedder, pack, unpack
 from bot.curation.meanings import Vectors
 from bot.curation.stories import StoryIndex, key_terms, sketch, story_words
 from bot.curation.summarize import summarize
-from bot.curation.topics import Document, Matcher
+from bot.curation.topics import Assigned, Document, Matcher, Prototypes, descriptions
 from bot.language import clip, detect_language, stems
 from storage import articles as article_store
 from storage import stories as story_store
@@ -34,6 +34,9 @@ LEARN_FROM = 5000  # stored articles the topic profiles are learned from
 # about a second, and a busy poll stores a thousand articles in seconds.
 RELEARN_EVERY = 1000
 RELEARN_AFTER = dt.timedelta(minutes=15)
+# A young archive is learned from again each time it has doubled, from this many on:
+# the first articles after install count most.
+RELEARN_FIRST = 50
 # Stored articles given search terms at a poll tick, when a migration blanked them:
 # about a second's work, so that a large archive is done over a few minutes of ticks.
 FILL_SEARCH_TERMS = 2000
@@ -56,6 +59,8 @@ class Curator:
         self.relearn_after = relearn_after
         self._stories: StoryIndex | None = None
         self._matcher: Matcher | None = None
+        self._prototypes: Prototypes | None = None  # what topics mean, see embed_topics()
+        self._learned_from = 0
         self._since_learning = 0
         self._learned_at = dt.datetime.min.replace(tzinfo=dt.UTC)
         self._topic_ids: dict[str, int] | None = None
@@ -64,7 +69,7 @@ class Curator:
     def store(
         self, draft: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
         session: Session,
-    ) -> tuple[Article, list[tuple[str, float]] | None]:  # fmt: skip
+    ) -> tuple[Article, list[Assigned] | None]:  # fmt: skip
         """Stores an article just read: a new one curated first, so that one INSERT
         carries it whole; a known one (same address, guid or text) updated. Returns
         the stored row and the new article's topics (None for a known one)."""
@@ -77,7 +82,7 @@ class Curator:
     def _curate(
         self, article: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
         session: Session,
-    ) -> list[tuple[str, float]]:  # fmt: skip
+    ) -> list[Assigned]:  # fmt: skip
         """Summary, story (or a new one), copy_of and topics of a new article, which
         is then stored (store() has checked it is new); returns its topics."""
         assert article.id is None, "_curate() stores the article: give it a new one"
@@ -90,12 +95,13 @@ class Curator:
             article.summary = clip(article.summary, MAX_SUMMARY)
         article.search_terms = search_terms(article.title, article.lead, article.text)
         article.related = _marked_on_topic(article)
-        topics = self.matcher().match(document(article, categories))
+        topics = self.matcher().match(document(article, categories, self.meaning_of(article)))
         self._place(article, now, session)  # stores it
         assert article.id is not None
         if self._topic_ids is None:
             self._topic_ids = topic_store.ids_by_slug(session=session)
-        topic_store.add_for_article(article.id, topics, ids=self._topic_ids, session=session)
+        topic_store.add_for_article(article.id, [(t.slug, t.score) for t in topics],
+                                    ids=self._topic_ids, session=session)  # fmt: skip
         self._since_learning += 1
         return topics
 
@@ -146,17 +152,34 @@ class Curator:
         recent stored articles: again once `relearn_every` new articles have come and
         `relearn_after` has passed since the last time."""
         now = self.clock()
-        due = (
-            self._since_learning >= self.relearn_every
-            and now - self._learned_at >= self.relearn_after
-        )
+        enough = min(self.relearn_every, max(RELEARN_FIRST, self._learned_from))
+        due = self._since_learning >= enough and now - self._learned_at >= self.relearn_after
         if self._matcher is None or due:
-            matcher = Matcher(load_topic_rules(self.topics_path))
+            matcher = Matcher(load_topic_rules(self.topics_path), self._prototypes)
             with session(self.engine) as db:
                 recent = article_store.latest_texts(LEARN_FROM, session=db)
-            matcher.learn(document(a) for a in recent)
+            matcher.learn(document(a, vector=self.meaning_of(a)) for a in recent)
             self._matcher, self._since_learning, self._learned_at = matcher, 0, now
+            self._learned_from = len(recent)
         return self._matcher
+
+    async def embed_topics(self, embedder: Embedder) -> bool:
+        """Embeds the topics' descriptions once, with the embedder whose vectors the
+        articles carry (the pipeline's, made at ingest): the topics' prototypes, so
+        that an article's meaning counts towards its topics. False while it is off or
+        failing (topics go on from rules, sections and profiles): call again later.
+        The profiles are learned again with the prototypes."""
+        if self._prototypes is not None:
+            return True
+        if embedder.name == "off" or embedder.name != self.embedder_name:
+            return False
+        rules = load_topic_rules(self.topics_path)
+        vectors = await embedder.embed(descriptions(rules))
+        if vectors is None:
+            return False
+        self._prototypes = Prototypes.build(embedder.name, rules, vectors)
+        self._matcher = None
+        return True
 
     def _place(self, article: Article, now: dt.datetime, db: Session) -> None:
         """Puts the article in the story of the same event, or starts one, and stores
@@ -206,7 +229,9 @@ class Curator:
             story_store.set_vectors({s: pack(m) for s, m in meanings.items() if m is not None},
                                     session=db)  # fmt: skip
 
-    def meaning_of(self, article: Article | story_store.RecentArticle) -> Vectors | None:
+    def meaning_of(
+        self, article: Article | story_store.RecentArticle | article_store.ArticleText
+    ) -> Vectors | None:
         """The article's vector, if the embedder in use made it."""
         if article.vector is None or article.vector_model != self.embedder_name:
             return None
@@ -230,7 +255,10 @@ def _marked_on_topic(article: Article) -> list[dict[str, object]]:
 
 
 def document(
-    article: Article | article_store.ArticleText, categories: tuple[str, ...] = ()
-) -> Document:
+    article: Article | article_store.ArticleText, categories: tuple[str, ...] = (),
+    vector: Vectors | None = None,
+) -> Document:  # fmt: skip
+    """The article as topics read it, with what it means (Curator.meaning_of)."""
     return Document(title=article.title, lead=article.lead or "", body=article.text,
-                    url=article.url, categories=categories or tuple(article.tags))  # fmt: skip
+                    url=article.url, categories=categories or tuple(article.tags),
+                    vector=vector)  # fmt: skip

@@ -110,6 +110,7 @@ class Pipeline:
         async with self._storing:
             await asyncio.to_thread(self.curator.expire)
             await asyncio.to_thread(self.curator.fill_search_terms)
+            await self.curator.embed_topics(self.embedder)
             await self._fill_vectors()
         quiet: list[source_store.SuccessfulCheck] = []
         outcomes = await asyncio.gather(*(self.refresh(source, quiet) for source in due))
@@ -152,6 +153,8 @@ class Pipeline:
         they are placed by words, and embedded later (_fill_vectors)."""
         if not drafts or self.embedder.name == "off":
             return
+        # What the topics mean, from the same embedder, once (done when it answers).
+        await self.curator.embed_topics(self.embedder)
         texts = [embed_text(d.title, d.lead or d.text[:600]) for d in drafts]
         vectors = await self.embedder.embed(texts)
         if vectors is None:

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from bot.catalog import load_topics
 from bot.config import Settings
-from bot.curation.curate import Curator
+from bot.curation.curate import RELEARN_FIRST, Curator
+from bot.curation.embed import Endpoint, make_embedder, pack
+from bot.ingest.fetch import make_client
+from bot.ingest.pipeline import Pipeline
 from bot.language import stems
+from bot.loopback.embeddings_api import FakeEmbeddingsAPI
+from bot.loopback.news_site import NewsSite
 from storage import articles as article_store
 from storage import search
+from storage import topics as topic_store
 from storage.db import session
 from storage.models import Article, Source
+from tests.conftest import make_settings
+from tests.ingest.sample_site import article_page, rss
+from tests.ingest.test_pipeline import add_source
 
 NOW = dt.datetime(2026, 11, 29, 8, 0, tzinfo=dt.UTC)
 
@@ -75,3 +86,110 @@ def test_blank_search_terms_are_filled_in_batches_until_none_is_left(
         assert len(search.search(stems("البريطانية"), session=db)) >= 1
         article_store.set_search_terms({ids[0]: ""}, session=db)
     assert curator.fill_search_terms() == 0, "none was left: it looks no more"
+
+
+def test_a_young_archive_is_learned_from_again_each_time_it_doubles(
+    engine: Engine, settings: Settings
+) -> None:
+    curator = Curator(engine, settings.topics_path, clock=lambda: NOW,
+                      relearn_after=dt.timedelta(0))  # fmt: skip
+    with session(engine) as db:
+        source = Source(name="Nile Post", url="https://nile.example/feed.xml")
+        db.add(source)
+        db.flush()
+        assert source.id is not None
+        source_id = source.id
+    learned = [curator.matcher()]
+    for n in range(1, RELEARN_FIRST * 3 + 1):
+        with session(engine) as db:
+            draft = Article(source_id=source_id, url=f"https://nile.example/{n}",
+                            url_key=f"nile.example/{n}", title=f"Dam talks, day {n}",
+                            text=f"Talks on the Nile dam resumed for the {n}th time.",
+                            fetched_at=NOW)  # fmt: skip
+            curator.store(draft, now=NOW, session=db)
+        if curator.matcher() is not learned[-1]:
+            learned.append(curator.matcher())
+            assert n in (RELEARN_FIRST, 2 * RELEARN_FIRST), n
+    assert len(learned) == 3, "after 50 articles, then after 100 (not 1000)"
+
+
+TOPICS = """
+[[topic]]
+slug = "economy"
+name_en = "Economy"
+name_ar = "اقتصاد"
+keywords_en = ["bank"]
+describe_en = ["harbour cranes unload containers", "freight ships wait at the harbour"]
+
+[[topic]]
+slug = "sports"
+name_en = "Sports"
+name_ar = "رياضة"
+keywords_en = ["match"]
+describe_en = ["runners cross the finish line", "swimmers race in the pool"]
+"""
+
+
+async def test_topics_mean_what_they_are_described_as_once_the_embedder_answers(
+    engine: Engine, tmp_path: Path
+) -> None:
+    catalog_file = tmp_path / "topics.toml"
+    catalog_file.write_text(TOPICS)
+    with session(engine) as db:
+        topic_store.sync_catalog(load_topics(catalog_file), session=db)
+        source = Source(name="Port News", url="https://port.example/feed.xml")
+        db.add(source)
+        db.flush()
+        assert source.id is not None
+        source_id = source.id
+    with FakeEmbeddingsAPI() as api:
+        settings = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url)
+        embedder = make_embedder(settings)
+        curator = Curator(engine, catalog_file, clock=lambda: NOW, embedder_name=embedder.name)
+        assert not await curator.embed_topics(make_embedder(make_settings(tmp_path))), (
+            "another embedder's prototypes would not meet the articles' vectors"
+        )
+        api.status = 503
+        assert not await curator.embed_topics(embedder), "the embedder is failing: words alone"
+        api.status = 200
+        assert await curator.embed_topics(embedder)
+        title = "Cranes unload containers at the harbour"
+        vectors = await embedder.embed([title])
+        assert vectors is not None
+        found = []
+        for n, model in enumerate((embedder.name, "another-model")):
+            with session(engine) as db:
+                draft = Article(source_id=source_id, url=f"https://port.example/{n}",
+                                url_key=f"port.example/{n}", title=title, text=f"Day {n}.",
+                                vector=pack(vectors[0]), vector_model=model,
+                                fetched_at=NOW)  # fmt: skip
+                found.append(curator.store(draft, now=NOW, session=db)[1])
+        await embedder.aclose()
+    assert [(t.slug, t.evidence) for t in found[0] or ()] == [("economy", "meaning")]
+    assert found[1] == [], "another model's vector is not compared with these prototypes"
+
+
+async def test_the_pipeline_gives_topics_the_vectors_it_made_at_ingest(
+    engine: Engine, tmp_path: Path, news_site: NewsSite
+) -> None:
+    catalog_file = tmp_path / "topics.toml"
+    catalog_file.write_text(TOPICS)
+    with session(engine) as db:
+        topic_store.sync_catalog(load_topics(catalog_file), session=db)
+    title = "Cranes unload containers at the harbour"  # no keyword of any topic
+    news_site.put("/port/1.html", article_page(title, ["Day one.", "Day one, again."]))
+    news_site.put("/feed.xml", rss([("p-1", news_site.url("/port/1.html"), title)]))
+    source_id = add_source(engine, "Port News", news_site.url("/feed.xml"), language="en")
+    with FakeEmbeddingsAPI() as api:
+        settings = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url,
+                                 topics_file=catalog_file, http_timeout_seconds=5.0)  # fmt: skip
+        embedder = Endpoint(settings)
+        async with make_client(settings) as client:
+            pipeline = Pipeline(settings, engine, client, embedder=embedder)
+            outcome = await pipeline.refresh_source(source_id)
+        await embedder.aclose()
+    assert len(outcome.new_ids) == 1
+    with session(engine) as db:
+        assert [s for s, _ in topic_store.of_article(outcome.new_ids[0], session=db)] == [
+            "economy"
+        ], "the article's meaning, from the pipeline's own vector, meets economy's prototype"

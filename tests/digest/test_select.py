@@ -104,3 +104,19 @@ def test_recent_stories_reads_the_first_article_and_all_sources(engine: Engine) 
     assert one.words == {"rate", "bank", "hold"}
     assert lean[one.story_id].words == set()
     assert lean[one.story_id].summary == one.summary and lean[one.story_id].others == one.others
+
+
+def test_a_keyword_that_names_a_followed_topics_subject_does_not_double_a_story() -> None:
+    from bot.language import stems
+
+    derby = row(1, "Real Madrid win the derby", " ".join(stems("Real Madrid win the derby")),
+                "sports", "Wire")  # fmt: skip
+    derby.words = set(stems("Real Madrid win the derby"))
+    other = row(2, "Cup final tonight", "cup final tonight", "sports", "Daily")
+    rows = [derby, other]
+    keywords = {"ريال مدريد": set(stems("Real Madrid")), "Real Madrid": set(stems("Real Madrid"))}
+    chosen = select.choose({"sports"}, set(), select.candidates_by_topic(rows), NOW, limit=5,
+                           keywords=keywords, rows=rows)  # fmt: skip
+    assert sorted(r.story_id for _, r in chosen) == [1, 2], "the derby once, not three times"
+    alone = select.choose(set(), set(), {}, NOW, limit=5, keywords=keywords, rows=rows)
+    assert [r.story_id for _, r in alone] == [1], "the keyword finds it on its own"

@@ -1,0 +1,93 @@
+"""An article as topic matching reads it: its fields' stems, its section hints and,
+when the embedder gave one, what it means (a unit vector). Pure."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.language import normalize, stems
+
+Vector = npt.NDArray[np.float32]
+BODY_WORDS = 400  # what is read of the body
+LEAD_WORDS = 40  # an article without a lead: its first words are read as one
+MAX_SECTION_WORDS = 3  # a longer path part is a headline's slug, not a section
+_ID = re.compile(r"[-_]?\d+$")  # "business-44688044": the section before an article's id
+_EXTENSION = re.compile(r"\.[a-z0-9]{2,5}$")
+_JOINERS = re.compile(r"[-_\s]+")
+_AND = frozenset(("and", "و"))
+
+
+def section_key(text: str) -> str:
+    """A feed category, a URL path part or a catalog's section, in one spelling:
+    "Middle East", "middle_east" and "middle-east" meet."""
+    return _JOINERS.sub("-", normalize(text).strip().strip("/")).strip("-")
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    lead: str = ""
+    body: str = ""
+    url: str = ""
+    categories: tuple[str, ...] = ()
+    vector: Vector | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def stems_of(self) -> dict[str, list[str]]:
+        """Each field's stems, worked out once (rules and profiles both read them). An
+        article without a lead has its first LEAD_WORDS words read as its lead."""
+        lead, body = self.lead, self.body.split()
+        if not lead.strip():
+            lead, body = " ".join(body[:LEAD_WORDS]), body[LEAD_WORDS:]
+        body_text = " ".join(body[:BODY_WORDS])
+        return {"title": stems(self.title), "lead": stems(lead), "body": stems(body_text)}
+
+    def words(self) -> Counter[str]:
+        fields = self.stems_of
+        return Counter(fields["title"] * 2 + fields["lead"] + fields["body"])
+
+    @cached_property
+    def hints(self) -> frozenset[str]:
+        """Where the source filed it: its feed categories, and the parts of its URL's
+        path that name a section (`/sport/`, `business-4468`), each part whole, after
+        the part before it (`news/world`), and, for a part of a few words, each side
+        of an "and" and its last word (`science-and-tech`: science, tech;
+        `international-sport`: sport). A headline's slug is no section."""
+        found = {section_key(c) for c in self.categories}
+        path = normalize(self.url.split("://", 1)[-1]).split("?")[0].split("#")[0]
+        parts = [p for p in path.split("/")[1:] if p]
+        for number, part in enumerate(parts):
+            words = [w for w in _JOINERS.split(_ID.sub("", _EXTENSION.sub("", part)))
+                     if w and not w.isdigit()]  # fmt: skip
+            if not words or len(words) > MAX_SECTION_WORDS:
+                continue
+            found.add("-".join(words))
+            if number:
+                found.add(f"{section_key(parts[number - 1])}/{'-'.join(words)}")
+            sides: list[list[str]] = [[]]
+            for word in words:
+                if word in _AND:
+                    sides.append([])
+                else:
+                    sides[-1].append(word)
+            for side in sides:
+                if side:
+                    found.update(("-".join(side), side[-1]))
+        found.discard("")
+        return frozenset(found)
+
+
+def keyword_matches(keyword: str, doc: Document) -> bool:
+    """A free keyword a user follows ("إيلون ماسك", "OpenAI") appears in the document."""
+    phrase = stems(keyword, drop_stopwords=False)
+    if not phrase:
+        return False
+    tokens = stems(f"{doc.title} {doc.lead} {doc.body}", drop_stopwords=False)
+    n = len(phrase)
+    return any(tokens[i : i + n] == phrase for i in range(len(tokens) - n + 1))

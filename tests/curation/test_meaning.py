@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.curation.embed import Bundled, Endpoint
+from bot.curation.embed import RETRY_SECONDS, Bundled, Endpoint
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.loopback.embeddings_api import FakeEmbeddingsAPI
@@ -92,7 +92,8 @@ async def test_while_the_endpoint_is_down_words_place_and_vectors_come_later(
     with FakeEmbeddingsAPI() as api:
         settings = make_settings(tmp_path, http_timeout_seconds=5.0, embeddings="endpoint",
                                  embeddings_api_url=api.url)  # fmt: skip
-        embedder = Endpoint(settings)
+        now = [0.0]
+        embedder = Endpoint(settings, clock=lambda: now[0])
         api.status = 503
         async with make_client(settings) as client:
             pipeline = Pipeline(settings, engine, client, embedder=embedder)
@@ -101,6 +102,7 @@ async def test_while_the_endpoint_is_down_words_place_and_vectors_come_later(
             with session(engine) as db:
                 assert all(a.vector is None for a in db.exec(select(Article)))
             api.status = 200
+            now[0] += RETRY_SECONDS  # the endpoint is asked again
             await pipeline.poll_due()  # a tick: what has no vector gets one
         await embedder.aclose()
     with session(engine) as db:

@@ -50,7 +50,7 @@ def newsroom(engine: Engine, settings: Settings) -> Engine:
     with session(engine) as db:
         catalog.sync(catalog.load(sources_path=settings.sources_path,
                                   topics_path=settings.topics_path), session=db)  # fmt: skip
-        source = Source(name="Wire", url="https://wire.test/rss", origin="cli")
+        source = Source(name="Wire", url="https://wire.test/rss", origin="cli", language="en")
         db.add(source)
         db.flush()
         topics = {t.slug: t.id for t in db.exec(select(Topic))}
@@ -235,8 +235,7 @@ def test_killing_the_process_mid_run_then_restarting_sends_each_digest_once(
 def breaking(engine: Engine, headline: str, *, sources: int = 3) -> int:
     with session(engine) as db:
         energy = db.exec(select(Topic).where(Topic.slug == "energy")).one()
-        source = db.exec(select(Source)).first()
-        assert source is not None
+        source = db.exec(select(Source).where(Source.name == "Wire")).one()
         story = Story(headline=headline, first_seen_at=NOW - dt.timedelta(minutes=30),
                       last_seen_at=NOW - dt.timedelta(minutes=5), source_count=sources,
                       article_count=sources)  # fmt: skip

@@ -162,7 +162,7 @@ async def test_the_scheduler_sends_a_due_digest(
         catalog.sync(catalog.load(sources_path=settings.sources_path,
                                   topics_path=settings.topics_path), session=db)  # fmt: skip
         energy = db.exec(select(Topic).where(Topic.slug == "energy")).one()
-        source = Source(name="Wire", url="https://wire.test/rss", origin="cli")
+        source = Source(name="Wire", url="https://wire.test/rss", origin="cli", language="en")
         story = Story(headline="Oil output cut agreed", first_seen_at=now, last_seen_at=now)
         db.add_all([source, story])
         db.flush()

@@ -17,6 +17,11 @@ items. Most of these articles are different events on shared subjects (Syria,
 the World Cup, Putin): the set tells whether long texts merge by subject. It
 is placed again after 10,000 GoogleNews items, as in a busy window: a model
 whose numbers grow with the window (its words, its articles) places otherwise.
+Each set is placed twice: by words alone (the embedder off) and by words and
+meaning (the bundled model, as the pipeline embeds headline and lead). Last,
+bench/data/crosslingual.jsonl (events told in Arabic and in English, and
+same-subject distractors, in order of publication): the share of events whose
+reports end in one story, and of distractors merged, tune and check apart.
 Peers need: .venv/bin/pip install -r bench/requirements.txt
 """
 
@@ -29,7 +34,9 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+from bot.curation.embed import Bundled, embed_text
 from bot.curation.stories import StoryIndex, story_words
 from bot.language import split_sentences
 
@@ -41,6 +48,8 @@ import baseline_summ  # noqa: E402  (the shared loaders)
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 CROWD = 10_000  # a busy window: GoogleNews items placed before a long set
+EVENTS = Path(__file__).parent / "data" / "crosslingual.jsonl"
+MODEL = Bundled()
 
 
 def bcubed(pred: list[int], gold: list[int]) -> tuple[float, float, float]:
@@ -53,25 +62,64 @@ def bcubed(pred: list[int], gold: list[int]) -> tuple[float, float, float]:
 def newsbot(
     texts: list[str] | list[tuple[str, str]],
     crowd: list[str] = (),  # type: ignore[assignment]
+    *,
+    vectors: Any = None,
+    crowd_vectors: Any = None,
+    languages: list[str] | None = None,
+    times: list[dt.datetime] | None = None,
 ) -> tuple[list[int], float]:
-    """Stories for texts, or (headline, text) pairs placed as the pipeline does; after
-    placing the `crowd` (other items, not scored) when there is one."""
+    """Stories for texts, or (headline, text) pairs placed as the pipeline does (with
+    what they mean, when `vectors` are given); after placing the `crowd` (other items,
+    not scored) when there is one."""
     index = StoryIndex()
     for number, text in enumerate(crowd):
         words = story_words(text, "")
-        placement = index.place(words)
+        meant = None if crowd_vectors is None else crowd_vectors[number]
+        placement = index.place(words, vector=meant, language="en", when=NOW)
         story = placement.story if placement.story is not None else -1 - number
-        index.add(story, -1 - number, words, NOW)
+        index.add(story, -1 - number, words, NOW, vector=meant, language="en")
     assigned: list[int] = []
     started = time.perf_counter()
     for article_id, item in enumerate(texts):
         words = story_words(item, "") if isinstance(item, str) else story_words(*item)
-        placement = index.place(words)
+        meant = None if vectors is None else vectors[article_id]
+        language = languages[article_id] if languages else None
+        when = times[article_id] if times else NOW
+        placement = index.place(words, vector=meant, language=language, when=when)
         # A new story is named after its first article.
         story = placement.story if placement.story is not None else article_id
-        index.add(story, article_id, words, NOW)
+        index.add(story, article_id, words, when, vector=meant, language=language)
         assigned.append(story)
     return assigned, time.perf_counter() - started
+
+
+def embedded(items: list[str] | list[tuple[str, str]]) -> Any:
+    """What the items mean, from the bundled model, as the pipeline embeds them."""
+    texts = [embed_text(i, None) if isinstance(i, str) else embed_text(i[0], i[1]) for i in items]
+    return MODEL.encode(texts)
+
+
+def crosslingual() -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """bench/data/crosslingual.jsonl in order of publication: its rows and items."""
+    rows = [json.loads(line) for line in EVENTS.open(encoding="utf-8")]
+    rows.sort(key=lambda row: row["published"])
+    return rows, [(row["title"], row["lead"]) for row in rows]
+
+
+def together(assigned: list[int], rows: list[dict[str, Any]], part: str) -> tuple[float, float]:
+    """Of the events of `part`, the share whose reports (both languages) are in one story;
+    of its distractors, the share placed in a story holding an event's report."""
+    by_event: dict[str, set[int]] = {}
+    holding: set[int] = set()
+    for story, row in zip(assigned, rows, strict=True):
+        if row["kind"] == "report":
+            holding.add(story)
+            if row["split"] == part:
+                by_event.setdefault(row["event"], set()).add(story)
+    joined = sum(1 for stories in by_event.values() if len(stories) == 1) / len(by_event)
+    distractors = [story for story, row in zip(assigned, rows, strict=True)
+                   if row["kind"] == "distractor" and row["split"] == part]  # fmt: skip
+    return joined, sum(1 for s in distractors if s in holding) / len(distractors)
 
 
 def average_link(texts: list[str], gold: list[int]) -> tuple[tuple[float, float, float], float]:
@@ -127,21 +175,26 @@ def main() -> int:
         rows = [json.loads(line) for line in (DATA / f"GoogleNews-{name}.jsonl").open()]
         sets.append((name, [r["text"] for r in rows], [r["cluster"] for r in rows]))
     crowd = [text for text in sets[1][1] if isinstance(text, str)][:CROWD]
+    crowd_vectors = embedded(crowd)
     sets += long_texts()
     for name, texts, gold in sets:
         half = len(texts) // 2
-        assigned, seconds = newsbot(texts)
-        rate = f"{len(texts) / seconds:.0f}"
-        p, r, f = bcubed(assigned, gold)
-        print(
-            f"| {name} | newsbot online, all {len(texts)} | {p:.3f} | {r:.3f} | {f:.3f} | {rate} |"
-        )
-        p, r, f = bcubed(assigned[half:], gold[half:])
-        print(f"| {name} | newsbot online, 2nd half | {p:.3f} | {r:.3f} | {f:.3f} | {rate} |")
-        if name.startswith("long"):
-            p, r, f = bcubed(newsbot(texts, crowd)[0], gold)
-            print(f"| {name} | newsbot online, all {len(texts)}, in a window already holding "
-                  f"{len(crowd):,} TS items | {p:.3f} | {r:.3f} | {f:.3f} | - |")  # fmt: skip
+        languages = ["ar" if "ar" in name else "en"] * len(texts)
+        vectors = embedded(texts)
+        for method, given in (("words alone", None), ("words and meaning", vectors)):
+            assigned, seconds = newsbot(texts, vectors=given, languages=languages)
+            rate = f"{len(texts) / seconds:.0f}"
+            for part, scored in ((f"all {len(texts)}", slice(None)), ("1st half", slice(half)),
+                                 ("2nd half", slice(half, None))):  # fmt: skip
+                p, r, f = bcubed(assigned[scored], gold[scored])
+                print(f"| {name} | newsbot, {method}, {part} | {p:.3f} | {r:.3f} | {f:.3f} "
+                      f"| {rate} |")  # fmt: skip
+            if name.startswith("long"):
+                p, r, f = bcubed(newsbot(texts, crowd, vectors=given, crowd_vectors=None
+                                         if given is None else crowd_vectors,
+                                         languages=languages)[0], gold)  # fmt: skip
+                print(f"| {name} | newsbot, {method}, all, in a window already holding "
+                      f"{len(crowd):,} TS items | {p:.3f} | {r:.3f} | {f:.3f} | - |")  # fmt: skip
         try:
             flat = [t if isinstance(t, str) else f"{t[0]} {t[1][:600]}" for t in texts]
             (p, r, f), similarity = average_link(flat, gold)
@@ -150,6 +203,20 @@ def main() -> int:
             continue
         print(f"| {name} | batch average-link, 2nd half (cos >= {similarity:.2f} tuned on 1st) "
               f"| {p:.3f} | {r:.3f} | {f:.3f} | - |", flush=True)  # fmt: skip
+    rows, items = crosslingual()
+    vectors = embedded(items)
+    times = [dt.datetime.fromisoformat(r["published"].replace("Z", "+00:00")) for r in rows]
+    print()
+    print("| cross-lingual events (bench/data) | method | part | events in one story "
+          "| distractors merged |")  # fmt: skip
+    print("|---|---|---|---|---|")
+    for method, given in (("words alone", None), ("words and meaning", vectors)):
+        assigned, _ = newsbot(items, vectors=given, languages=[r["lang"] for r in rows],
+                              times=times)  # fmt: skip
+        for part in ("tune", "check"):
+            joined, merged = together(assigned, rows, part)
+            print(f"| {len(rows)} reports and distractors | newsbot, {method} | {part} "
+                  f"| {100 * joined:.0f}% | {100 * merged:.0f}% |")  # fmt: skip
     return 0
 
 

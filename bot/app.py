@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 
@@ -24,6 +25,7 @@ from bot import jobs
 from bot.catalog import load_topics
 from bot.config import Settings
 from bot.curation.abstractive import Summarizer
+from bot.curation.embed import Bundled, make_embedder
 from bot.delivery import AlertRules, Dispatcher
 from bot.ingest.discover import DiscoverError, discover_source
 from bot.ingest.fetch import FetchError, make_client
@@ -114,8 +116,14 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
     bot_data: BotData = application.bot_data
     client = make_client(bot_data.settings)
     summarizer = Summarizer(bot_data.settings)
+    embedder = make_embedder(bot_data.settings)
+    if isinstance(embedder, Bundled):  # its weights load meanwhile; the bot answers
+        bot_data.loading = asyncio.create_task(asyncio.to_thread(embedder.load))
+    bot_data.embedder = embedder
+    application.bot_data.closing.append(embedder.aclose)
     application.bot_data.closing += [client.aclose, summarizer.aclose]  # run by _stop
-    pipeline = Pipeline(bot_data.settings, bot_data.engine, client, summarizer=summarizer)
+    pipeline = Pipeline(bot_data.settings, bot_data.engine, client, summarizer=summarizer,
+                        embedder=embedder)  # fmt: skip
     application.bot_data.closing.insert(0, pipeline.aclose)  # its polls stop first
     bot_data.find_source = _source_finder(client, bot_data.settings)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is required"
@@ -165,6 +173,9 @@ def _dispatcher(settings: Settings, engine: Engine, bot_data: BotData) -> Dispat
 
 
 async def _stop(application: Application) -> None:  # type: ignore[type-arg]
+    loading = getattr(application.bot_data, "loading", None)
+    if loading is not None:  # a thread cannot be stopped: let the model finish loading
+        await asyncio.wait([loading], timeout=10)
     for close in getattr(application.bot_data, "closing", []):
         await close()
 

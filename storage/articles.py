@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, insert, literal, union_all
+from sqlalchemy import bindparam, func, insert, literal, or_, union_all
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
@@ -162,3 +162,43 @@ def set_search_terms(terms: dict[int, str], *, session: Session) -> None:
         session.connection().execute(
             _SET_TERMS, [{"article_id": i, "terms": t} for i, t in terms.items()]
         )
+
+
+@dataclass(frozen=True)
+class Unembedded:
+    id: int
+    story_id: int | None
+    title: str
+    lead: str
+
+
+def without_vectors(
+    since: dt.datetime, model: str, limit: int, *, session: Session
+) -> list[Unembedded]:
+    """Up to `limit` articles fetched since `since` with no vector from `model`, newest
+    first: id, story, headline and lead (or the text's start)."""
+    query = (
+        columns(col(Article.id), col(Article.story_id), col(Article.title), col(Article.lead),
+                func.substr(col(Article.text), 1, 600))
+        .where(col(Article.fetched_at) >= since)
+        .where(or_(col(Article.vector).is_(None), col(Article.vector_model) != model))
+        .order_by(col(Article.id).desc())
+        .limit(limit)
+    )  # fmt: skip
+    return [Unembedded(int(i), s, t, lead or text or "") for i, s, t, lead, text in
+            session.execute(query)]  # fmt: skip
+
+
+_SET_VECTOR = (
+    _TABLE.update()
+    .where(_A.id == bindparam("article_id"))
+    .values(vector=bindparam("vector"), vector_model=bindparam("model"))
+)
+
+
+def set_vectors(vectors: dict[int, bytes], model: str, *, session: Session) -> None:
+    """Writes the vectors of these articles (id -> float16 bytes), made by `model`."""
+    if vectors:
+        session.connection().execute(_SET_VECTOR, [
+            {"article_id": i, "vector": v, "model": model} for i, v in vectors.items()
+        ])  # fmt: skip

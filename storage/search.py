@@ -7,6 +7,9 @@ reaches the query syntax: each term is quoted. Functions take `*, session`.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from sqlalchemy import select as columns
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
@@ -15,7 +18,10 @@ from storage.models import Article
 FTS_TABLES = "article_search"  # the index and its shadow tables share this prefix
 
 
-def search(terms: list[str], *, session: Session, limit: int = 8) -> list[Article]:
+LIMIT = 8  # results shown
+
+
+def search(terms: list[str], *, session: Session, limit: int = LIMIT) -> list[Article]:
     """Articles holding every term, the best matches (and then the newest) first."""
     terms = [t for t in terms if t][:10]
     if not terms:
@@ -48,3 +54,24 @@ def search(terms: list[str], *, session: Session, limit: int = 8) -> list[Articl
             seen.add(key)
             unique.append(article)
     return unique[:limit]
+
+
+def recent_vectors(
+    since: dt.datetime, model: str, *, session: Session, limit: int = 5000
+) -> list[tuple[int, int | None, bytes]]:
+    """(article, story, vector) of the newest articles fetched since `since` that
+    `model` embedded: what a search by meaning ranks."""
+    query = (
+        columns(col(Article.id), col(Article.story_id), col(Article.vector))
+        .where(col(Article.fetched_at) >= since, col(Article.vector_model) == model)
+        .where(col(Article.vector).is_not(None))
+        .order_by(col(Article.id).desc())
+        .limit(limit)
+    )
+    return [(int(i), s, bytes(v)) for i, s, v in session.execute(query)]
+
+
+def articles(ids: list[int], *, session: Session) -> list[Article]:
+    """These articles, in this order."""
+    found = {a.id: a for a in session.exec(select(Article).where(col(Article.id).in_(ids)))}
+    return [found[i] for i in ids if i in found]

@@ -26,29 +26,37 @@ class RecentArticle:
     text: str
     fetched_at: dt.datetime
     headline: str  # its story's
+    language: str | None
+    vector: bytes | None
+    vector_model: str | None
 
 
-def start(headline: str, *, when: dt.datetime, terms: list[str], session: Session) -> int:
+def start(
+    headline: str, *, when: dt.datetime, terms: list[str], vector: bytes | None = None,
+    session: Session,
+) -> int:  # fmt: skip
     """A new story with its first article (of one source); returns its id. One
     statement, outside the ORM's unit of work (see storage.articles.add)."""
     values = {"headline": headline, "first_seen_at": when, "last_seen_at": when,
-              "article_count": 1, "source_count": 1, "terms": terms}  # fmt: skip
+              "article_count": 1, "source_count": 1, "terms": terms,
+              "vector": vector}  # fmt: skip
     return insert_one(session, _START, values)
 
 
 def attach(
     story_id: int, *, when: dt.datetime, new_source: bool, headline: str | None,
-    terms: list[str], session: Session,
+    terms: list[str], vector: bytes | None = None, session: Session,
 ) -> None:  # fmt: skip
     """One more article in the story: its counts (and sources, if `new_source`), last
-    seen time, key terms and, if given, a better headline; one statement, no read."""
-    values = {"story": story_id, "when": when, "sources": 1 if new_source else 0,
-              "terms": terms}  # fmt: skip
+    seen time, key terms, and, if given, a better headline and what the story now
+    means; one statement, no read."""
+    values: dict[str, object] = {"story": story_id, "when": when,
+                                 "sources": 1 if new_source else 0, "terms": terms}  # fmt: skip
     if headline:
-        session.connection().execute(_ATTACH.values(headline=bindparam("new")),
-                                     {**values, "new": headline})  # fmt: skip
-    else:
-        session.connection().execute(_ATTACH, values)
+        values["new"] = headline
+    if vector is not None:
+        values["meaning"] = vector
+    session.connection().execute(_ATTACHES[bool(headline), vector is not None], values)
 
 
 # Built once, with parameters: a statement made for each article costs more than
@@ -66,6 +74,12 @@ _ATTACH = (
         terms=bindparam("terms", type_=_STORIES.c.terms.type),
     )
 )  # fmt: skip
+_ATTACHES = {
+    (False, False): _ATTACH,
+    (True, False): _ATTACH.values(headline=bindparam("new")),
+    (False, True): _ATTACH.values(vector=bindparam("meaning")),
+    (True, True): _ATTACH.values(headline=bindparam("new"), vector=bindparam("meaning")),
+}
 
 
 def recent_articles(since: dt.datetime, *, session: Session) -> Iterator[RecentArticle]:
@@ -76,6 +90,7 @@ def recent_articles(since: dt.datetime, *, session: Session) -> Iterator[RecentA
         columns(
             col(Article.id), col(Article.story_id), col(Article.source_id), col(Article.title),
             col(Article.lead), col(Article.text), col(Article.fetched_at), col(Story.headline),
+            col(Article.language), col(Article.vector), col(Article.vector_model),
         )
         .join(Story, col(Story.id) == col(Article.story_id))
         .where(col(Article.fetched_at) >= since)
@@ -97,3 +112,16 @@ def sources_of_recent(since: dt.datetime, *, session: Session) -> Iterator[tuple
     )
     for story_id, source_id in session.execute(query):
         yield int(story_id), int(source_id)
+
+
+_SET_MEANING = (
+    update(_STORIES).where(_STORIES.c.id == bindparam("story")).values(vector=bindparam("v"))
+)
+
+
+def set_vectors(vectors: dict[int, bytes], *, session: Session) -> None:
+    """What these stories now mean (story id -> float16 bytes)."""
+    if vectors:
+        session.connection().execute(
+            _SET_MEANING, [{"story": s, "v": v} for s, v in vectors.items()]
+        )

@@ -33,6 +33,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "database_url": f"sqlite:///{tmp_path / 'newsbot.db'}",
         "allow_private_sources": True,
+        "embeddings": "off",  # tests that mean to, turn the embedder on
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -63,7 +63,7 @@ def bot_env(api_base_url: str, token: str, database_url: str, catalog: Path,
         "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": api_base_url,
         "DATABASE_URL": database_url, "SOURCES_FILE": str(catalog), "LOG_LEVEL": "INFO",
         "LEADER_LEASE_SECONDS": "3", "TELEGRAM_TIMEOUT_SECONDS": "5",
-        "SEND_PER_SECOND": "60", "DEFAULT_LANGUAGE": "en", **more,
+        "SEND_PER_SECOND": "60", "DEFAULT_LANGUAGE": "en", "EMBEDDINGS": "off", **more,
     }  # fmt: skip
 
 

@@ -7,6 +7,7 @@ articles are stored in order, each summarized, placed in a story and tagged.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import json
 import sys
@@ -18,6 +19,7 @@ from bot import catalog
 from bot.cli.common import Subcommands
 from bot.config import Settings
 from bot.curation.curate import Curator
+from bot.curation.embed import Embedder, embed_text, make_embedder, pack
 from bot.ingest.dates import parse_date
 from bot.ingest.urls import url_key
 from storage import db
@@ -25,6 +27,7 @@ from storage import topics as topic_store
 from storage.models import Article, Source
 
 BATCH = 200
+EMBED_BATCH = 32
 
 
 def register(commands: Subcommands) -> None:
@@ -36,7 +39,12 @@ def register(commands: Subcommands) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_run(args, settings))
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
     topics = catalog.load_topics(settings.topics_path)
+    embedder = make_embedder(settings)
     with tempfile.TemporaryDirectory(prefix="newsbot-curate-") as folder:
         engine = db.make_engine(f"sqlite:///{Path(folder) / 'curate.db'}")
         db.upgrade(engine)
@@ -46,28 +54,46 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # One time for every article, so nothing leaves the story window, and topic
         # profiles learned again by count alone (the run lasts seconds, not hours).
         curator = Curator(engine, settings.topics_path, clock=lambda: now,
-                          relearn_after=dt.timedelta(0))  # fmt: skip
+                          relearn_after=dt.timedelta(0), embedder_name=embedder.name)  # fmt: skip
         ids: dict[int, Any] = {}  # our article id -> the input's id
         sources: dict[str, int] = {}  # source name -> its id in the temporary store
         bad = 0
         # The store is temporary: one unit of work per BATCH lines, as a poll stores
-        # a feed's new articles together.
+        # a feed's new articles together; the embedder meets them EMBED_BATCH at a time.
         with db.session(engine) as session:
+            waiting: list[dict[str, Any]] = []
             for number, line in enumerate(sys.stdin, 1):
                 if not line.strip():
                     continue
                 try:
-                    item = _item(json.loads(line))
+                    waiting.append(_item(json.loads(line)))
                 except (ValueError, TypeError) as error:
                     print(f"newsbot: line {number}: {error}", file=sys.stderr)
                     bad += 1
-                    continue
-                result = _curate(item, curator, now, ids, sources, session)
-                print(json.dumps(result, ensure_ascii=False, indent=None if args.jsonl else 2))
+                if len(waiting) == EMBED_BATCH:
+                    await _curate_all(waiting, embedder, curator, now, ids, sources, session, args)
+                    waiting = []
                 if number % BATCH == 0:
                     session.commit()
+            await _curate_all(waiting, embedder, curator, now, ids, sources, session, args)
         engine.dispose()
+    await embedder.aclose()
     return 1 if bad else 0
+
+
+async def _curate_all(
+    items: list[dict[str, Any]], embedder: Embedder, curator: Curator, now: dt.datetime,
+    ids: dict[int, Any], sources: dict[str, int], session: Any, args: argparse.Namespace,
+) -> None:  # fmt: skip
+    """Embeds the items together, then curates and prints each, in order."""
+    if not items:
+        return
+    texts = [embed_text(i["title"], i.get("lead") or i["text"][:600]) for i in items]
+    vectors = await embedder.embed(texts) if embedder.name != "off" else None
+    for n, item in enumerate(items):
+        vector = None if vectors is None else pack(vectors[n])
+        result = _curate(item, curator, now, ids, sources, session, vector, embedder.name)
+        print(json.dumps(result, ensure_ascii=False, indent=None if args.jsonl else 2))
 
 
 def _item(data: Any) -> dict[str, Any]:
@@ -83,7 +109,7 @@ def _item(data: Any) -> dict[str, Any]:
 
 def _curate(
     item: dict[str, Any], curator: Curator, now: dt.datetime, ids: dict[int, Any],
-    sources: dict[str, int], session: Any,
+    sources: dict[str, int], session: Any, vector: bytes | None, model: str,
 ) -> dict[str, Any]:  # fmt: skip
     name = str(item.get("source") or "stdin")
     if name not in sources:
@@ -103,6 +129,7 @@ def _curate(
             source_id=source_id, url=url, url_key=url_key(url), title=item["title"],
             lead=item.get("lead"), text=item["text"], language=item.get("language"),
             published_at=published.astimezone(dt.UTC) if published else None, fetched_at=now,
+            vector=vector, vector_model=model if vector is not None else None,
         ),
         now=now, session=session,
     )  # fmt: skip

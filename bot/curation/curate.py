@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.catalog import load_topic_rules
+from bot.curation.embed import pack, unpack
+from bot.curation.meanings import Vectors
 from bot.curation.stories import StoryIndex, key_terms, sketch, story_words
 from bot.curation.summarize import summarize
 from bot.curation.topics import Document, Matcher
@@ -43,8 +45,11 @@ class Curator:
         self, engine: Engine, topics_path: Path,
         *, clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         relearn_every: int = RELEARN_EVERY, relearn_after: dt.timedelta = RELEARN_AFTER,
+        embedder_name: str = "off",
     ) -> None:  # fmt: skip
         self.engine = engine
+        # Vectors made by this embedder are compared (embed.py); others are left aside.
+        self.embedder_name = embedder_name
         self.topics_path = topics_path
         self.clock = clock
         self.relearn_every = relearn_every
@@ -129,7 +134,8 @@ class Curator:
                 for row in story_store.recent_articles(since, session=db):
                     index.add(row.story_id, row.id, story_words(row.title, row.lead or row.text),
                               row.fetched_at, sketch(row.text), source_id=row.source_id,
-                              headline=story_words(row.headline, ""))  # fmt: skip
+                              headline=story_words(row.headline, ""),
+                              vector=self.meaning_of(row), language=row.language)  # fmt: skip
                 for story_id, source_id in story_store.sources_of_recent(since, session=db):
                     index.add_source(story_id, source_id)
             self._stories = index
@@ -158,12 +164,15 @@ class Curator:
         index = self.story_index()
         words = story_words(article.title, article.lead or article.text)
         fingerprint = sketch(article.text)
-        placement = index.place(words, fingerprint)
+        meaning = self.meaning_of(article)
+        placement = index.place(words, fingerprint, vector=meaning, language=article.language,
+                                when=now)  # fmt: skip
         title_words = story_words(article.title, "")
         # What the story needs to know (its sources, its headline) is in the index: no
         # read of the story's row, and one statement to start or update it.
         if placement.story is None:
             story_id = story_store.start(article.title, when=now, terms=key_terms(words),
+                                         vector=article.vector if meaning is not None else None,
                                          session=db)  # fmt: skip
             index_headline: Counter[str] | None = title_words
         else:
@@ -176,11 +185,32 @@ class Curator:
         article.story_id = story_id
         article_id = article_store.add(article, session=db)
         index.add(story_id, article_id, words, now, fingerprint, source_id=article.source_id,
-                  headline=index_headline)  # fmt: skip
+                  headline=index_headline, vector=meaning, language=article.language)  # fmt: skip
         if placement.story is not None:
+            story_meaning = index.meaning(story_id) if meaning is not None else None
             story_store.attach(story_id, when=now, new_source=new_source,
-                               headline=headline,
-                               terms=index.terms(story_id), session=db)  # fmt: skip
+                               headline=headline, terms=index.terms(story_id),
+                               vector=None if story_meaning is None else pack(story_meaning),
+                               session=db)  # fmt: skip
+
+    def learn_meanings(self, articles: list[article_store.Unembedded], vectors: Vectors) -> None:
+        """Stores the vectors of articles that had none, and their stories learn them."""
+        packed = {a.id: pack(v) for a, v in zip(articles, vectors, strict=True)}
+        index = self.story_index()
+        with session(self.engine) as db:
+            article_store.set_vectors(packed, self.embedder_name, session=db)
+            for article, vector in zip(articles, vectors, strict=True):
+                if article.story_id is not None:
+                    index.learn_meaning(article.story_id, vector)
+            meanings = {a.story_id: index.meaning(a.story_id) for a in articles if a.story_id}
+            story_store.set_vectors({s: pack(m) for s, m in meanings.items() if m is not None},
+                                    session=db)  # fmt: skip
+
+    def meaning_of(self, article: Article | story_store.RecentArticle) -> Vectors | None:
+        """The article's vector, if the embedder in use made it."""
+        if article.vector is None or article.vector_model != self.embedder_name:
+            return None
+        return unpack(article.vector)
 
 
 def search_terms(title: str, lead: str | None, text: str) -> str:

@@ -27,13 +27,12 @@ from typing import Any, Protocol
 
 import httpx
 import numpy as np
-import numpy.typing as npt
 
 from bot.config import Settings
+from bot.curation.meanings import Vectors
 
 log = logging.getLogger(__name__)
 
-Vectors = npt.NDArray[np.float32]  # one unit vector a row
 WORDS = 60  # a text's first words that are embedded: headline and lead
 BATCH = 32
 

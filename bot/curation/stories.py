@@ -26,6 +26,7 @@ import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from bot.curation.meanings import Meanings, Vectors
 from bot.language import stems
 
 _LONG_AGO = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -45,6 +46,20 @@ EVIDENCE = 12  # a text's words count as at most this many independent ones
 # merged with stories on their subject. Beyond these sizes, the numbers stay put.
 MAX_DOCUMENTS = 1000
 MAX_VOCABULARY = 10_000
+# With what an article means (a unit vector, bot/curation/embed.py), it is placed by
+# closeness instead: to each candidate story, a mix of the cosine of their words
+# (TF-IDF over the window) and of their meanings; across languages (a story with no
+# report in the article's language) the meaning alone. The bars, the mix and the
+# decay were set on the tune halves of bench/stories.py's sets (GoogleNews titles
+# and snippets, long CNN and BBC Arabic texts, our Arabic/English events).
+WORDS_SHORT = 0.3  # the words' share of the mix for a headline ...
+WORDS_LONG = 0.8  # ... and for a text of MEANT_LONG story words or more
+MEANT_LONG = 50
+BAR_SHORT = 0.30  # the closeness that joins a story, for a headline ...
+BAR_LONG = 0.28  # ... and for a long text
+BAR_ACROSS = 0.40  # meaning alone, across languages
+DECAY = 0.25  # closeness asked for more, a day after the story was last told
+NEAREST = 5  # stories nearest by meaning weighed beside those sharing rare words
 
 
 @dataclass
@@ -55,6 +70,10 @@ class _Story:
     last_seen: dt.datetime = field(default=_LONG_AGO)
     sources: set[int] = field(default_factory=set)  # so no query asks "a new source?"
     headline: Counter[str] = field(default_factory=Counter)  # its headline's words
+    languages: set[str] = field(default_factory=set)  # of its articles
+    weights: Counter[str] = field(default_factory=Counter)  # its articles' TF-IDF, summed
+    weight_norm: float = 0.0
+    holding: Counter[str] = field(default_factory=Counter)  # articles holding each word
 
 
 @dataclass(frozen=True)
@@ -71,21 +90,82 @@ class StoryIndex:
         beta: float = 0.04, beta_long: float = 0.07,
     ) -> None:  # fmt: skip
         self.window = window
+        self._meanings = Meanings()
         self.alpha = alpha
         self.beta = beta  # word smoothing for a headline alone ...
         self.beta_long = beta_long  # ... and for a text of LONG words or more
         self._stories: dict[int, _Story] = {}
         self._by_word: dict[str, set[int]] = defaultdict(set)
+        self._df: Counter[str] = Counter()  # articles in the window holding each word
         self._documents = 0
         self._sketches: dict[int, tuple[int, ...]] = {}
         self._by_hash: dict[int, list[int]] = {}
         self._seen_at: dict[int, dt.datetime] = {}
 
-    def place(self, words: Counter[str], sketch: tuple[int, ...] = ()) -> Placement:
-        """Where an article with these words goes; changes nothing (see `add`)."""
+    def place(
+        self, words: Counter[str], sketch: tuple[int, ...] = (), *,
+        vector: Vectors | None = None, language: str | None = None,
+        when: dt.datetime | None = None,
+    ) -> Placement:  # fmt: skip
+        """Where an article with these words (and, if known, this meaning, in this
+        language, published `when`) goes; changes nothing (see `add`)."""
         copy_of = self._copy_of(sketch)
-        if not words:
-            return Placement(None, copy_of)
+        comparable = vector is not None and (
+            not len(self._meanings) or len(vector) == self._meanings.dim
+        )
+        if vector is not None and comparable:
+            return Placement(self._by_closeness(words, vector, language, when), copy_of)
+        return Placement(self._by_words(words) if words else None, copy_of)
+
+    def _by_closeness(
+        self, words: Counter[str], vector: Vectors, language: str | None,
+        when: dt.datetime | None,
+    ) -> int | None:  # fmt: skip
+        """The story closest to the article in words and meaning, if close enough;
+        None for a new story."""
+        weights = self._weights(words)
+        focus = min(1.0, sum(words.values()) / MEANT_LONG)
+        mix = WORDS_SHORT + (WORDS_LONG - WORDS_SHORT) * focus
+        bar = BAR_SHORT + (BAR_LONG - BAR_SHORT) * focus
+        candidates = {story for story, _ in self._meanings.nearest(vector, NEAREST)}
+        holders = sorted((h for w in words if (h := self._by_word.get(w))), key=len)
+        overlap: Counter[int] = Counter()
+        for stories in holders[:CANDIDATE_WORDS]:
+            overlap.update(stories)
+        candidates.update(story for story, _ in overlap.most_common(CANDIDATES // 2))
+        best, best_margin = None, 0.0
+        for story_id in candidates:
+            story = self._stories.get(story_id)
+            if story is None:
+                continue
+            meant = self._meanings.similarity(story_id, vector)
+            across = language is not None and language not in story.languages
+            if across and meant is None:
+                continue  # no word and no meaning to compare
+            if across:
+                closeness, needed = meant or 0.0, BAR_ACROSS
+            else:
+                shared = sum(x * story.weights.get(w, 0.0) for w, x in weights.items())
+                worded = shared / story.weight_norm if story.weight_norm else 0.0
+                # A story stored without a meaning (the embedder was away): words alone.
+                closeness = worded if meant is None else mix * worded + (1 - mix) * meant
+                needed = bar
+            if when is not None:
+                closeness -= DECAY * abs((when - story.last_seen).total_seconds()) / 86_400
+            if closeness - needed >= best_margin:
+                best, best_margin = story_id, closeness - needed
+        return best
+
+    def _weights(self, words: Counter[str]) -> dict[str, float]:
+        """The article's TF-IDF unit vector over the window's articles."""
+        documents = self._documents + 1
+        raw = {w: (1 + math.log(c)) * math.log(documents / (self._df.get(w, 0) + 0.5))
+               for w, c in words.items()}  # fmt: skip
+        norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
+        return {w: v / norm for w, v in raw.items()}
+
+    def _by_words(self, words: Counter[str]) -> int | None:
+        """The story these words fit best (MStream), or None for a new story."""
         held = {w: h for w in words if (h := self._by_word.get(w))}  # the stories with w
         vocabulary = min(len(self._by_word) + len(words) - len(held), MAX_VOCABULARY)
         documents = min(self._documents + 1, MAX_DOCUMENTS)
@@ -138,16 +218,25 @@ class StoryIndex:
             score = math.log(story.size) + temper * score
             if score > best_score:
                 best, best_score = story_id, score
-        return Placement(best, copy_of)
+        return best
 
     def add(
         self, story_id: int, article_id: int, words: Counter[str], when: dt.datetime,
         sketch: tuple[int, ...] = (), *, source_id: int | None = None,
-        headline: Counter[str] | None = None,
+        headline: Counter[str] | None = None, vector: Vectors | None = None,
+        language: str | None = None,
     ) -> None:  # fmt: skip
         """Records an article in a story (new or not), from `source_id`; `headline`: the
         story's headline words, when the story is new or takes a new headline."""
         story = self._stories.setdefault(story_id, _Story())
+        if vector is not None:
+            self._meanings.add(story_id, vector)
+        if language:
+            story.languages.add(language)
+        story.weights.update(self._weights(words))
+        story.weight_norm = math.sqrt(sum(v * v for v in story.weights.values()))
+        story.holding.update(words.keys())
+        self._df.update(words.keys())
         if source_id is not None:
             story.sources.add(source_id)
         if headline is not None:
@@ -170,6 +259,8 @@ class StoryIndex:
         cutoff = now - self.window
         for story_id in [s for s, story in self._stories.items() if story.last_seen < cutoff]:
             story = self._stories.pop(story_id)
+            self._meanings.forget(story_id)
+            self._df.subtract(story.holding)
             self._documents -= story.size
             for word in story.counts:
                 holders = self._by_word.get(word)
@@ -188,6 +279,15 @@ class StoryIndex:
 
     def __len__(self) -> int:
         return len(self._stories)
+
+    def learn_meaning(self, story_id: int, vector: Vectors) -> None:
+        """An article of the story, embedded after it was placed: the story learns it."""
+        if story_id in self._stories:
+            self._meanings.add(story_id, vector)
+
+    def meaning(self, story_id: int) -> Vectors | None:
+        """What the story means (its articles' mean vector), if known."""
+        return self._meanings.vector(story_id)
 
     def terms(self, story_id: int, count: int = 12) -> list[str]:
         """The story's key words: those most of its articles use."""

@@ -22,7 +22,8 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.curation.abstractive import Summarizer
-from bot.curation.curate import Curator
+from bot.curation.curate import STORY_WINDOW, Curator
+from bot.curation.embed import Embedder, Off, embed_text, pack
 from bot.ingest.decode import decode
 from bot.ingest.extract import Extracted, extract_article
 from bot.ingest.feeds import FeedError, FeedItem, parse_feed
@@ -44,6 +45,7 @@ MAX_BACKOFF = dt.timedelta(hours=6)
 # How long a claimed source is left to its poller: past the longest a refresh takes
 # (every fetch has a deadline), after which a poller that died is taken to be dead.
 CLAIM = dt.timedelta(minutes=15)
+FILL_VECTORS = 256  # recent articles given a vector at a tick, when some have none
 FAILING_AFTER = dt.timedelta(days=1)
 # What one article may hold, whatever its feed or page says: a 5,000-character
 # headline or a 100 KB "summary" would otherwise reach every chat on its topic.
@@ -77,6 +79,7 @@ class Pipeline:
         concurrency: int = 8,
         per_host: int = 2,
         summarizer: Summarizer | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine
@@ -85,7 +88,9 @@ class Pipeline:
         self._sources = asyncio.Semaphore(concurrency)
         self._per_host = per_host
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self.curator = Curator(engine, settings.topics_path, clock=clock)
+        self.embedder: Embedder = embedder or Off()
+        self.curator = Curator(engine, settings.topics_path, clock=clock,
+                               embedder_name=self.embedder.name)  # fmt: skip
         self.summarizer = summarizer
         # One feed's articles are stored at a time, and the story index is loaded in a
         # thread only while nothing else curates.
@@ -93,6 +98,7 @@ class Pipeline:
         # What is older than KEEP_NEWS_DAYS: left out, remembered, and said (old_news.py).
         self.old_news = OldNews(settings.keep_news_days)
         self._polls: set[asyncio.Task[list[Outcome]]] = set()  # see poll_in_background()
+        self._vectors_done = False  # no recent article is left without a vector
 
     async def poll_due(self) -> list[Outcome]:
         """Claims every source whose time has come (no other process polls it
@@ -104,6 +110,7 @@ class Pipeline:
         async with self._storing:
             await asyncio.to_thread(self.curator.expire)
             await asyncio.to_thread(self.curator.fill_search_terms)
+            await self._fill_vectors()
         quiet: list[source_store.SuccessfulCheck] = []
         outcomes = await asyncio.gather(*(self.refresh(source, quiet) for source in due))
         if quiet:  # the 304s of the tick, written together
@@ -139,6 +146,36 @@ class Pipeline:
         for task in list(self._polls):
             task.cancel()
         await asyncio.gather(*self._polls, return_exceptions=True)
+
+    async def _embed(self, drafts: list[Article]) -> None:
+        """What each new article means, from the embedder; without it (off, failing)
+        they are placed by words, and embedded later (_fill_vectors)."""
+        if not drafts or self.embedder.name == "off":
+            return
+        texts = [embed_text(d.title, d.lead or d.text[:600]) for d in drafts]
+        vectors = await self.embedder.embed(texts)
+        if vectors is None:
+            self._vectors_done = False  # to be embedded when the embedder is back
+            return
+        for draft, vector in zip(drafts, vectors, strict=True):
+            draft.vector, draft.vector_model = pack(vector), self.embedder.name
+
+    async def _fill_vectors(self) -> None:
+        """Recent articles stored without a vector (the embedder was away, or another
+        one made theirs) get one, a batch at each tick; their stories learn it."""
+        if self.embedder.name == "off" or self._vectors_done:
+            return
+        since = self.clock() - STORY_WINDOW
+        with session(self.engine) as db:
+            missing = article_store.without_vectors(since, self.embedder.name, FILL_VECTORS,
+                                                    session=db)  # fmt: skip
+        if not missing:
+            self._vectors_done = True
+            return
+        vectors = await self.embedder.embed([embed_text(m.title, m.lead) for m in missing])
+        if vectors is None:
+            return
+        await asyncio.to_thread(self.curator.learn_meanings, missing, vectors)
 
     async def refresh_source(self, source_id: int) -> Outcome:
         with session(self.engine) as db:
@@ -193,6 +230,7 @@ class Pipeline:
             )
             for draft, abstract in zip(drafts, abstracts, strict=True):
                 draft.summary = abstract
+        await self._embed(drafts)
         new_ids = []
         async with self._storing:
             # Loading stories and learning topic profiles take seconds: in a thread.

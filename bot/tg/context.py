@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy.engine import Engine
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.curation.embed import Embedder
 from bot.delivery.courier import Courier
 from bot.delivery.dispatch import Dispatcher
 from bot.leader import Leader
@@ -38,6 +40,9 @@ class BotData:
     dispatcher: Dispatcher
     courier: Courier
     closing: list[Callable[[], Awaitable[None]]]  # run at shutdown
+    # What texts mean (search by meaning, /stats), set at start-up; loading: its weights.
+    embedder: Embedder
+    loading: asyncio.Task[bool] | None = None
     # Set by bot.serve when several processes may share the database: this one sends
     # only while it holds the Telegram lease. None (tests, the demo): it always does.
     leader: Leader | None = None

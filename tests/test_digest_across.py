@@ -5,7 +5,10 @@ and a two-language chat as Telegram holds their digests."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,6 +18,8 @@ from sqlmodel import select
 from telegram import Bot
 
 from bot import catalog
+from bot.__main__ import _parser
+from bot.config import Settings
 from bot.curation.embed import Endpoint
 from bot.delivery import Courier, plan_digests
 from bot.digest import when
@@ -100,7 +105,8 @@ async def read_in(tmp_path: Path, news_site: NewsSite, engine: Engine) -> dt.dat
     return published
 
 
-async def digests(engine: Engine, api: FakeBotAPI, bot: Bot) -> dict[int, dict]:
+def add_chats(engine: Engine, api: FakeBotAPI) -> None:
+    """An English, an Arabic and a two-language chat on energy, their digest due now."""
     now = dt.datetime.now(dt.UTC)
     with session(engine) as db:
         energy = db.exec(select(Topic).where(Topic.slug == "energy")).one()
@@ -111,6 +117,10 @@ async def digests(engine: Engine, api: FakeBotAPI, bot: Bot) -> dict[int, dict]:
             db.flush()
             db.add(Subscription(chat_id=chat_id, topic_id=energy.id))
             api.register(FakeBotAPI.private_chat(FakeBotAPI.user(chat_id)))
+
+
+async def digests(engine: Engine, api: FakeBotAPI, bot: Bot) -> dict[int, dict]:
+    now = dt.datetime.now(dt.UTC)
     assert plan_digests(engine, now, grace=dt.timedelta(hours=6), names=NAMES).planned == 3
     sender = Sender(bot, Limiter(Limits(per_second=200, private_per_second=50)), backoff=0.05)
     await Courier(engine, sender).send_unsent()
@@ -125,10 +135,20 @@ def said(published: dt.datetime, language: str) -> str:
     return when.spoken(local(published, ZONE), now, language)
 
 
+def printed(chat_id: int, settings: Settings) -> str:
+    """What `newsbot digest --chat ID` prints, run in this process on the test's database."""
+    args = _parser().parse_args(["digest", "--chat", str(chat_id)])
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        assert args.command(args, settings) == 0
+    return output.getvalue()
+
+
 async def test_a_story_joined_across_languages_reads_in_each_readers_language(
     tmp_path: Path, news_site: NewsSite, engine: Engine, bot_api: FakeBotAPI, bot: Bot
 ) -> None:
     published = await read_in(tmp_path, news_site, engine)
+    add_chats(engine, bot_api)
     got = await digests(engine, bot_api, bot)
     en_url, ar_url = news_site.url("/en/pipeline.html"), news_site.url("/ar/pipeline.html")
 
@@ -168,3 +188,21 @@ async def test_a_story_joined_across_languages_reads_in_each_readers_language(
     assert lines_after(both, "Pipeline blast", 3)[2].startswith(
         f"Harbor Times, {FSI}أخبار الوادي{PDI} · "
     )
+
+
+async def test_digest_for_a_chat_prints_exactly_what_the_chat_then_gets(
+    tmp_path: Path, news_site: NewsSite, engine: Engine, bot_api: FakeBotAPI, bot: Bot,
+    settings: Settings,
+) -> None:  # fmt: skip
+    await read_in(tmp_path, news_site, engine)
+    add_chats(engine, bot_api)
+    shown = {chat_id: printed(chat_id, settings) for chat_id in (ENGLISH, ARABIC, BOTH)}
+    got = await digests(engine, bot_api, bot)
+    for chat_id, message in got.items():
+        options = json.dumps(message["link_preview_options"], ensure_ascii=False, sort_keys=True)
+        buttons = [b["text"] for row in message.get("reply_markup", {}).get("inline_keyboard", [])
+                   for b in row]  # fmt: skip
+        expected = ["--- message 1 of 1 ---", f"link_preview_options: {options}", message["text"]]
+        if buttons:
+            expected.append(" ".join(f"[ {label} ]" for label in buttons))
+        assert shown[chat_id] == "\n".join(expected) + "\n", f"chat {chat_id}"

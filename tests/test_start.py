@@ -87,7 +87,8 @@ async def test_command_menu_in_both_languages(
     english = bot_api.commands("en")
     arabic = bot_api.commands("ar")
     expected = ["start", "topics", "news", "digest", "search", "follow", "unfollow",
-                "mytopics", "time", "timezone", "alerts", "quiet", "language", "pause",
+                "mytopics", "time", "timezone", "alerts", "quiet", "language", "languages",
+                "pictures", "pause",
                 "resume", "sources", "mute", "unmute", "ifempty", "channel",
                 "help"]  # fmt: skip
     assert [c["command"] for c in english] == expected

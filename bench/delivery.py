@@ -62,7 +62,8 @@ def newsroom(path: Path, chats: int, settings: Settings, now: dt.datetime = NOW)
         catalog.sync(catalog.load(sources_path=settings.sources_path,
                                   topics_path=settings.topics_path), session=session)  # fmt: skip
         topics = {t.slug: t.id for t in session.exec(select(Topic))}
-        sources = [Source(name=f"Source {n}", url=f"https://s{n}.test/rss") for n in range(6)]
+        sources = [Source(name=f"Source {n}", url=f"https://s{n}.test/rss", language="en")
+                   for n in range(6)]  # fmt: skip
         session.add_all(sources)
         session.flush()
         for n in range(12):

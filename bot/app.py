@@ -32,7 +32,7 @@ from bot.ingest.fetch import FetchError, make_client
 from bot.ingest.pipeline import Pipeline
 from bot.retention import PRUNE_TICK_SECONDS, Retention
 from bot.texts import Language, text
-from bot.tg import channels, following, handlers, operators, preferences, reading
+from bot.tg import channels, following, handlers, more, operators, preferences, reading
 from bot.tg.context import BotData, SourceNotFound
 from bot.tg.limits import Limiter, Limits
 from bot.tg.order import PerChatOrder
@@ -44,8 +44,9 @@ from storage.models import Source
 
 # Shown in Telegram's menu, in this order.
 COMMANDS = ("start", "topics", "news", "digest", "search", "follow", "unfollow", "mytopics",
-            "time", "timezone", "alerts", "quiet", "language", "pause", "resume",
-            "sources", "mute", "unmute", "ifempty", "channel", "help")  # fmt: skip
+            "time", "timezone", "alerts", "quiet", "language", "languages", "pictures",
+            "pause", "resume", "sources", "mute", "unmute", "ifempty", "channel",
+            "help")  # fmt: skip
 
 
 def build_application(settings: Settings, engine: Engine) -> Application:  # type: ignore[type-arg]
@@ -92,12 +93,15 @@ def build_application(settings: Settings, engine: Engine) -> Application:  # typ
         "quiet": preferences.quiet, "stats": operators.stats, "sources": operators.sources,
         "removesource": operators.remove_source,
         "channel": channels.channel, "mute": preferences.mute, "unmute": preferences.unmute,
-        "ifempty": preferences.ifempty,
+        "ifempty": preferences.ifempty, "languages": preferences.languages,
+        "pictures": preferences.pictures,
     }  # fmt: skip
     for command, callback in table.items():
         application.add_handler(CommandHandler(command, callback))
     # Finding a site's feed can take several fetches; everyone else is answered meanwhile.
     application.add_handler(CommandHandler("addsource", operators.add_source, block=False))
+    application.add_handler(CallbackQueryHandler(preferences.languages_button, pattern=r"^n:"))
+    application.add_handler(CallbackQueryHandler(more.button, pattern=r"^d:"))
     application.add_handler(CallbackQueryHandler(following.button))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.migrated))
     application.add_handler(

@@ -138,6 +138,7 @@ async def _demo(settings: Settings, out: Any, folder: Path) -> int:
 # (what Sam does, the button pressed, what the answer must hold to be the real one)
 STEPS: list[tuple[str, str | None, str]] = [
     ("/start", None, "[ Middle East ]"),
+    ("press", "Arabic and English", "[ ✅ Arabic and English ]"),
     ("press", "Middle East", "[ ✅ Middle East ]"),
     ("press", "Economy", "[ ✅ Economy ]"),
     ("/time 7:30", None, text("time_set", "en", time="07:30", zone="Asia/Riyadh")),
@@ -153,8 +154,8 @@ async def _conversation(api: FakeBotAPI, out: Any) -> None:
         before = _snapshot(api, chat)
         if action == "press":
             say(out, "👆", f"Sam presses “{button}”")
-            picker = next(m for m in api.messages(chat) if m.get("reply_markup"))
-            api.press(READER, picker, text=button)
+            holder = next(m for m in api.messages(chat) if button in _buttons(m))
+            api.press(READER, holder, text=button)
         else:
             say(out, "👤", f"Sam: {action}")
             api.send(READER, action)
@@ -188,7 +189,7 @@ def _print_changes(api: FakeBotAPI, chat: int, before: dict[int, str], out: Any)
         if before.get(message["message_id"]) == state:
             continue
         verb = "edits its message" if message["message_id"] in before else "says"
-        shown.append(_shown(message))
+        shown.append(_picture(api, message) + _shown(message))
         say(out, "🤖", f"newsbot {verb}:\n{shown[-1]}")
     return "\n".join(shown)
 
@@ -199,6 +200,20 @@ def _shown(message: dict[str, Any]) -> str:
     for row in rows:
         lines.append("    " + " ".join(f"[ {b['text']} ]" for b in row))
     return "\n".join(lines)
+
+
+def _buttons(message: dict[str, Any]) -> list[str]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [str(b["text"]) for row in rows for b in row]
+
+
+def _picture(api: FakeBotAPI, message: dict[str, Any]) -> str:
+    """The link preview a reader sees above the message, as the stand-in draws it."""
+    preview = api.preview(message["chat"]["id"], message["message_id"])
+    if preview is None or not preview["above"]:
+        return ""
+    picture = preview["image"] or "no picture"
+    return f"    [🖼 {picture}, from {preview['url']}]\n"
 
 
 def say(out: Any, mark: str, words: str) -> None:

@@ -35,6 +35,8 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/time 08:00 – وقت الموجز اليومي\n"
             "/timezone القاهرة – منطقتك الزمنية (مدينة، أو Asia/Riyadh، أو UTC+3)\n"
             "/language ar|en – لغة الرسائل\n"
+            "/languages ar|en|both – لغات الأخبار: العربية أو الإنجليزية أو كلتاهما\n"
+            "/pictures on|off – صورة الخبر الأول فوق الموجز\n"
             "/pause و /resume – إيقاف الموجز مؤقتًا واستئنافه\n"
             "/alerts on|off – الأخبار العاجلة في مواضيعك\n"
             "/quiet 23:00-07:00 – ساعات بلا تنبيهات\n"
@@ -55,6 +57,8 @@ _TEXTS: dict[str, dict[Language, str]] = {
             "/time 08:00 – when your daily digest comes\n"
             "/timezone Cairo – your time zone (a city, Asia/Riyadh, or UTC+3)\n"
             "/language ar|en – the language I write in\n"
+            "/languages ar|en|both – the languages of the news: Arabic, English or both\n"
+            "/pictures on|off – the top story's picture above the digest\n"
             "/pause and /resume – stop the daily digest for a while, and start it again\n"
             "/alerts on|off – breaking stories on your topics, as they break\n"
             "/quiet 23:00-07:00 – hours without alerts\n"
@@ -417,6 +421,52 @@ _TEXTS: dict[str, dict[Language, str]] = {
     "mytopics_page": {
         "ar": "{keywords} ({first}–{last} من {count})",
         "en": "{keywords} ({first}–{last} of {count})",
+    },
+    "news_in_ar": {"ar": "العربية", "en": "Arabic"},
+    "news_in_en": {"ar": "الإنجليزية", "en": "English"},
+    "news_in_ar_en": {"ar": "العربية والإنجليزية", "en": "Arabic and English"},
+    "news_languages_pick": {
+        "ar": "بأي لغة تريد الأخبار؟ (لغة رسائلي تبقى كما هي: /language)",
+        "en": "Which languages do you want the news in? (I keep writing in mine: /language)",
+    },
+    "news_languages_set_ar": {
+        "ar": "ستصلك الأخبار المنشورة بالعربية.",
+        "en": "You will get the news published in Arabic.",
+    },
+    "news_languages_set_en": {
+        "ar": "ستصلك الأخبار المنشورة بالإنجليزية.",
+        "en": "You will get the news published in English.",
+    },
+    "news_languages_set_ar_en": {
+        "ar": "ستصلك الأخبار المنشورة بالعربية والإنجليزية.",
+        "en": "You will get the news published in Arabic and in English.",
+    },
+    "news_languages_usage": {
+        "ar": "اكتب /languages ar أو /languages en أو /languages both، أو اختر:",
+        "en": "Send /languages ar, /languages en or /languages both, or choose:",
+    },
+    "pictures_on": {
+        "ar": "🖼 ستظهر صورة الخبر الأول فوق الموجز.",
+        "en": "🖼 The top story's picture will show above the digest.",
+    },
+    "pictures_off": {
+        "ar": "لن تظهر صور فوق الموجز.",
+        "en": "No pictures above the digest.",
+    },
+    "pictures_usage": {
+        "ar": "اكتب /pictures on أو /pictures off",
+        "en": "Send /pictures on or /pictures off",
+    },
+    "cmd_languages": {"ar": "لغات الأخبار", "en": "Languages of the news"},
+    "cmd_pictures": {"ar": "الصور فوق الموجز", "en": "Pictures above the digest"},
+    "more_button": {"ar": "➕ المزيد: {topic}", "en": "➕ More: {topic}"},
+    "more_none": {
+        "ar": "لا مزيد في هذا القسم.",
+        "en": "Nothing more in this section.",
+    },
+    "more_full": {
+        "ar": "لا مكان لمزيد في هذه الرسالة. اكتب /news لأخبار الآن.",
+        "en": "This message has no room for more. Send /news for the stories now.",
     },
 }
 

@@ -60,7 +60,8 @@ def get_or_create(
 # What a chat's people chose; a migration keeps the group's (not the row's identity,
 # its kind, or what the bot knows of the messages in that chat).
 _CHOSEN = ("language", "timezone", "digest_time", "next_digest_at", "paused", "alerts",
-           "quiet_start", "quiet_end", "thread_id", "muted", "empty_line")  # fmt: skip
+           "quiet_start", "quiet_end", "thread_id", "muted", "empty_line", "news_languages",
+           "pictures")  # fmt: skip
 
 
 def migrate(old_id: int, new_id: int, *, session: Session) -> bool:

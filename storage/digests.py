@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlalchemy import select as columns
@@ -21,6 +22,29 @@ from storage.models import (
     Subscription,
     Topic,
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Report:
+    """One article of a story, as a digest links to it."""
+
+    title: str
+    url: str
+    source: str
+    language: str  # the article's ("ar", "en"), else its source's
+    # When it was published; when it was fetched if the page said nothing, or a time
+    # after that (no article is published after it is read).
+    published: dt.datetime
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A story's first article in one language: what the story shows in that language."""
+
+    url: str
+    summary: str
+    image_url: str | None
+    text_length: int  # characters of the whole article (a summary may be all of it)
 
 
 @dataclass
@@ -39,48 +63,76 @@ class StoryRow:
     words: set[str] = field(default_factory=set)  # its articles' search terms (stems)
     # Links on its first article's page that curation marked on topic: (title, url, source).
     page_links: list[tuple[str, str, str]] = field(default_factory=list)
-    # What a digest shows under it, (title, url, source): filled once by the selection.
-    related: list[tuple[str, str, str]] | None = None
     vector: bytes | None = None  # what the story means (bot/curation/embed.py), if known
+    reports: list[Report] = field(default_factory=list)  # every article, in arrival order
+    leads: dict[str, Lead] = field(default_factory=dict)  # language -> its first article
 
 
-def recent_stories(since: dt.datetime, *, session: Session, words: bool = True) -> list[StoryRow]:
+def recent_stories(
+    since: dt.datetime, *, session: Session, words: bool = True,
+    words_since: dt.datetime | None = None,
+) -> list[StoryRow]:  # fmt: skip
     """Stories seen since `since`, each with its first article's link and summary, its
-    source names (in order of arrival) and its best score per topic; with `words`, the
-    stems of all its articles too (only keyword matching needs them, and they are
-    most of what this reads)."""
+    source names (in order of arrival), its articles and its best score per topic; with
+    `words`, the stems of its articles too (only keyword matching needs them, and they
+    are most of what this reads), of the stories seen since `words_since` if given."""
     seen_since = col(Story.last_seen_at) >= since
+    with_words = None
+    if words:
+        with_words = seen_since if words_since is None else (
+            col(Story.last_seen_at) >= max(since, words_since))  # fmt: skip
+    return _read(seen_since, with_words, session=session)
+
+
+def stories_by_id(story_ids: list[int], *, session: Session) -> dict[int, StoryRow]:
+    """These stories as a digest shows them, whenever they were seen (those still kept)."""
+    if not story_ids:
+        return {}
+    return {row.story_id: row for row in _read(col(Story.id).in_(story_ids), None,
+                                               session=session)}  # fmt: skip
+
+
+def _read(where: Any, with_words: Any, *, session: Session) -> list[StoryRow]:
     stories = {
         s.id: StoryRow(
             s.id, s.headline, s.last_seen_at, s.source_count, list(s.terms), vector=s.vector
         )
-        for s in session.exec(select(Story).where(seen_since))
+        for s in session.exec(select(Story).where(where))
         if s.id is not None
     }
     if not stories:
         return []
-    names = {s.id: s.name for s in session.exec(select(Source))}
+    sources = {s.id: (s.name, s.language) for s in session.exec(select(Source))}
     # Subqueries, not lists of ids: a day of news is more ids than SQLite takes as
     # parameters of one statement.
-    in_window = col(Article.story_id).in_(columns(col(Story.id)).where(seen_since))
+    in_window = col(Article.story_id).in_(columns(col(Story.id)).where(where))
     articles = session.execute(
         columns(
             col(Article.id), col(Article.story_id), col(Article.source_id), col(Article.url),
-            col(Article.title),
+            col(Article.title), col(Article.language), col(Article.published_at),
+            col(Article.fetched_at),
         )
         .where(in_window)
         .order_by(col(Article.id))
     ).all()  # fmt: skip
     story_of: dict[int, int] = {}
     firsts: dict[int, str] = {}  # first article of each story -> its source's name
+    leads: dict[int, str] = {}  # first article of each story in a language -> the language
+    led: dict[int, set[str]] = defaultdict(set)  # story -> the languages it has a lead in
     # Each statement may see a story that became recent after the first one (on
     # databases that read committed rows per statement): those are left out.
-    for article_id, story_id, source_id, url, title in articles:
+    for article_id, story_id, source_id, url, title, language, published, fetched in articles:
         row = stories.get(story_id or 0)
         if row is None:
             continue
         story_of[article_id or 0] = row.story_id
-        name = names.get(source_id, "")
+        name, source_language = sources.get(source_id, ("", ""))
+        language = language or source_language
+        when = fetched if published is None else min(published, fetched)
+        if language not in led[row.story_id]:
+            led[row.story_id].add(language)
+            leads[article_id or 0] = language
+        row.reports.append(Report(title, url, name, language, when))
         if not row.url:
             row.url = url
             firsts[article_id or 0] = name
@@ -88,21 +140,30 @@ def recent_stories(since: dt.datetime, *, session: Session, words: bool = True) 
             row.others.append((title, url, name))
         if name and name not in row.sources:
             row.sources.append(name)
-    # Summary and page links come from the first article only: read them for those.
-    first_ids = list(firsts)
-    for start in range(0, len(first_ids), 500):
-        chunk = first_ids[start : start + 500]
-        query = columns(col(Article.id), col(Article.summary), col(Article.related))
-        for article_id, summary, page in session.execute(query.where(col(Article.id).in_(chunk))):
-            row, name = stories[story_of[article_id]], firsts[article_id]
+    # Summary, picture and page links come from the leading articles only: read them
+    # for those.
+    lead_ids = list(leads)
+    for start in range(0, len(lead_ids), 500):
+        chunk = lead_ids[start : start + 500]
+        query = columns(col(Article.id), col(Article.url), col(Article.summary),
+                        col(Article.image_url), func.length(col(Article.text)),
+                        col(Article.related))  # fmt: skip
+        for article_id, url, summary, image, length, page in session.execute(
+            query.where(col(Article.id).in_(chunk))
+        ):
+            row = stories[story_of[article_id]]
+            row.leads[leads[article_id]] = Lead(url, summary or "", image or None, length or 0)
+            if article_id not in firsts:
+                continue
             row.summary = summary or ""
             row.page_links = [
-                (str(link["title"]), str(link["url"]), name)
+                (str(link["title"]), str(link["url"]), firsts[article_id])
                 for link in page or ()
                 if link.get("on_topic") and link.get("title") and link.get("url")
             ]
-    if words:
-        terms = columns(col(Article.story_id), col(Article.search_terms)).where(in_window)
+    if with_words is not None:
+        worded = col(Article.story_id).in_(columns(col(Story.id)).where(with_words))
+        terms = columns(col(Article.story_id), col(Article.search_terms)).where(worded)
         for story_id, stems in session.execute(terms):
             if (row := stories.get(story_id or 0)) is not None:
                 row.words.update(stems.split())

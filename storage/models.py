@@ -184,6 +184,9 @@ class Chat(SQLModel, table=True):
     thread_id: int | None = None  # a forum topic the digest goes to
     muted: list[str] = Field(default_factory=empty_list, sa_type=JSON)  # source names (/mute)
     empty_line: bool = True  # when nothing is new: one short line (True) or nothing
+    # The languages of the news it gets: "ar", "en" or "ar,en"; None: its `language`'s.
+    news_languages: str | None = None
+    pictures: bool = True  # the lead story's picture above a digest (/pictures)
     # A private chat managing a channel: its commands change the channel's settings.
     manages: int | None = Field(default=None, sa_type=BigInteger)
     last_message_id: int | None = None  # the newest message we know of there (ours or not)
@@ -242,6 +245,13 @@ class Outgoing(SQLModel, table=True):
     # crash, where to start reading the chat for it (bot/tg/witness.py).
     after_message_id: int | None = None
     message_ids: list[int] = Field(default_factory=empty_list, sa_type=JSON)
+    # The page whose link preview (its picture) is drawn above the text: part of what
+    # is sent, so a message planned, crashed and sent again keeps it. None: no preview.
+    preview_url: str | None = None
+    # A digest message's sections that offer more (bot/digest/more.py): each one's
+    # button, where its stories end in `text`, the stories next then, and how many of
+    # them the message shows now.
+    sections: list[dict[str, Any]] = Field(default_factory=empty_list, sa_type=JSON)
     error: str | None = None
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: dt.datetime | None = _when()

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import insert, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.db import insert_one
@@ -23,11 +25,22 @@ from storage.models import Chat, Delivery, Outgoing, utcnow
 
 
 @dataclass(frozen=True)
+class Part:
+    """One message of a run: its text, the stories it carries, the page whose preview
+    goes above it (None: no preview), and its sections' "more" (bot/digest/more.py)."""
+
+    text: str
+    story_ids: list[int] = field(default_factory=list)
+    preview_url: str | None = None
+    sections: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Plan:
     chat_id: int
     run: str
     kind: str
-    messages: list[tuple[str, list[int]]]  # text, story ids it carries
+    messages: list[Part]
 
 
 def plan_many(plans: Sequence[Plan], *, session: Session) -> None:
@@ -36,16 +49,17 @@ def plan_many(plans: Sequence[Plan], *, session: Session) -> None:
     now = utcnow()
     deliveries = []
     for plan in plans:
-        for position, (text, story_ids) in enumerate(plan.messages):
+        for position, part in enumerate(plan.messages):
             outgoing_id = insert_one(session, insert(Outgoing), {
                 "chat_id": plan.chat_id, "kind": plan.kind, "run": plan.run,
-                "position": position, "text": text, "status": "pending", "attempts": 0,
-                "message_ids": [], "created_at": now,
+                "position": position, "text": part.text, "status": "pending", "attempts": 0,
+                "message_ids": [], "created_at": now, "preview_url": part.preview_url,
+                "sections": part.sections,
             })  # fmt: skip
             deliveries += [
                 {"chat_id": plan.chat_id, "story_id": story_id, "kind": plan.kind,
                  "outgoing_id": outgoing_id, "sent_at": now}
-                for story_id in story_ids
+                for story_id in part.story_ids
             ]  # fmt: skip
     if deliveries:
         session.execute(insert(Delivery), deliveries)
@@ -163,3 +177,42 @@ def saw(chat_id: int, message_id: int, *, session: Session) -> None:
         .where(col(Chat.id) == chat_id, or_(newest.is_(None), newest < message_id))
         .values(last_message_id=message_id)
     )
+
+
+def digest_message(
+    outgoing_id: int, chat_id: int, message_id: int, *, session: Session
+) -> Outgoing | None:
+    """The digest message `outgoing_id` when the bot sent it to `chat_id` and recorded it
+    as Telegram's message `message_id`; None for anything else (nothing is edited then)."""
+    row = session.get(Outgoing, outgoing_id)
+    if row is None or row.chat_id != chat_id or row.kind not in ("digest", "news"):
+        return None
+    if row.status != "sent" or message_id not in row.message_ids:
+        return None
+    return row
+
+
+def show_more(
+    outgoing_id: int, sections: list[dict[str, Any]], story_ids: Sequence[int], *,
+    session: Session,
+) -> None:  # fmt: skip
+    """A digest message now shows more of a section: its sections as they are now, and
+    the stories it added recorded as delivered (those the chat had not got)."""
+    row = session.get(Outgoing, outgoing_id)
+    if row is None:
+        return
+    row.sections = sections
+    session.add(row)
+    had = delivered_among([row.chat_id], list(story_ids), session=session).get(row.chat_id, set())
+    message_id = row.message_ids[0] if row.message_ids else None
+    for story_id in dict.fromkeys(story_ids):
+        if story_id in had:
+            continue
+        try:
+            with session.begin_nested():  # a digest planned meanwhile may have taken it
+                session.execute(insert(Delivery), [{
+                    "chat_id": row.chat_id, "story_id": story_id, "kind": "more",
+                    "message_id": message_id, "outgoing_id": outgoing_id, "sent_at": utcnow(),
+                }])  # fmt: skip
+        except IntegrityError:
+            continue

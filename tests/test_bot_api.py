@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 
 from bot.loopback.bot_api import FakeBotAPI, RateLimits
+from bot.loopback.news_site import NewsSite
 from bot.loopback.telegram_html import EntityParseError, parse_html
 from tests.conftest import wait
 
@@ -263,3 +264,93 @@ async def test_migrated_groups_removed_bots_and_anonymous_senders(
     assert removed.my_chat_member.new_chat_member.status == "kicked"
     assert readded.my_chat_member is not None
     assert readded.my_chat_member.new_chat_member.status == "member"
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        ('"large"', "can't parse link preview options JSON object"),
+        ('{"is_disabled": "yes"}', 'Field "is_disabled" must be of type Boolean'),
+        ('{"url": 5}', 'Field "url" must be of type String'),
+        ('{"url": "x", "prefer_large_media": 1}', 'Field "prefer_large_media" must be of type'),
+        ('{"show_above_text": "true"}', 'Field "show_above_text" must be of type Boolean'),
+        ('{"prefer_small_media": null}', 'Field "prefer_small_media" must be of type Boolean'),
+        ('{"url": "file:///etc/passwd"}', "link preview URL is invalid"),
+    ],
+)
+async def test_link_preview_options_are_checked_as_telegram_documents_them(
+    bot_api: FakeBotAPI, options: str, error: str
+) -> None:
+    bot_api.send(ALICE, "hi")
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(bot_api.base_url + bot_api.token + "/sendMessage", data={
+            "chat_id": ALICE["id"], "text": "News", "link_preview_options": options})  # fmt: skip
+    assert answer.status_code == 400
+    assert error in answer.json()["description"]
+    assert bot_api.messages(ALICE["id"]) == []
+
+
+async def test_the_preview_is_drawn_from_the_pages_picture(
+    bot: Bot, bot_api: FakeBotAPI, news_site: NewsSite
+) -> None:
+    page = news_site.put("/a.html", '<html><head><meta property="og:image" content="/p.jpg">'
+                                    "</head><body>A</body></html>")  # fmt: skip
+    bare = news_site.put("/b.html", "<html><body>B</body></html>")
+    bot_api.send(ALICE, "hi")
+    text = f'<a href="{bare}">Second</a> first in the text'
+    chosen = await bot.send_message(ALICE["id"], text, parse_mode="HTML", link_preview_options=
+                                    LinkPreviewOptions(url=page, prefer_large_media=True,
+                                                       show_above_text=True))  # fmt: skip
+    first_link = await bot.send_message(ALICE["id"], text, parse_mode="HTML",
+                                        link_preview_options=LinkPreviewOptions(
+                                            prefer_large_media=True))  # fmt: skip
+    none = await bot.send_message(
+        ALICE["id"],
+        text,
+        parse_mode="HTML",
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
+    assert bot_api.preview(ALICE["id"], chosen.message_id) == {
+        "url": page,
+        "image": news_site.url("/p.jpg"),
+        "above": True,
+        "large": True,
+    }
+    assert bot_api.preview(ALICE["id"], first_link.message_id) == {
+        "url": bare,
+        "image": None,
+        "above": False,
+        "large": False,
+    }, "no url given: the first link, and no enlarged media, as Telegram documents"
+    assert bot_api.preview(ALICE["id"], none.message_id) is None
+    assert bot_api.messages(ALICE["id"])[0]["link_preview_options"] == {
+        "url": page,
+        "prefer_large_media": True,
+        "show_above_text": True,
+    }
+
+
+async def test_an_edit_without_preview_options_loses_the_ones_it_had(
+    bot: Bot, bot_api: FakeBotAPI, news_site: NewsSite
+) -> None:
+    page = news_site.put("/a.html", "<html><body>A</body></html>")
+    bot_api.send(ALICE, "hi")
+    above = LinkPreviewOptions(url=page, show_above_text=True)
+    sent = await bot.send_message(ALICE["id"], "one", link_preview_options=above)
+    await bot.edit_message_text("two", ALICE["id"], sent.message_id, link_preview_options=above)
+    assert bot_api.preview(ALICE["id"], sent.message_id) == {
+        "url": page,
+        "image": None,
+        "above": True,
+        "large": False,
+    }
+    await bot.edit_message_text("three", ALICE["id"], sent.message_id)
+    assert bot_api.preview(ALICE["id"], sent.message_id) is None, "no link in the text now"
+
+
+async def test_entities_past_the_hundredth_are_ignored(bot: Bot, bot_api: FakeBotAPI) -> None:
+    bot_api.send(ALICE, "hi")
+    await bot.send_message(ALICE["id"], " ".join(f"<b>{n}</b>" for n in range(150)),
+                           parse_mode="HTML")  # fmt: skip
+    [shown] = bot_api.messages(ALICE["id"])
+    assert len(shown["entities"]) == 100 and shown["entities"][-1]["offset"] < len(shown["text"])

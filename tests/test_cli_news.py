@@ -194,19 +194,37 @@ def test_remove_opml_export_and_import(tmp_path: Path, news_site: NewsSite, env:
 
 def test_digest_preview_prints_what_would_be_sent(tmp_path: Path, news_site: NewsSite,
                                                   env: dict) -> None:  # fmt: skip
-    news_site.put("/e/oil.html", article_page("Oil prices jump after OPEC cuts output",
-                                              words("oil markets")))  # fmt: skip
+    picture = '<meta property="og:image" content="/img/oil.jpg"></head>'
+    news_site.put(
+        "/e/oil.html",
+        article_page("Oil prices jump after OPEC cuts output", words("oil markets")).replace(
+            "</head>", picture
+        ),
+    )
     news_site.put("/e.xml", rss([("e1", news_site.url("/e/oil.html"), "Oil")]))
     (tmp_path / "sources.toml").write_text(
         f'[[source]]\nname = "Energy wire"\nurl = "{news_site.url("/e.xml")}"\nlanguage = "en"\n'
     )
     run_cli("poll", "--once", cwd=tmp_path, env=env)
     preview = run_cli("digest", "--preview", "--topics", "energy", "--language", "ar",
-                      cwd=tmp_path, env=env)  # fmt: skip
+                      "--news-languages", "both", cwd=tmp_path, env=env)  # fmt: skip
     assert preview.returncode == 0, preview.stderr
-    assert preview.stdout.startswith("--- message 1 of 1 ---")
-    assert "موجز الأخبار" in preview.stdout
+    # What Telegram gets with the message: the top story's page, its picture large above.
+    assert preview.stdout.startswith(
+        '--- message 1 of 1 ---\nlink_preview_options: {"prefer_large_media": true, '
+        f'"show_above_text": true, "url": "{news_site.url("/e/oil.html")}"}}\n'
+        "\u200f📰 موجز الأخبار – "
+    )
     assert "Oil prices jump after OPEC cuts output" in preview.stdout
+    assert "\u200f\u2068Energy wire\u2069 · " in preview.stdout, "in an Arabic line"
+    arabic = run_cli("digest", "--preview", "--topics", "energy", "--language", "ar",
+                     cwd=tmp_path, env=env)  # fmt: skip
+    assert "nothing new" in arabic.stdout, "an Arabic reader's news: in Arabic unless asked"
+    html = run_cli("digest", "--preview", "--topics", "energy", "--language", "en",
+                   "--html", cwd=tmp_path, env=env)  # fmt: skip
+    assert f'<a href="{news_site.url("/e/oil.html")}">Energy wire</a>' in html.stdout
+    klingon = run_cli("digest", "--preview", "--news-languages", "klingon", cwd=tmp_path, env=env)
+    assert klingon.returncode == 2 and "'klingon' is not ar, en or both" in klingon.stderr
     mars = run_cli("digest", "--preview", "--timezone", "Mars/Base", cwd=tmp_path, env=env)
     assert mars.returncode == 2
     assert "Traceback" not in mars.stderr

@@ -50,7 +50,7 @@ def newsroom(engine: Engine, settings: Settings) -> Engine:
     with session(engine) as db:
         catalog.sync(catalog.load(sources_path=settings.sources_path,
                                   topics_path=settings.topics_path), session=db)  # fmt: skip
-        source = Source(name="Wire", url="https://wire.test/rss", origin="cli")
+        source = Source(name="Wire", url="https://wire.test/rss", origin="cli", language="en")
         db.add(source)
         db.flush()
         topics = {t.slug: t.id for t in db.exec(select(Topic))}
@@ -232,11 +232,10 @@ def test_killing_the_process_mid_run_then_restarting_sends_each_digest_once(
     assert counts.count(1) == 1000, f"duplicates or losses: {sorted(set(counts))}"
 
 
-def breaking(engine: Engine, headline: str, *, sources: int = 3) -> int:
+def breaking(engine: Engine, headline: str, *, sources: int = 3, language: str = "en") -> int:
     with session(engine) as db:
         energy = db.exec(select(Topic).where(Topic.slug == "energy")).one()
-        source = db.exec(select(Source)).first()
-        assert source is not None
+        source = db.exec(select(Source).where(Source.name == "Wire")).one()
         story = Story(headline=headline, first_seen_at=NOW - dt.timedelta(minutes=30),
                       last_seen_at=NOW - dt.timedelta(minutes=5), source_count=sources,
                       article_count=sources)  # fmt: skip
@@ -244,7 +243,8 @@ def breaking(engine: Engine, headline: str, *, sources: int = 3) -> int:
         db.flush()
         key = f"wire.test/breaking/{story.id}"
         article = Article(source_id=source.id, url=f"https://{key}", url_key=key,
-                          title=headline, story_id=story.id, fetched_at=NOW)  # fmt: skip
+                          title=headline, story_id=story.id, fetched_at=NOW,
+                          language=language)  # fmt: skip
         db.add(article)
         db.flush()
         db.add(ArticleTopic(article_id=article.id, topic_id=energy.id, score=0.9))
@@ -353,3 +353,22 @@ async def test_a_muted_source_is_left_out(newsroom: Engine, bot_api: FakeBotAPI,
         db.add(chat)
     report = plan_digests(newsroom, NOW, grace=GRACE, names=NAMES)
     assert (report.planned, report.empty) == (0, 1), "every story came from Wire"
+
+
+async def test_an_alert_comes_only_in_the_chats_news_languages(
+    newsroom: Engine, bot_api: FakeBotAPI, bot: Bot
+) -> None:
+    english, arabic = users(2)
+    add_chats(newsroom, bot_api, [english, arabic])
+    with session(newsroom) as db:
+        chat = db.get(Chat, int(arabic["id"]))  # type: ignore[call-overload]
+        assert chat is not None
+        chat.language = "ar"
+        db.add(chat)
+    breaking(newsroom, "انفجار خط أنابيب يوقف صادرات الغاز", language="ar")
+    assert plan_alerts(newsroom, NOW, rules=RULES, names=NAMES) == 1
+    await Courier(newsroom, sender(bot)).send_unsent()
+    shown = digests(bot_api, [english, arabic])
+    assert shown[int(english["id"])] == [], "no report in English: no alert"  # type: ignore[call-overload]
+    [alert] = shown[int(arabic["id"])]  # type: ignore[call-overload]
+    assert alert.startswith("\u200f🔴 عاجل · \u200fالطاقة") and "انفجار خط أنابيب" in alert

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import demo
+from bot.digest.when import day
 from tests.conftest import ROOT, make_settings, run_cli
 
 SAMPLES = ROOT / "bot" / "data" / "demo"
@@ -18,9 +19,13 @@ def test_the_demo_shows_the_whole_product_offline(tmp_path: Path) -> None:
     result = run_cli("demo", cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
+    now = dt.datetime.now(dt.UTC)
+    riyadh = now.astimezone(ZoneInfo("Asia/Riyadh"))
     steps = [
-        "Polled 4 sources: 8 articles", "👤 Sam: /start", "👆 Sam presses “Economy”",
-        "[ ✅ Economy ]", "Sam: /time 7:30", "07:30", "Sam: /digest", "📰 Your news digest",
+        "Polled 4 sources: 8 articles", "👤 Sam: /start", "👆 Sam presses “Arabic and English”",
+        "[ ✅ Arabic and English ]", "👆 Sam presses “Economy”",
+        "[ ✅ Economy ]", "Sam: /time 7:30", "07:30", "Sam: /digest",
+        f"📰 Your news digest – {day(riyadh.date(), 'en')}",
         "Sam: /search oil", "Sam: /search غزة", "قطاع غزة",
         "✅ Demo finished",
     ]  # fmt: skip
@@ -29,13 +34,25 @@ def test_the_demo_shows_the_whole_product_offline(tmp_path: Path) -> None:
     # The same event from two outlets is one story (which outlet came first varies).
     lines = out.splitlines()
     assert any("Harbor Times" in line and "Northwind Post" in line for line in lines)
-    assert any(line.strip().startswith("Related:") and "OPEC+" in line for line in lines)
+    digest = out[out.index("Sam: /digest") : out.index("Sam: /search oil")]
+    assert "\n    Middle East\n" in digest and "\n    Economy\n" in digest, "both languages"
+    assert "Oil jumps" not in digest, "the story's other report: its outlet is in the sources line"
+    assert re.search(r"\[🖼 http://\S+/images/\S+\.jpg, from http://\S+/articles/\S+\.html\]",
+                     digest), "the top story's picture, above the digest"  # fmt: skip
+    # Each story says when it was published (the samples: 20 to 160 minutes ago).
+    times = re.findall(r" · (\d\d:\d\d)$", digest, re.MULTILINE)
+    assert len(times) >= 4, digest
+    for shown in times:
+        hour, minute = (int(part) for part in shown.split(":"))
+        when = riyadh.replace(hour=hour, minute=minute)
+        if when > riyadh + dt.timedelta(minutes=1):  # "yesterday 23:50", run past midnight
+            when -= dt.timedelta(days=1)
+        assert riyadh - dt.timedelta(hours=3) < when <= riyadh + dt.timedelta(minutes=1), shown
     assert not (tmp_path / "data").exists(), "the demo leaves nothing behind"
     # The sample news is today's news on any day the demo runs (search results give
     # each article's date, in the reader's zone, Asia/Riyadh).
     found = re.findall(r" · (\d{4}-\d\d-\d\d \d\d:\d\d)$", out, re.MULTILINE)
     assert len(found) >= 2, out
-    now = dt.datetime.now(dt.UTC)
     for shown in found:
         when = dt.datetime.fromisoformat(shown).replace(tzinfo=ZoneInfo("Asia/Riyadh"))
         assert now - dt.timedelta(hours=6) < when <= now, shown

@@ -115,7 +115,8 @@ class World:
                 name = f"Wire {n}"
                 source = s.exec(select(Source).where(Source.name == name)).first()
                 if source is None:
-                    source = Source(name=name, url=f"https://wire{n}.test/rss", origin="cli")
+                    source = Source(name=name, url=f"https://wire{n}.test/rss", origin="cli",
+                                    language="en")  # fmt: skip
                     s.add(source)
                     s.flush()
                 headline = f"Day {self.day}: markets story {n}"

@@ -57,7 +57,7 @@ async def test_hostile_headlines_and_summaries_give_valid_messages_everywhere(
     tmp_path: Path, bot_api: FakeBotAPI, engine: Engine, news_site: NewsSite
 ) -> None:
     settings = make_settings(tmp_path, http_timeout_seconds=5.0)
-    source_id = add_source(engine, "Hostile", hostile_feed(news_site))
+    source_id = add_source(engine, "Hostile", hostile_feed(news_site), language="en")
     async with bot_running(tmp_path, bot_api, engine) as app:
         async with make_client(settings) as client:
             outcome = await Pipeline(settings, engine, client).refresh_source(source_id)

@@ -87,7 +87,8 @@ async def test_command_menu_in_both_languages(
     english = bot_api.commands("en")
     arabic = bot_api.commands("ar")
     expected = ["start", "topics", "news", "digest", "search", "follow", "unfollow",
-                "mytopics", "time", "timezone", "alerts", "quiet", "language", "pause",
+                "mytopics", "time", "timezone", "alerts", "quiet", "language", "languages",
+                "pictures", "pause",
                 "resume", "sources", "mute", "unmute", "ifempty", "channel",
                 "help"]  # fmt: skip
     assert [c["command"] for c in english] == expected
@@ -162,7 +163,7 @@ async def test_the_scheduler_sends_a_due_digest(
         catalog.sync(catalog.load(sources_path=settings.sources_path,
                                   topics_path=settings.topics_path), session=db)  # fmt: skip
         energy = db.exec(select(Topic).where(Topic.slug == "energy")).one()
-        source = Source(name="Wire", url="https://wire.test/rss", origin="cli")
+        source = Source(name="Wire", url="https://wire.test/rss", origin="cli", language="en")
         story = Story(headline="Oil output cut agreed", first_seen_at=now, last_seen_at=now)
         db.add_all([source, story])
         db.flush()

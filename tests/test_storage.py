@@ -32,12 +32,12 @@ def test_migrations_match_the_models(any_engine: Engine) -> None:
         })  # fmt: skip
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
-    assert current_revision(any_engine) == "0013"
+    assert current_revision(any_engine) == "0014"
 
 
 def test_upgrade_twice_is_harmless(any_engine: Engine) -> None:
     upgrade(any_engine)
-    assert current_revision(any_engine) == "0013"
+    assert current_revision(any_engine) == "0014"
 
 
 def test_database_folder_is_created_on_first_use(tmp_path) -> None:
@@ -173,4 +173,36 @@ def test_migration_0012_keeps_a_digest_planned_twice_and_plans_once_from_then_on
         assert runs["twin"].startswith("digest 2026-11-29T05:00 #"), "kept, renamed"
     with pytest.raises(IntegrityError), session(engine) as db:
         db.add(Outgoing(chat_id=5, run="digest 2026-11-29T05:00", position=0, text="third"))
+    engine.dispose()
+
+
+def test_migration_0014_keeps_every_chats_rows_and_gives_them_the_defaults(
+    tmp_path: Path,
+) -> None:
+    """Adding chat's columns must not rebuild the table: with foreign keys on, dropping
+    the old `chat` would empty what belongs to each chat (its planned messages, follows)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0013")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO chat (id, kind, language, timezone, digest_time, active, paused, "
+            "alerts, muted, empty_line, created_at) VALUES (5, 'private', 'ar', 'UTC', "
+            "'08:00', 1, 0, 1, '[]', 1, '2026-11-29 00:00:00')"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO outgoing (chat_id, kind, run, position, text, status, attempts, "
+            "message_ids, created_at) VALUES (5, 'digest', 'digest 1', 0, 'sent before', "
+            "'sent', 1, '[7]', '2026-11-29 05:00:00')"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO subscription (chat_id, keyword, created_at) VALUES (5, 'nile', "
+            "'2026-11-29 00:00:00')"
+        ))  # fmt: skip
+    upgrade(engine)
+    with session(engine) as db:
+        chat = db.get(Chat, 5)
+        assert chat is not None and (chat.news_languages, chat.pictures) == (None, True)
+        [sent] = db.exec(select(Outgoing)).all()
+        assert (sent.text, sent.preview_url, sent.sections) == ("sent before", None, [])
+        assert db.exec(text("SELECT count(*) FROM subscription")).one()[0] == 1  # type: ignore[call-overload]
     engine.dispose()

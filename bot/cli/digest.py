@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 
 from bot import catalog
 from bot.cli.common import Subcommands, UsageError, ready_engine, zone_name
 from bot.config import Settings
+from bot.delivery.plan import reader_of
 from bot.digest import compose, select
+from bot.digest.coverage import Reader, news_languages, parse_languages
+from bot.digest.more import KEPT, sections
+from bot.digest.related import RELATED_WINDOW, Related
 from bot.language import stems
 from bot.loopback.telegram_html import parse_html
+from bot.texts import Language, text
+from bot.tg.send import preview
 from storage import digests as digest_store
 from storage import outgoing, subscriptions
 from storage.db import session
@@ -26,6 +33,12 @@ def register(commands: Subcommands) -> None:
     target.add_argument("--preview", action="store_true", help="a chat that does not exist yet")
     digest.add_argument("--topics", default="", help="with --preview: slugs, comma-separated")
     digest.add_argument("--language", choices=("ar", "en"), help="with --preview")
+    digest.add_argument(
+        "--news-languages",
+        type=_news_languages,
+        metavar="ar|en|both",
+        help="with --preview: the news' languages (default: --language's)",
+    )
     digest.add_argument("--timezone", type=zone_name, metavar="ZONE",
                         help="with --preview: an IANA zone (default: settings)")  # fmt: skip
     digest.add_argument("--html", action="store_true", help="print the HTML sent to Telegram")
@@ -45,7 +58,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             followed = subscriptions.topic_slugs(chat.id, session=db)
             keywords = {w: set(stems(w)) for w in subscriptions.keywords(chat.id, session=db)}
             delivered = outgoing.delivered_story_ids(chat.id, session=db)
-            language, zone, muted = chat.language, chat.timezone, set(chat.muted)
+            reader = reader_of(chat)
         else:
             followed = {s.strip() for s in args.topics.split(",") if s.strip()}
             unknown = sorted(followed - set(names))
@@ -53,18 +66,38 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 raise UsageError(f"unknown topic(s) {', '.join(unknown)}; known: "
                                  f"{', '.join(sorted(names))}")  # fmt: skip
             followed = followed or set(names)
-            keywords, delivered, muted = {}, set(), set()
-            language = args.language or settings.default_language
-            zone = args.timezone or settings.default_timezone
-        rows = digest_store.recent_stories(now - WINDOW, session=db, words=bool(keywords))
-    # As the daily digest chooses (bot.delivery.plan_digests): topics, keywords, mutes.
-    chosen = select.choose(followed, delivered, select.candidates_by_topic(rows), now,
-                           keywords=keywords, rows=rows, muted=muted)  # fmt: skip
-    if not chosen:
+            keywords, delivered = {}, set()
+            interface = args.language or settings.default_language
+            reader = Reader(interface, news_languages(args.news_languages, interface),
+                            args.timezone or settings.default_timezone)  # fmt: skip
+        rows = digest_store.recent_stories(
+            now - RELATED_WINDOW, session=db, words=bool(keywords), words_since=now - WINDOW
+        )
+    recent = [r for r in rows if r.last_seen >= now - WINDOW]
+    # As the daily digest chooses (bot.delivery.plan_digests): topics, keywords, mutes,
+    # languages; and as it makes the messages, its picture and its "more" buttons.
+    chosen = select.select(followed, delivered, select.candidates_by_topic(recent), now,
+                           keywords=keywords, rows=recent, muted=set(reader.muted),
+                           reader=reader, following=KEPT)  # fmt: skip
+    if not chosen.chosen:
         print("(nothing new for these topics in the last 24 hours)")
         return 0
-    messages = compose.messages(chosen, language=language, zone=zone, now=now, names=names)
-    for number, message in enumerate(messages, 1):
-        print(f"--- message {number} of {len(messages)} ---")
-        print(message if args.html else parse_html(message).text)
+    made = compose.digest(chosen, reader=reader, now=now, names=names, related=Related(rows))
+    language: Language = "ar" if reader.language == "ar" else "en"
+    for number, message in enumerate(made.messages, 1):
+        options = preview(made.preview_url if number == 1 else None).to_dict()
+        print(f"--- message {number} of {len(made.messages)} ---")
+        print(f"link_preview_options: {json.dumps(options, ensure_ascii=False)}")
+        print(message.text if args.html else parse_html(message.text).text)
+        buttons = [text("more_button", language, topic=s.title)
+                   for s in sections(message.sections) if s.remaining]  # fmt: skip
+        if buttons:
+            print(" ".join(f"[ {label} ]" for label in buttons))
     return 0
+
+
+def _news_languages(value: str) -> str:
+    wanted = parse_languages(value)
+    if wanted is None:
+        raise argparse.ArgumentTypeError(f"{value!r} is not ar, en or both")
+    return wanted

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from bot.digest.more import sections
+from bot.tg import keyboards
 from bot.tg.send import Sender, Sent
 from bot.tg.witness import Finding, Witness
 from bot.wire import Withdrawn
@@ -150,7 +152,9 @@ class Courier:
         try:
             result = await self.sender.send(
                 chat.id, message.text, group=chat.kind in GROUP_KINDS, thread_id=chat.thread_id,
-                on_wire=on_wire, returned=returned,
+                preview_url=message.preview_url, on_wire=on_wire, returned=returned,
+                reply_markup=keyboards.more(message_id, sections(message.sections),
+                                            chat.language),
             )  # fmt: skip
         finally:
             self._in_flight.discard(message_id)

@@ -19,12 +19,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.digest import compose, render, select
+from bot.digest.coverage import Reader, news_languages
+from bot.digest.more import KEPT
+from bot.digest.related import RELATED_WINDOW, Related
 from bot.digest.schedule import local, next_due, parse_hhmm, quiet
 from bot.language import stems
-from bot.texts import Language, text
+from bot.texts import text
 from storage import digests as digest_store
 from storage import outgoing as outgoing_store
 from storage.db import session
+from storage.models import Chat
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +59,17 @@ def plan_digests(
             chat_id: {word: set(stems(word)) for word in words}
             for chat_id, words in digest_store.followed_keywords(session=db).items()
         }
+        # The related window's stories: those of the digest's window are the candidates,
+        # the earlier ones can only be related to them.
         rows = digest_store.recent_stories(
-            now - STORY_WINDOW, session=db, words=any(keywords.get(c.id) for c in due)
-        )
-    by_topic = select.candidates_by_topic(rows)
-    story_ids = [row.story_id for row in rows]
-    rendered: dict[tuple[object, ...], list[str]] = {}  # the same digest, rendered once
+            now - RELATED_WINDOW, session=db, words=any(keywords.get(c.id) for c in due),
+            words_since=now - STORY_WINDOW,
+        )  # fmt: skip
+    recent = [row for row in rows if row.last_seen >= now - STORY_WINDOW]
+    by_topic = select.candidates_by_topic(recent)
+    related = Related(rows)
+    story_ids = [row.story_id for row in recent]
+    rendered: dict[tuple[object, ...], compose.Digest] = {}  # the same digest, made once
     for start in range(0, len(due), batch):
         chats = due[start : start + batch]
         with session(engine) as db:
@@ -78,34 +87,38 @@ def plan_digests(
                     log.info("digest skipped, missed by more than the grace window chat_id=%s "
                              "scheduled=%s", chat.id, scheduled.isoformat())  # fmt: skip
                     continue
-                language: Language = "ar" if chat.language == "ar" else "en"
-                chosen = select.choose(
+                reader = reader_of(chat)
+                chosen = select.select(
                     followed.get(chat.id, set()), delivered.get(chat.id, set()), by_topic, now,
-                    keywords=keywords.get(chat.id), rows=rows, muted=set(chat.muted),
+                    keywords=keywords.get(chat.id), rows=recent, muted=set(chat.muted),
+                    reader=reader, following=KEPT,
                 )  # fmt: skip
-                if not chosen:
+                if not chosen.chosen:
                     report.empty += 1
                     if chat.empty_line:  # one short line, unless the chat asked for silence
                         plans.append(outgoing_store.Plan(
                             chat.id, f"digest {scheduled.isoformat()}", "notice",
-                            [(html.escape(text("nothing_today", language)), [])],
+                            [outgoing_store.Part(html.escape(text(
+                                "nothing_today", "ar" if reader.language == "ar" else "en"
+                            )))],
                         ))  # fmt: skip
                     continue
-                key = (tuple(r.story_id for _, r in chosen), language, chat.timezone,
-                       local(now, chat.timezone).date())  # fmt: skip
+                key = (
+                    tuple(r.story_id for _, r in chosen.chosen),
+                    reader,
+                    local(now, chat.timezone).date(),
+                    tuple((s, tuple(r.story_id for r in n)) for s, n in chosen.next.items()),
+                )
                 if key not in rendered:
-                    rendered[key] = compose.messages(
-                        chosen, language=language, zone=chat.timezone, now=now, names=names
-                    )
-                texts = rendered[key]
-                stories = [row.story_id for _, row in chosen]
-                # Every story rides with the first message: the ledger is per chat and story.
+                    rendered[key] = compose.digest(chosen, reader=reader, now=now, names=names,
+                                                   related=related)  # fmt: skip
+                made = rendered[key]
                 plans.append(outgoing_store.Plan(
                     chat.id, f"digest {scheduled.isoformat()}", "digest",
-                    [(part, stories if i == 0 else []) for i, part in enumerate(texts)],
+                    parts(made, [row.story_id for _, row in chosen.chosen]),
                 ))  # fmt: skip
                 report.planned += 1
-                report.messages += len(texts)
+                report.messages += len(made.messages)
             try:
                 with db.begin_nested():
                     outgoing_store.plan_many(plans, session=db)
@@ -156,18 +169,20 @@ def plan_alerts(
             if quiet(now, chat.timezone, chat.quiet_start, chat.quiet_end):
                 continue
             allowance = rules.max_per_hour - sent.get(chat.id, 0)
-            language = chat.language if chat.language in ("ar", "en") else "en"
+            reader = reader_of(chat)
             for row in sorted(breaking, key=lambda r: r.source_count, reverse=True):
                 topics = followed[chat.id] & set(row.topics)
                 if allowance <= 0 or not topics or row.story_id in delivered.get(chat.id, set()):
                     continue
                 slug = max(topics, key=lambda s: row.topics[s])
-                text = render.alert(
-                    compose.card(slug, row, language=language, zone=chat.timezone, names=names),
-                    language=language,
-                )
-                plans.append(outgoing_store.Plan(chat.id, f"alert {row.story_id}", "alert",
-                                                 [(text, [row.story_id])]))  # fmt: skip
+                card = compose.card(slug, row, reader=reader, now=now, names=names)
+                if card is None:  # nothing of it in the chat's languages
+                    continue
+                plans.append(outgoing_store.Plan(
+                    chat.id, f"alert {row.story_id}", "alert",
+                    [outgoing_store.Part(render.alert(card, language=reader.language),
+                                         [row.story_id])],
+                ))  # fmt: skip
                 allowance -= 1
         outgoing_store.plan_many(plans, session=db)
         planned = len(plans)
@@ -175,16 +190,32 @@ def plan_alerts(
 
 
 def plan_answer(
-    engine: Engine, chat_id: int, *, run: str, texts: list[str], story_ids: list[int]
+    engine: Engine, chat_id: int, *, run: str, made: compose.Digest, story_ids: list[int]
 ) -> bool:
     """An answer that shows stories (/digest), in the ledger like a digest, so that
     the daily digest never repeats them; False if one of them reached the chat
     meanwhile (nothing is planned then)."""
-    parts = [(part, story_ids if i == 0 else []) for i, part in enumerate(texts)]
-    plan = outgoing_store.Plan(chat_id, run, "news", parts)
+    plan = outgoing_store.Plan(chat_id, run, "news", parts(made, story_ids))
     try:
         with session(engine) as db:
             outgoing_store.plan_many([plan], session=db)
     except IntegrityError:
         return False
     return True
+
+
+def parts(made: compose.Digest, story_ids: list[int]) -> list[outgoing_store.Part]:
+    """A digest's messages for the ledger: every story rides with the first (the ledger is
+    per chat and story), and so does the picture."""
+    return [
+        outgoing_store.Part(message.text, story_ids if i == 0 else [],
+                            made.preview_url if i == 0 else None, message.sections)
+        for i, message in enumerate(made.messages)
+    ]  # fmt: skip
+
+
+def reader_of(chat: Chat) -> Reader:
+    """How a chat reads the news: its languages, time zone, pictures, muted sources."""
+    language = chat.language if chat.language in ("ar", "en") else "en"
+    return Reader(language, news_languages(chat.news_languages, language), chat.timezone,
+                  chat.pictures, frozenset(chat.muted))  # fmt: skip

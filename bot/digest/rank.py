@@ -1,11 +1,9 @@
-"""Which stories come first, and which headlines go with each. Pure.
+"""Which stories come first. Pure.
 
 A story's score grows with the number of distinct sources telling it (with
 diminishing returns), how recent it is, how strongly it matches the topic, and
 the weight of its sources. A selection stays diverse: a story once, and no
-single source filling it. Related headlines: the same story told by other
-sources first, then closely related recent stories (a shared topic and key
-terms), then the page's own related links when they are on topic.
+single source filling it. (What goes under each story: related.py.)
 """
 
 from __future__ import annotations
@@ -13,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 HALF_LIFE = dt.timedelta(hours=12)
-MAX_RELATED = 5
 
 
 @dataclass(frozen=True)
@@ -31,13 +28,6 @@ class Candidate:
     lead_source: str = ""  # the source of the story's best article
     terms: frozenset[str] = field(default_factory=frozenset)
     topics: frozenset[str] = field(default_factory=frozenset)
-
-
-@dataclass(frozen=True)
-class Headline:
-    title: str
-    url: str
-    source: str
 
 
 def score(story: Candidate, now: dt.datetime) -> float:
@@ -63,46 +53,3 @@ def rank(
         if len(chosen) == limit:
             break
     return chosen
-
-
-def related(
-    story: Candidate,
-    *,
-    same_story: Sequence[Headline],
-    recent: Sequence[tuple[Candidate, Headline]],
-    page_links: Sequence[Headline] = (),  # the article's own, those on topic
-    limit: int = MAX_RELATED,
-) -> list[Headline]:
-    """Up to `limit` headlines to show under a story, best kinds first."""
-    picked: list[Headline] = []
-    urls: set[str] = set()
-    sources_shown: set[str] = {story.lead_source}
-
-    def take(headline: Headline) -> None:
-        if len(picked) < limit and headline.url not in urls:
-            picked.append(headline)
-            urls.add(headline.url)
-
-    for headline in same_story:  # other sources first, one headline per source
-        if headline.source not in sources_shown:
-            sources_shown.add(headline.source)
-            take(headline)
-    close = sorted(
-        ((_closeness(story, other), headline) for other, headline in recent
-         if other.story_id != story.story_id),
-        key=lambda pair: pair[0], reverse=True,
-    )  # fmt: skip
-    for closeness, headline in close:
-        if closeness >= 0.15:
-            take(headline)
-    for headline in page_links:  # the caller passes those marked on topic at curation
-        take(headline)
-    return picked
-
-
-def _closeness(story: Candidate, other: Candidate) -> float:
-    if not (story.topics & other.topics):
-        return 0.0
-    if not story.terms or not other.terms:
-        return 0.0
-    return len(story.terms & other.terms) / len(story.terms | other.terms)

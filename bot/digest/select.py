@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from bot.digest.rank import Candidate, Headline, rank, related
+from bot.digest.coverage import Reader, coverage
+from bot.digest.rank import Candidate, rank, score
 from storage.digests import StoryRow
 
 DIGEST_SIZE = 8
-RELATED_SHOWN = 3
 
 
 def candidates_by_topic(rows: list[StoryRow]) -> dict[str, list[tuple[Candidate, StoryRow]]]:
@@ -33,6 +34,13 @@ def _candidate(row: StoryRow, topic_score: float) -> Candidate:
     )  # fmt: skip
 
 
+@dataclass
+class Selection:
+    chosen: list[tuple[str, StoryRow]]  # best first, each with the topic or keyword it came by
+    # Each section's (topic slug or keyword) stories that came next, best first.
+    next: dict[str, list[StoryRow]] = field(default_factory=dict)
+
+
 def choose(
     followed: set[str],
     delivered: set[int],
@@ -43,9 +51,30 @@ def choose(
     keywords: dict[str, set[str]] | None = None,
     rows: list[StoryRow] | None = None,
     muted: set[str] | None = None,
+    reader: Reader | None = None,
 ) -> list[tuple[str, StoryRow]]:
     """The chat's stories, best first, each with the followed topic (or free keyword, by
     its stems in `keywords`) it came through; keyword matches are looked for in `rows`."""
+    return select(followed, delivered, by_topic, now, limit=limit, keywords=keywords,
+                  rows=rows, muted=muted, reader=reader).chosen  # fmt: skip
+
+
+def select(
+    followed: set[str],
+    delivered: set[int],
+    by_topic: dict[str, list[tuple[Candidate, StoryRow]]],
+    now: dt.datetime,
+    *,
+    limit: int = DIGEST_SIZE,
+    keywords: dict[str, set[str]] | None = None,
+    rows: list[StoryRow] | None = None,
+    muted: set[str] | None = None,
+    reader: Reader | None = None,
+    following: int = 0,
+) -> Selection:
+    """As `choose`, and the `following` stories that come next in each section. With a
+    `reader`, only stories they get in their news languages (and not only from their
+    muted sources)."""
     pool: dict[int, tuple[Candidate, StoryRow, str]] = {}
     for keyword, needed in (keywords or {}).items():
         for row in rows or ():
@@ -60,28 +89,17 @@ def choose(
                 pool[candidate.story_id] = (candidate, row, slug)
     if muted:  # a story told only by muted sources is left out
         pool = {k: v for k, v in pool.items() if not set(v[1].sources) <= muted}
+    if reader is not None:  # and one with no report in the reader's languages
+        pool = {k: v for k, v in pool.items() if coverage(v[1], reader) is not None}
     ranked = rank((c for c, _, _ in pool.values()), now, limit=limit)
     chosen = [(pool[c.story_id][2], pool[c.story_id][1]) for c in ranked]
-    for _, row in chosen:
-        if row.related is None:  # the same for every chat, so worked out once
-            row.related = _related(row, by_topic)
-    return chosen
-
-
-def _related(
-    row: StoryRow, by_topic: dict[str, list[tuple[Candidate, StoryRow]]]
-) -> list[tuple[str, str, str]]:
-    """The same story from other sources, then close recent stories on a shared topic,
-    then the links its page offered that curation found on topic."""
-    recent: dict[int, tuple[Candidate, Headline]] = {}
-    for slug in row.topics:
-        for candidate, other in by_topic.get(slug, ()):
-            if other.url and other.story_id not in recent:
-                source = other.sources[0] if other.sources else ""
-                recent[other.story_id] = (candidate, Headline(other.headline, other.url, source))
-    picked = related(
-        _candidate(row, 0.0), same_story=[Headline(*other) for other in row.others],
-        recent=list(recent.values()), limit=RELATED_SHOWN,
-        page_links=[Headline(*link) for link in row.page_links],
-    )  # fmt: skip
-    return [(h.title, h.url, h.source) for h in picked]
+    after: dict[str, list[StoryRow]] = {}
+    if following:
+        taken = {c.story_id for c in ranked}
+        sections = {slug for slug, _ in chosen}
+        rest = sorted((v for k, v in pool.items() if k not in taken and v[2] in sections),
+                      key=lambda v: score(v[0], now), reverse=True)  # fmt: skip
+        for _, row, slug in rest:
+            if len(after.setdefault(slug, [])) < following:
+                after[slug].append(row)
+    return Selection(chosen, after)

@@ -4,26 +4,31 @@ The real python-telegram-bot Application talks to it over HTTP through
 `base_url` (TELEGRAM_API_BASE_URL). A test acts as the users on the other side
 (`send`, `send_anonymously`, `press`, `post_to_channel`, `add_bot`, `remove_bot`,
 `migrate_group`), reads what the bot sent
-(`messages`, `calls`, `wait_for`) and makes Telegram misbehave (`fail`,
-`RateLimits`). Validation follows Telegram: text length after entity parsing,
-the HTML tags it accepts, callback_data length, "message is not modified".
+(`messages`, `calls`, `wait_for`, and `preview`: the link preview a reader sees)
+and makes Telegram misbehave (`fail`, `RateLimits`). Validation follows
+Telegram: text length after entity parsing, the HTML tags it accepts, entities
+past the hundredth ignored, callback_data length, link preview options and
+their types, "message is not modified".
 """
 
 from __future__ import annotations
 
 import copy
+import html
 import itertools
 import json
+import re
 import select
 import socket
 import threading
 import time
+import urllib.request
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from bot.loopback.server import LoopbackServer, serve
 from bot.loopback.telegram_html import EntityParseError, parse_html, utf16_len
@@ -35,6 +40,7 @@ GROUP_ANONYMOUS_BOT = {"id": 1087968824, "is_bot": True, "first_name": "Group",
 CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel",
                "username": "Channel_Bot"}  # fmt: skip
 MAX_CALLBACK_DATA = 64
+MAX_ENTITIES = 100
 # Parameters that arrive as plain strings even when they look like JSON.
 _STRING_PARAMS = {
     "text", "parse_mode", "callback_query_id", "language_code", "url", "description",
@@ -403,6 +409,30 @@ class FakeBotAPI:
         with self._cond:
             return list(self._state.commands.get((scope, language_code), []))
 
+    def preview(self, chat_id: int, message_id: int) -> Json | None:
+        """The link preview a reader sees with a message, as Telegram draws it: from the
+        options' url, else the text's first link; the picture is the page's og:image
+        (fetched now; pages on loopback only); None when the preview is disabled or the
+        message has no link. {"url", "image", "above", "large"}: enlarged media only for
+        a url given explicitly, as Telegram documents."""
+        with self._cond:
+            message = copy.deepcopy(self._find_message(chat_id, message_id))
+        options = message.get("link_preview_options") or {}
+        if options.get("is_disabled"):
+            return None
+        url = options.get("url") or next(
+            (str(e["url"]) for e in message.get("entities", []) if e.get("type") == "text_link"),
+            None,
+        )
+        if not url:
+            return None
+        return {
+            "url": url,
+            "image": _page_image(url),
+            "above": bool(options.get("show_above_text")),
+            "large": bool(options.get("url") and options.get("prefer_large_media")),
+        }
+
     def callback_answered(self, query_id: str) -> bool:
         with self._cond:
             return bool(self._state.callbacks.get(query_id, {}).get("answered"))
@@ -593,26 +623,31 @@ class FakeBotAPI:
             message["reply_markup"] = markup
         if params.get("message_thread_id"):
             message["message_thread_id"] = int(params["message_thread_id"])
-        if params.get("link_preview_options") or params.get("disable_web_page_preview"):
-            message["link_preview_options"] = params.get("link_preview_options") or {
-                "is_disabled": True
-            }
+        options = _preview_options(params)
+        if options is not None:
+            message["link_preview_options"] = options
         self._state.messages[chat["id"]].append(message)
         return message
 
     def _m_editMessageText(self, params: Json) -> Json:
+        """As Telegram: the message's link preview is drawn anew from the options given
+        with the edit; an edit without them gets the default preview (the first link of
+        the text, below it), whatever the message had."""
         message = self._own_message(params)
         text, entities = _message_text(params)
         markup = _checked_markup(params.get("reply_markup"))
+        options = _preview_options(params)
         if (
             text == message.get("text")
             and entities == message.get("entities", [])
             and markup == message.get("reply_markup")
+            and options == message.get("link_preview_options")
         ):
             raise ApiError(400, _NOT_MODIFIED)
         message.update(text=text, edit_date=int(time.time()))
         _set_optional(message, "entities", entities)
         _set_optional(message, "reply_markup", markup)
+        _set_optional(message, "link_preview_options", options)
         return message
 
     def _m_editMessageReplyMarkup(self, params: Json) -> Json:
@@ -835,7 +870,55 @@ def _message_text(params: Json) -> tuple[str, list[Json]]:
         raise ApiError(400, "Bad Request: message text is empty")
     if len(text) > MAX_TEXT:
         raise ApiError(400, "Bad Request: message is too long")
-    return text, entities
+    return text, entities[:MAX_ENTITIES]  # Telegram ignores those past the hundredth
+
+
+# LinkPreviewOptions, as Telegram documents them: each field's JSON type.
+_PREVIEW_FIELDS = {"is_disabled": bool, "url": str, "prefer_small_media": bool,
+                   "prefer_large_media": bool, "show_above_text": bool}  # fmt: skip
+_OG_IMAGE = re.compile(
+    r"""<meta\s[^>]*?(?:property|name)=["'](?:og:image|twitter:image)["'][^>]*?"""
+    r"""content=["']([^"']+)["']""",
+    re.I,
+)
+
+
+def _preview_options(params: Json) -> Json | None:
+    """The message's link preview options, checked as Telegram checks them (an object
+    whose fields have their documented types; fields it does not know are ignored);
+    disable_web_page_preview, the older parameter, as is_disabled."""
+    options = params.get("link_preview_options")
+    if options is None or options == "":
+        return {"is_disabled": True} if params.get("disable_web_page_preview") else None
+    if not isinstance(options, dict):
+        raise ApiError(400, "Bad Request: can't parse link preview options JSON object")
+    checked: Json = {}
+    for name, kind in _PREVIEW_FIELDS.items():
+        if name not in options:
+            continue
+        if not isinstance(options[name], kind):
+            type_name = "Boolean" if kind is bool else "String"
+            raise ApiError(400, f"Bad Request: can't parse link preview options: Field "
+                                f'"{name}" must be of type {type_name}')  # fmt: skip
+        checked[name] = options[name]
+    if "url" in checked and not re.match(r"^https?://", checked["url"]):
+        raise ApiError(400, "Bad Request: link preview URL is invalid")
+    return checked
+
+
+def _page_image(url: str) -> str | None:
+    """The picture of a page on loopback (its og:image, made absolute), as Telegram's
+    preview shows it; None for a page without one, or one the fake cannot reach."""
+    parts = urlsplit(url)
+    if parts.hostname not in ("127.0.0.1", "localhost"):
+        return None
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:  # loopback only (above)
+            page = answer.read(1_000_000).decode("utf-8", "replace")
+    except (OSError, ValueError):
+        return None
+    found = _OG_IMAGE.search(page)
+    return urljoin(url, html.unescape(found[1])) if found else None
 
 
 def _checked_markup(markup: Any) -> Json | None:

@@ -4,7 +4,10 @@ Answers as OpenAI does ({"object": "list", "data": [{"object": "embedding",
 "index", "embedding"}], "model", "usage"}), refuses what OpenAI refuses (no
 input, an empty string, a wrong key when one is set) with 400 or 401, and
 misbehaves as told: `status`, `delay`. The vectors are bags of hashed words, so
-texts that share words come out close, as a real model's would for them.
+texts that share words come out close, as a real model's would for them; and, as a
+multilingual model puts a text and its translation close, a text holding one of
+`translations` (text -> the same in another language) is embedded as if it held
+the other.
 Every request is recorded in `requests`.
 """
 
@@ -23,7 +26,9 @@ Json = dict[str, Any]
 DIM = 64
 
 
-def vector(text: str) -> list[float]:
+def vector(text: str, translations: dict[str, str] | None = None) -> list[float]:
+    for said, meant in (translations or {}).items():
+        text = text.replace(said, meant)
     counts = [0.0] * DIM
     for word in re.findall(r"\w+", text.lower()):
         counts[int(hashlib.sha1(word.encode()).hexdigest(), 16) % DIM] += 1.0
@@ -32,9 +37,10 @@ def vector(text: str) -> list[float]:
 
 
 class FakeEmbeddingsAPI(FakeOpenAIAPI):
-    def __init__(self, key: str | None = None) -> None:
+    def __init__(self, key: str | None = None, translations: dict[str, str] | None = None) -> None:
         super().__init__()
         self.key = key
+        self.translations = translations or {}
 
     def handler(self) -> type[BaseHTTPRequestHandler]:
         return _handler_for(self)
@@ -60,7 +66,8 @@ def _handler_for(api: FakeEmbeddingsAPI) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(200, {
                     "object": "list", "model": request.get("model", ""),
-                    "data": [{"object": "embedding", "index": i, "embedding": vector(t)}
+                    "data": [{"object": "embedding", "index": i,
+                              "embedding": vector(t, api.translations)}
                              for i, t in enumerate(texts)],
                     "usage": {"prompt_tokens": 0, "total_tokens": 0},
                 })  # fmt: skip

@@ -8,9 +8,10 @@ import logging
 from telegram import Update
 from telegram.constants import ChatMemberStatus
 
+from bot.digest.coverage import news_languages
 from bot.digest.schedule import next_due
 from bot.texts import text
-from bot.tg import following
+from bot.tg import following, keyboards
 from bot.tg.common import chat_row, user_language
 from bot.tg.context import Context
 from bot.wire import Unconfirmed
@@ -40,10 +41,14 @@ async def start(update: Update, context: Context) -> None:
     message = update.effective_message
     if update.effective_chat is None or message is None:
         return
-    _, language = chat_row(update, context)
+    row, language = chat_row(update, context)
     user = update.effective_user
     name = user.first_name if user else ""
-    await message.reply_text(text("welcome", language, name=name))
+    current = ",".join(sorted(news_languages(row.news_languages, row.language)))
+    await message.reply_text(
+        text("welcome", language, name=name) + "\n\n" + text("news_languages_pick", language),
+        reply_markup=keyboards.news_languages(current, language),
+    )
     await following.send_picker(update, context)
 
 

@@ -1,4 +1,4 @@
-"""/time, /timezone, /language: the chat's own settings."""
+"""/time, /timezone, /language, /languages, /pictures...: the chat's own settings."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import datetime as dt
 
 from telegram import Update
 
+from bot.digest.coverage import news_languages, parse_languages
 from bot.digest.schedule import next_due
 from bot.texts import text
+from bot.tg import keyboards
 from bot.tg.common import chat_row, may_change
 from bot.tg.context import Context
+from bot.tg.following import redraw
 from bot.tg.parse import parse_time, parse_zone, why_not_zone
 from storage import sources as source_store
 from storage.db import session
@@ -59,6 +62,56 @@ async def language(update: Update, context: Context) -> None:
         return
     _save(context, row.id, language=wanted)
     await message.reply_text(text("language_set", wanted))  # type: ignore[arg-type]
+
+
+async def languages(update: Update, context: Context) -> None:
+    """/languages ar|en|both: the languages of the news (buttons without a choice)."""
+    row, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None or not await may_change(update, context, language):
+        return
+    wanted = parse_languages(" ".join(context.args or []))
+    if wanted is None:
+        current = ",".join(sorted(news_languages(row.news_languages, row.language)))
+        await message.reply_text(
+            text("news_languages_usage", language),
+            reply_markup=keyboards.news_languages(current, language),
+        )
+        return  # fmt: skip
+    _save(context, row.id, news_languages=wanted)
+    await message.reply_text(text(f"news_languages_set_{wanted.replace(',', '_')}", language))
+
+
+async def languages_button(update: Update, context: Context) -> None:
+    """A press on the news-language buttons (under /start's welcome, or /languages): the
+    choice is saved and the buttons marked in place. Data we did not make is answered
+    and otherwise ignored; so is a press by someone who may not change the settings."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    wanted = keyboards.decode_news_languages(query.data)
+    row, language = chat_row(update, context)
+    if wanted is None or not await may_change(update, context, language):
+        await query.answer()
+        return
+    _save(context, row.id, news_languages=wanted)
+    await query.answer(text(f"news_languages_set_{wanted.replace(',', '_')}", language))
+    await redraw(query.edit_message_reply_markup(
+        reply_markup=keyboards.news_languages(wanted, language)))  # fmt: skip
+
+
+async def pictures(update: Update, context: Context) -> None:
+    """/pictures on|off: the top story's picture above the digest, or none."""
+    row, language = chat_row(update, context)
+    message = update.effective_message
+    if message is None or not await may_change(update, context, language):
+        return
+    wanted = (context.args or [""])[0].lower()
+    if wanted not in ("on", "off"):
+        await message.reply_text(text("pictures_usage", language))
+        return
+    _save(context, row.id, pictures=wanted == "on")
+    await message.reply_text(text("pictures_on" if wanted == "on" else "pictures_off", language))
 
 
 async def alerts(update: Update, context: Context) -> None:

@@ -12,11 +12,15 @@ from bot.curation.embed import unpack
 from bot.curation.meanings import closest
 from bot.delivery.plan import plan_answer
 from bot.digest import compose, render, select
+from bot.digest.coverage import Reader, news_languages
+from bot.digest.more import KEPT
+from bot.digest.related import RELATED_WINDOW, Related
 from bot.digest.schedule import local
 from bot.language import stems
 from bot.texts import text
 from bot.tg.common import chat_row
 from bot.tg.context import Context
+from bot.tg.send import preview
 from storage import digests as digest_store
 from storage import outgoing, subscriptions
 from storage import search as search_store
@@ -67,29 +71,35 @@ async def _show(update: Update, context: Context, *, record: bool) -> None:
             words = subscriptions.keywords(row.id, session=db)
             keywords = {word: set(stems(word)) for word in words}
             followed = subscriptions.topic_slugs(row.id, session=db) or (set() if words else slugs)
-        rows = digest_store.recent_stories(now - WINDOW, session=db, words=bool(keywords))
+        rows = digest_store.recent_stories(
+            now - RELATED_WINDOW, session=db, words=bool(keywords), words_since=now - WINDOW
+        )
+        recent = [r for r in rows if r.last_seen >= now - WINDOW]
         # What this chat got (a linked channel's admin asks for a digest here, not there).
         shown_to = message.chat_id
         delivered = outgoing.delivered_story_ids(shown_to, session=db) if record else set()
-        chosen = select.choose(followed, delivered, select.candidates_by_topic(rows), now,
-                               keywords=keywords, rows=rows)  # fmt: skip
-        if not chosen:
-            await message.reply_text(text("nothing_new", language))
-            return
-        names = {slug: (ar, en) for slug, ar, en in context.bot_data.topics}
-        texts = compose.messages(chosen, language=language, zone=row.timezone, now=now,
-                                 names=names)  # fmt: skip
+    # In the language of this chat, the news languages, time and sources of the one set up.
+    reader = Reader(language, news_languages(row.news_languages, row.language), row.timezone,
+                    row.pictures, frozenset(row.muted))  # fmt: skip
+    chosen = select.select(followed, delivered, select.candidates_by_topic(recent), now,
+                           keywords=keywords, rows=recent, reader=reader,
+                           following=KEPT if record else 0)  # fmt: skip
+    if not chosen.chosen:
+        await message.reply_text(text("nothing_new", language))
+        return
+    names = {slug: (ar, en) for slug, ar, en in context.bot_data.topics}
+    made = compose.digest(chosen, reader=reader, now=now, names=names, related=Related(rows))
     if not record:  # /news: the top stories, whatever the chat got before
-        no_preview = LinkPreviewOptions(is_disabled=True)
-        for part in texts:
+        for n, part in enumerate(made.texts):
             await message.reply_text(part, parse_mode=ParseMode.HTML,
-                                     link_preview_options=no_preview)  # fmt: skip
+                                     link_preview_options=preview(made.preview_url if n == 0
+                                                                  else None))  # fmt: skip
         return
     # /digest goes into the ledger first and out as a daily digest does: what it shows
     # is never sent again, even when Telegram's answer to it is lost.
     planned = await asyncio.to_thread(
         plan_answer, context.bot_data.engine, shown_to, run=f"digest on demand {now.isoformat()}",
-        texts=texts, story_ids=[r.story_id for _, r in chosen],
+        made=made, story_ids=[r.story_id for _, r in chosen.chosen],
     )  # fmt: skip
     if not planned:  # a daily digest took them meanwhile
         await message.reply_text(text("nothing_new", language))

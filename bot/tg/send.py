@@ -73,11 +73,12 @@ class Sender:
 
     async def send(
         self, chat_id: int, text: str, *, group: bool = False, thread_id: int | None = None,
-        reply_markup: Any = None, on_wire: Callable[[], None] = _nothing,
-        returned: Callable[[], None] = _nothing,
+        reply_markup: Any = None, preview_url: str | None = None,
+        on_wire: Callable[[], None] = _nothing, returned: Callable[[], None] = _nothing,
     ) -> Sent:  # fmt: skip
-        """Sends one HTML message of at most 4096 characters. `on_wire()` runs the
-        instant before each attempt's first byte (it may raise wire.Withdrawn);
+        """Sends one HTML message of at most 4096 characters, with the link preview of
+        `preview_url` (its page's picture, large, above the text) or none. `on_wire()`
+        runs the instant before each attempt's first byte (it may raise wire.Withdrawn);
         `returned()` when Telegram refused that attempt or never got it whole."""
         migrated_from = None
         body, cut = text, False
@@ -90,7 +91,7 @@ class Sender:
                     message = await self.bot.send_message(
                         chat_id, body, parse_mode=mode,
                         message_thread_id=thread_id, reply_markup=reply_markup,
-                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                        link_preview_options=preview(preview_url),
                     )  # fmt: skip
                     return Sent("sent", chat_id, message.message_id, None, migrated_from)
                 except Unconfirmed as error:
@@ -137,6 +138,14 @@ class Sender:
                 await asyncio.sleep(min(MAX_BACKOFF, self.backoff * 2 ** (failures - 1)))
             else:
                 return Sent("failed", chat_id, None, str(refusal), migrated_from)
+
+
+def preview(url: str | None) -> LinkPreviewOptions:
+    """Link preview options: the page's picture drawn large above the text, or none.
+    The URL is given explicitly: Telegram enlarges media only for an explicit URL."""
+    if not url:
+        return LinkPreviewOptions(is_disabled=True)
+    return LinkPreviewOptions(url=url, prefer_large_media=True, show_above_text=True)
 
 
 def _plain(text: str) -> str:

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from bot.digest.rank import Candidate, Headline, rank, related, score
+from bot.digest.rank import Candidate, rank, score
 
 NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
 
@@ -23,24 +23,3 @@ def test_a_selection_is_diverse() -> None:
     stories = [story(1, 9, source="A"), story(2, 8, source="A"), story(3, 7, source="A"),
                story(1, 9, source="A"), story(4, 1, source="B")]  # fmt: skip
     assert [s.story_id for s in rank(stories, NOW, limit=3)] == [1, 2, 4]
-
-
-def test_related_headlines_other_sources_then_close_stories_then_page_links() -> None:
-    terms = frozenset({"nile", "dam", "egypt", "ethiopia"})
-    main = story(1, terms=terms, topics=frozenset({"egypt"}), source="A")
-    same = [
-        Headline("Dam deal agreed", "u1", "A"),
-        Headline("Nile deal signed", "u2", "B"),
-        Headline("Nile deal: reactions", "u3", "B"),
-        Headline("Deal on the Nile", "u4", "C"),
-    ]
-    close = story(2, terms=frozenset({"nile", "dam", "sudan"}), topics=frozenset({"egypt"}))
-    far = story(3, terms=frozenset({"football"}), topics=frozenset({"sports"}))
-    recent = [
-        (close, Headline("Sudan joins dam talks", "u5", "D")),
-        (far, Headline("Cup final tonight", "u6", "E")),
-    ]
-    page = [Headline("Dam filling explained", "u7", "A")]
-    shown = related(main, same_story=same, recent=recent, page_links=page)
-    assert [h.url for h in shown] == ["u2", "u4", "u5", "u7"]
-    assert len(related(main, same_story=same * 3, recent=recent, page_links=page, limit=2)) == 2

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 from sqlmodel import select as sql_select
 
 from bot.digest import compose, select
+from bot.digest.coverage import Reader
+from bot.digest.related import Related
 from storage.db import session
 from storage.digests import StoryRow, recent_stories
 from storage.models import Article, ArticleTopic, Source, Story, Topic
@@ -22,7 +25,17 @@ def row(story_id: int, headline: str, terms: str, topic: str, source: str) -> St
                     topics={topic: 0.9})  # fmt: skip
 
 
-def test_related_headlines_are_other_sources_then_close_stories_on_a_shared_topic() -> None:
+EN = Reader("en", ("en",))
+NAMES = {"economy": ("اقتصاد", "Economy")}
+
+
+def related_of(row: StoryRow, rows: list[StoryRow]) -> list[tuple[str, str, str]]:
+    made = compose.card("economy", row, reader=EN, now=NOW, names=NAMES, related=Related(rows))
+    assert made is not None
+    return [(r.title, r.url, r.source) for r in made.related]
+
+
+def test_related_headlines_are_close_stories_never_the_same_storys_other_reports() -> None:
     rates = row(1, "Central bank holds rates", "central bank rate hold", "economy", "Wire")
     rates.others = [("Bank keeps rate steady", "https://daily.test/9", "Daily")]
     rates.sources.append("Daily")
@@ -33,18 +46,45 @@ def test_related_headlines_are_other_sources_then_close_stories_on_a_shared_topi
     rows = [rates, close, far, elsewhere]
     chosen = select.choose({"economy"}, {2, 3}, select.candidates_by_topic(rows), NOW, limit=5)
     assert [r.story_id for _, r in chosen] == [1], "stories already sent are not chosen"
-    assert rates.related == [
-        ("Bank keeps rate steady", "https://daily.test/9", "Daily"),
+    assert related_of(rates, rows) == [
         ("Markets wait for the central bank", "https://gazette.test/2", "Gazette"),
-    ], "not the unrelated story, nor the one on another topic"
-    card = compose.card("economy", rates, language="en", zone="UTC",
-                        names={"economy": ("اقتصاد", "Economy")})  # fmt: skip
-    assert card.related[1][0] == "Markets wait for the central bank"
+    ], "not the story's own other report (its sources line links it), nor the far ones"
+    made = compose.card("economy", rates, reader=EN, now=NOW, names=NAMES)
+    assert made is not None and made.sources == (("Wire", "https://wire.test/1"),
+                                                 ("Daily", "https://daily.test/9"))  # fmt: skip
+
+
+def unit(*values: float) -> bytes:
+    vector = np.array(values, dtype=np.float32)
+    return (vector / np.linalg.norm(vector)).astype(np.float16).tobytes()
+
+
+def test_with_meanings_the_cosine_decides_what_is_related() -> None:
+    ceasefire = row(1, "Ceasefire enters its third day", "ceasefire third day", "economy", "A")
+    talks = row(2, "Envoys meet in Cairo over the truce", "envoy cairo truce", "economy", "B")
+    words_only = row(3, "Third day of the ceasefire fair", "ceasefire third day fair",
+                     "economy", "C")  # fmt: skip
+    ceasefire.vector, talks.vector = unit(1, 0.2, 0), unit(0.9, 0.3, 0.1)
+    words_only.vector = unit(0, 0, 1)  # the same words, and another meaning altogether
+    rows = [ceasefire, talks, words_only]
+    assert [url for _, url, _ in related_of(ceasefire, rows)] == ["https://b.test/2"]
+    no_meaning = row(4, "Ceasefire holds on third day", "ceasefire third day hold", "economy", "D")
+    assert "https://a.test/1" in [url for _, url, _ in related_of(no_meaning, rows)], (
+        "without a meaning of its own, words decide"
+    )
+
+
+def test_stories_the_digest_shows_are_not_related_to_each_other() -> None:
+    one = row(1, "Central bank holds rates", "central bank rate hold", "economy", "Wire")
+    two = row(2, "Markets wait for the central bank", "central bank rate market", "economy", "G")
+    made = compose.card("economy", one, reader=EN, now=NOW, names=NAMES,
+                        related=Related([one, two]), shown=frozenset({1, 2}))  # fmt: skip
+    assert made is not None and made.related == ()
 
 
 def test_the_pages_own_related_links_come_last_and_only_when_on_topic(engine: Engine) -> None:
     with session(engine) as db:
-        source = Source(name="Wire", url="https://wire.test/rss", origin="cli")
+        source = Source(name="Wire", url="https://wire.test/rss", origin="cli", language="en")
         topic = Topic(slug="economy", name_ar="اقتصاد", name_en="Economy")
         story = Story(headline="Inflation slows", first_seen_at=NOW, last_seen_at=NOW)
         db.add_all([source, topic, story])
@@ -60,8 +100,9 @@ def test_the_pages_own_related_links_come_last_and_only_when_on_topic(engine: En
         db.add(ArticleTopic(article_id=article.id, topic_id=topic.id, score=0.9))
     with session(engine) as db:
         rows = recent_stories(NOW - dt.timedelta(hours=1), session=db)
-    select.choose({"economy"}, set(), select.candidates_by_topic(rows), NOW)
-    assert rows[0].related == [("What inflation means for savers", "https://wire.test/2", "Wire")]
+    assert related_of(rows[0], rows) == [
+        ("What inflation means for savers", "https://wire.test/2", "Wire")
+    ]
 
 
 def test_recent_stories_reads_the_first_article_and_all_sources(engine: Engine) -> None:

@@ -11,6 +11,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.ingest.discover import DiscoverError
 from bot.ingest.fetch import REASONS
+from bot.language import script_letters
 from bot.loopback.bot_api import FakeBotAPI
 from bot.loopback.news_site import NewsSite
 from bot.texts import text
@@ -29,6 +30,12 @@ async def ask(api: FakeBotAPI, user: dict, words: str, count: int, **chat: objec
     return (await wait(api.wait_for_messages, target["id"], count))[-1]  # type: ignore[index]
 
 
+def written_in(headline: str) -> str:
+    """The language curation gives an article, by its script."""
+    arabic, latin = script_letters(headline)
+    return "ar" if arabic >= latin and arabic else "en"
+
+
 def add_story(engine: Engine, headline: str, slug: str) -> int:
     now = dt.datetime.now(dt.UTC)
     with session(engine) as db:
@@ -43,7 +50,7 @@ def add_story(engine: Engine, headline: str, slug: str) -> int:
         key = f"wire.test/{story.id}"
         article = Article(source_id=source.id, url=f"https://{key}", url_key=key,
                           title=headline, summary="In short.", story_id=story.id,
-                          fetched_at=now)  # fmt: skip
+                          fetched_at=now, language=written_in(headline))  # fmt: skip
         db.add(article)
         db.flush()
         topic = db.exec(select(Topic).where(Topic.slug == slug)).one()

@@ -2,7 +2,18 @@ import datetime as dt
 
 import pytest
 
-from bot.tg.keyboards import Press, decode, encode, topics
+from bot.digest.coverage import parse_languages
+from bot.digest.more import Section
+from bot.tg.keyboards import (
+    Press,
+    decode,
+    decode_more,
+    decode_news_languages,
+    encode,
+    more,
+    news_languages,
+    topics,
+)
 from bot.tg.parse import SourceURLError, parse_time, parse_zone, source_url, why_not_zone
 
 
@@ -94,3 +105,31 @@ def test_callback_data_round_trip_and_foreign_data() -> None:
         assert decode(foreign) is None
     with pytest.raises(ValueError, match="64 bytes"):
         encode(Press("toggle", 0, "s" * 70))
+
+
+def test_more_buttons_fit_telegram_and_foreign_data_is_none() -> None:
+    long_name = Section("كرة القدم الأوروبية وأخبار الدوريات الكبرى كلها " * 2, 10, (1, 2))
+    markup = more(10**17, [Section("Economy", 5, (1,)), Section("Gone", 9, (3,), 1), long_name],
+                  "en")  # fmt: skip
+    assert markup is not None
+    buttons = [b for row in markup.inline_keyboard for b in row]
+    assert buttons[0].text == "➕ More: Economy", "a section with nothing left: none"
+    assert len(buttons) == 2 and len(buttons[1].text) <= 60
+    for button in buttons:
+        assert len(str(button.callback_data).encode()) <= 64
+    assert decode_more(str(buttons[1].callback_data)) == (10**17, 2)
+    for foreign in ("d:1", "d:1:2:3", "d:١:0", "d:-1:0", "x:1:0", "d:1:0 ", ""):
+        assert decode_more(foreign) is None, foreign
+    assert more(1, [Section("Gone", 9, (3,), 1)], "ar") is None
+
+
+def test_news_language_buttons_mark_the_choice() -> None:
+    markup = news_languages("ar,en", "ar")
+    assert [b.text for row in markup.inline_keyboard for b in row] == [
+        "العربية", "الإنجليزية", "✅ العربية والإنجليزية"]  # fmt: skip
+    assert [decode_news_languages(str(b.callback_data)) for row in markup.inline_keyboard
+            for b in row] == ["ar", "en", "ar,en"]  # fmt: skip
+    assert decode_news_languages("n:fr") is None
+    assert parse_languages("English") == "en" and parse_languages("ar en") == "ar,en"
+    assert parse_languages("كلاهما") == "ar,en" and parse_languages("klingon") is None
+    assert parse_languages("") is None

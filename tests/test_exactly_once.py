@@ -136,7 +136,9 @@ class World:
     def snapshot(self) -> dict[int, list[dict[str, object]]]:
         return {chat: self.api.history(chat) for chat in self.chats}
 
-    def check_the_day(self, before: dict[int, list[dict[str, object]]], calls: int) -> None:
+    def check_the_day(
+        self, before: dict[int, list[dict[str, object]]], calls: int, kills: int = 0
+    ) -> None:
         """Each chat: what it held, unchanged, then exactly one new message, the digest."""
         changed, counts = [], {}
         for chat, earlier in before.items():
@@ -165,7 +167,11 @@ class World:
             statuses = [o.status for o in s.exec(select(Outgoing))]
         left = [status for status in statuses if status in ("pending", "sending")]
         assert left == [], "everything planned was sent"
-        assert self.api.messages(ARCHIVE["id"]) == [], "the copies read there are deleted"
+        # The copies read there are deleted; a kill between a forward and its delete can
+        # leave one in the operator's archive (never in a reader's chat): only copies.
+        left = self.api.messages(ARCHIVE["id"])
+        assert all(m.get("forward_origin") for m in left), "nothing but copies in the archive"
+        assert len(left) <= kills, f"{len(left)} copies left in the archive, {kills} kills"
 
 
 @pytest.fixture
@@ -204,7 +210,7 @@ def test_sigkill_at_random_points_of_digest_runs_sends_each_digest_once_and_touc
             bot.serving()
         finally:
             assert bot.stop() == 0, bot.output()[-3000:]
-        world.check_the_day(before, calls)
+        world.check_the_day(before, calls, kills)
     assert kills >= 20, f"seed {seed}"
 
 
@@ -254,7 +260,7 @@ def test_several_processes_on_one_database_send_each_digest_once(
     finally:
         codes = [bot.stop() for bot in bots.values()]
     assert codes == [0] * (processes - 1)
-    world.check_the_day(before, calls)
+    world.check_the_day(before, calls, kills=1)  # the leader's
     assert world.api.conflicts == 0, "only one process polled Telegram at a time"
     said = [bot.output() for bot in bots.values()]
     assert any("standing by: another newsbot holds the telegram lease" in out for out in said)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from bot.catalog import load_topics
 from bot.config import Settings
 from bot.curation.curate import RELEARN_FIRST, Curator
-from bot.curation.embed import Endpoint, make_embedder, pack
+from bot.curation.embed import RETRY_SECONDS, Endpoint, make_embedder, pack
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.language import stems
@@ -144,7 +144,8 @@ async def test_topics_mean_what_they_are_described_as_once_the_embedder_answers(
         source_id = source.id
     with FakeEmbeddingsAPI() as api:
         settings = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url)
-        embedder = make_embedder(settings)
+        now = [0.0]
+        embedder = Endpoint(settings, clock=lambda: now[0])
         curator = Curator(engine, catalog_file, clock=lambda: NOW, embedder_name=embedder.name)
         assert not await curator.embed_topics(make_embedder(make_settings(tmp_path))), (
             "another embedder's prototypes would not meet the articles' vectors"
@@ -152,6 +153,7 @@ async def test_topics_mean_what_they_are_described_as_once_the_embedder_answers(
         api.status = 503
         assert not await curator.embed_topics(embedder), "the embedder is failing: words alone"
         api.status = 200
+        now[0] += RETRY_SECONDS  # a failing endpoint is asked again after a while
         assert await curator.embed_topics(embedder)
         title = "Cranes unload containers at the harbour"
         vectors = await embedder.embed([title])

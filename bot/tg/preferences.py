@@ -102,29 +102,27 @@ async def languages_button(update: Update, context: Context) -> None:
 
 async def pictures(update: Update, context: Context) -> None:
     """/pictures on|off: the top story's picture above the digest, or none."""
-    row, language = chat_row(update, context)
-    message = update.effective_message
-    if message is None or not await may_change(update, context, language):
-        return
-    wanted = (context.args or [""])[0].lower()
-    if wanted not in ("on", "off"):
-        await message.reply_text(text("pictures_usage", language))
-        return
-    _save(context, row.id, pictures=wanted == "on")
-    await message.reply_text(text("pictures_on" if wanted == "on" else "pictures_off", language))
+    await _on_off(update, context, "pictures")
 
 
 async def alerts(update: Update, context: Context) -> None:
+    """/alerts on|off: breaking stories on followed topics, or none."""
+    await _on_off(update, context, "alerts")
+
+
+async def _on_off(update: Update, context: Context, setting: str) -> None:
+    """A chat setting turned on or off by `/<setting> on|off`; texts `<setting>_usage`,
+    `<setting>_on` and `<setting>_off` answer."""
     row, language = chat_row(update, context)
     message = update.effective_message
     if message is None or not await may_change(update, context, language):
         return
     wanted = (context.args or [""])[0].lower()
     if wanted not in ("on", "off"):
-        await message.reply_text(text("alerts_usage", language))
+        await message.reply_text(text(f"{setting}_usage", language))
         return
-    _save(context, row.id, alerts=wanted == "on")
-    await message.reply_text(text("alerts_on" if wanted == "on" else "alerts_off", language))
+    _save(context, row.id, **{setting: wanted == "on"})
+    await message.reply_text(text(f"{setting}_{wanted}", language))
 
 
 async def quiet(update: Update, context: Context) -> None:

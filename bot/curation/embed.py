@@ -31,7 +31,9 @@ import httpx
 import numpy as np
 
 from bot.config import Settings
-from bot.curation.meanings import Vectors
+from bot.curation.meanings import Vectors, pack, unit, unpack
+
+__all__ = ["pack", "unpack"]  # the stored form, kept with what compares it (meanings.py)
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +117,7 @@ class Bundled:
             return None
         rows = [np.asarray(self._model.encode(list(texts[i : i + BATCH])), dtype=np.float32)
                 for i in range(0, len(texts), BATCH)]  # fmt: skip
-        return _unit(np.vstack(rows))
+        return unit(np.vstack(rows))
 
     async def embed(self, texts: Sequence[str]) -> Vectors | None:
         return await asyncio.to_thread(self.encode, texts)
@@ -173,7 +175,7 @@ class Endpoint:
             log.info("embeddings endpoint answers again url=%s", self.url)
             self._failing = None
         self.dim = vectors.shape[1]
-        return _unit(vectors)
+        return unit(vectors)
 
     def status(self) -> str:
         where = f"endpoint {self.model} at {self.url}"
@@ -201,19 +203,3 @@ def make_embedder(settings: Settings) -> Embedder:
     if settings.embeddings == "endpoint":
         return Endpoint(settings)
     return Bundled()
-
-
-def _unit(vectors: Vectors) -> Vectors:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
-
-
-def pack(vector: Vectors) -> bytes:
-    """A unit vector as stored: float16, 2 bytes a dimension (1 KB for 512)."""
-    return np.asarray(vector, dtype=np.float16).tobytes()
-
-
-def unpack(data: bytes) -> Vectors:
-    """A stored vector, back as a float32 unit vector."""
-    row: Vectors = _unit(np.frombuffer(data, dtype=np.float16).astype(np.float32)[None, :])[0]
-    return row

@@ -14,6 +14,23 @@ import numpy.typing as npt
 Vectors = npt.NDArray[np.float32]  # unit vectors, a row each (what texts mean)
 
 
+def unit(vectors: Vectors) -> Vectors:
+    """The rows scaled to length 1 (a zero row stays zero)."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+
+
+def pack(vector: Vectors) -> bytes:
+    """A unit vector as stored: float16, 2 bytes a dimension (1 KB for 512)."""
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def unpack(data: bytes) -> Vectors:
+    """A stored vector, back as a float32 unit vector."""
+    row: Vectors = unit(np.frombuffer(data, dtype=np.float16).astype(np.float32)[None, :])[0]
+    return row
+
+
 class Meanings:
     def __init__(self, dim: int = 0) -> None:
         self.dim = dim

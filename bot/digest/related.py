@@ -17,6 +17,7 @@ from collections import defaultdict
 import numpy as np
 import numpy.typing as npt
 
+from bot.curation.meanings import unpack
 from bot.digest.coverage import Reader, coverage
 from storage.digests import StoryRow
 
@@ -76,15 +77,10 @@ def _share(mine: set[str], theirs: set[str]) -> float:
 
 
 def _units(vectors: list[bytes]) -> npt.NDArray[np.float32]:
-    """Stored float16 vectors as rows of float32 unit vectors (vectors of another size
-    than the first are not comparable, and left out as zero rows)."""
+    """Stored vectors as rows of unit vectors (vectors of another size than the first
+    are not comparable, and left out as zero rows)."""
     if not vectors:
         return np.zeros((0, 0), dtype=np.float32)
-    rows = [np.frombuffer(v, dtype=np.float16).astype(np.float32) for v in vectors]
+    rows = [unpack(v) for v in vectors]
     size = len(rows[0])
-    matrix = np.stack([r if len(r) == size else np.zeros(size, np.float32) for r in rows])
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    units: npt.NDArray[np.float32] = np.divide(
-        matrix, norms, out=np.zeros_like(matrix), where=norms > 0
-    )
-    return units
+    return np.stack([r if len(r) == size else np.zeros(size, np.float32) for r in rows])

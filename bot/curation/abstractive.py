@@ -7,6 +7,7 @@ on, or fails because of, a model.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import httpx
@@ -50,10 +51,13 @@ class Summarizer:
             "max_tokens": 200,
         }
         try:
-            response = await self._client.post(url, json=body)
+            # httpx's timeout is per read; a trickling answer gets the same seconds in all.
+            async with asyncio.timeout(self.settings.summary_timeout_seconds):
+                response = await self._client.post(url, json=body)
             response.raise_for_status()
             content = response.json()["choices"][0]["message"]["content"]
-        except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as error:
+        except (httpx.HTTPError, TimeoutError, ValueError, KeyError, IndexError,
+                TypeError) as error:  # fmt: skip
             log.warning("abstractive summary failed, kept the extractive one reason=%s",
                         type(error).__name__)  # fmt: skip
             return None

@@ -145,9 +145,8 @@ class Endpoint:
         headers = {"User-Agent": settings.http_user_agent}
         if settings.embeddings_api_key is not None:
             headers["Authorization"] = f"Bearer {settings.embeddings_api_key.get_secret_value()}"
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.embeddings_timeout_seconds), headers=headers
-        )
+        self.timeout = settings.embeddings_timeout_seconds
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout), headers=headers)
         self._failing: str | None = None
 
     async def embed(self, texts: Sequence[str]) -> Vectors | None:
@@ -157,14 +156,19 @@ class Endpoint:
             return None  # an endpoint that hangs would cost each feed its timeout
         try:
             body = {"model": self.model, "input": list(texts)}
-            response = await self._client.post(self.url, json=body)
+            # httpx's timeout is per read: a server sending a byte a second never trips
+            # it. The whole answer gets the same seconds, or curation would wait on it.
+            async with asyncio.timeout(self.timeout):
+                response = await self._client.post(self.url, json=body)
             response.raise_for_status()
             data = sorted(response.json()["data"], key=lambda item: item["index"])
             vectors = np.asarray([item["embedding"] for item in data], dtype=np.float32)
             if vectors.ndim != 2 or len(vectors) != len(texts) or not np.isfinite(vectors).all():
                 raise ValueError(f"{len(data)} embeddings of shape {vectors.shape}")
-        except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:
+        except (httpx.HTTPError, TimeoutError, ValueError, KeyError, TypeError) as error:
             reason = f"{type(error).__name__}: {error}"[:200]
+            if isinstance(error, TimeoutError):  # it has no words of its own
+                reason = f"no whole answer within {self.timeout:g}s"
             if self._failing is None:
                 log.warning("embeddings endpoint failing, curation goes on with words alone "
                             "url=%s reason=%s", self.url, reason)  # fmt: skip

@@ -1,7 +1,7 @@
 """An OpenAI-compatible chat completions endpoint on 127.0.0.1, for tests and the demo.
 
 POST /v1/chat/completions answers with `reply` (a function of the request), or
-misbehaves as told: `status` (an HTTP error), `delay` (seconds), an empty
+misbehaves as told: `status` (an HTTP error), `delay` (seconds), `trickle`, an empty
 answer. Every request body is recorded in `requests`.
 """
 
@@ -45,6 +45,6 @@ def _handler_for(api: FakeChatAPI) -> type[BaseHTTPRequestHandler]:
                     "model": request.get("model", ""),
                     "choices": [{"index": 0, "finish_reason": "stop",
                                  "message": {"role": "assistant", "content": content}}],
-                })  # fmt: skip
+                }, api.trickle)  # fmt: skip
 
     return Handler

@@ -3,7 +3,7 @@
 Answers as OpenAI does ({"object": "list", "data": [{"object": "embedding",
 "index", "embedding"}], "model", "usage"}), refuses what OpenAI refuses (no
 input, an empty string, a wrong key when one is set) with 400 or 401, and
-misbehaves as told: `status`, `delay`. The vectors are bags of hashed words, so
+misbehaves as told: `status`, `delay`, `trickle`. The vectors are bags of hashed words, so
 texts that share words come out close, as a real model's would for them; and, as a
 multilingual model puts a text and its translation close, a text holding one of
 `translations` (text -> the same in another language) is embedded as if it held
@@ -70,6 +70,6 @@ def _handler_for(api: FakeEmbeddingsAPI) -> type[BaseHTTPRequestHandler]:
                               "embedding": vector(t, api.translations)}
                              for i, t in enumerate(texts)],
                     "usage": {"prompt_tokens": 0, "total_tokens": 0},
-                })  # fmt: skip
+                }, api.trickle)  # fmt: skip
 
     return Handler

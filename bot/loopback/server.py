@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
@@ -40,14 +41,22 @@ class JsonHandler(BaseHTTPRequestHandler):
         body: dict[str, Any] = json.loads(self.rfile.read(length) or b"{}")
         return body
 
-    def _send(self, status: int, body: dict[str, Any]) -> None:
+    def _send(self, status: int, body: dict[str, Any], trickle: float = 0.0) -> None:
+        """Answers `body`; with `trickle`, one byte of it every `trickle` seconds, as a
+        server that is slow but never silent long enough for a read timeout."""
         data = json.dumps(body).encode("utf-8")
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            if not trickle:
+                self.wfile.write(data)
+                return
+            for byte in data:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(trickle)
         except (BrokenPipeError, ConnectionResetError):
             pass
 
@@ -57,11 +66,13 @@ class JsonHandler(BaseHTTPRequestHandler):
 
 class FakeOpenAIAPI:
     """A loopback OpenAI-compatible API, started by `with`: what it was asked, and
-    switches for the status it answers with and a delay. Subclasses give the handler."""
+    switches for the status it answers with, a delay before answering and a trickle
+    (seconds between the answer's bytes). Subclasses give the handler."""
 
     def __init__(self) -> None:
         self.status = 200
         self.delay = 0.0
+        self.trickle = 0.0
         self.requests: list[dict[str, Any]] = []
         self._server: LoopbackServer | None = None
 

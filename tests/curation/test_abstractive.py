@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -51,7 +52,7 @@ async def test_the_model_answers(summarizer: Summarizer, chat: FakeChatAPI) -> N
     assert request["messages"][1]["content"].startswith("Title\n\nBody of the story.")
 
 
-@pytest.mark.parametrize("failure", ["status", "timeout", "empty"])
+@pytest.mark.parametrize("failure", ["status", "timeout", "trickle", "empty"])
 async def test_any_failure_gives_none(
     summarizer: Summarizer, chat: FakeChatAPI, failure: str
 ) -> None:
@@ -59,9 +60,12 @@ async def test_any_failure_gives_none(
         chat.status = 500
     elif failure == "timeout":
         chat.delay = 1.5
+    elif failure == "trickle":  # each byte within the 0.5 s timeout, the answer in 40 s
+        chat.trickle = 0.2
     else:
         chat.reply = lambda request: "   "
-    assert await summarizer.summarize("Title", "Body.", "en") is None
+    # A guard against hanging, far above the timeout; not a measure of speed.
+    assert await asyncio.wait_for(summarizer.summarize("Title", "Body.", "en"), 20) is None
 
 
 async def test_off_by_default(tmp_path: Path) -> None:

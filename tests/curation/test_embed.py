@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,18 @@ async def test_an_endpoint_embeds_with_its_key_and_fails_softly(tmp_path: Path) 
         await embedder.aclose()
     wrong = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url)
     assert await make_embedder(wrong).embed(["oil"]) is None, "the server is gone"
+
+
+async def test_an_endpoint_that_trickles_is_given_up_at_its_timeout(tmp_path: Path) -> None:
+    with FakeEmbeddingsAPI() as api:
+        api.trickle = 0.05  # each byte well within the timeout; the whole answer a minute
+        settings = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url,
+                                 embeddings_timeout_seconds=0.5)  # fmt: skip
+        embedder = Endpoint(settings)
+        # A guard against hanging, far above the timeout; not a measure of speed.
+        assert await asyncio.wait_for(embedder.embed(["oil prices rise"]), 20) is None
+        assert "no whole answer within 0.5s" in embedder.status()
+        await embedder.aclose()
 
 
 async def test_off_is_words_alone(tmp_path: Path) -> None:

@@ -125,5 +125,16 @@ async def test_keywords_are_capped_and_mytopics_is_paged(
     assert second[0]["message_id"] == listing["message_id"], "turned in place"
     assert many[20] in second[0]["text"] and many[0] not in second[0]["text"]
     assert len(bot_api.messages(ALICE["id"])) == 5
+    # Forged pages: beyond the last shows the last, below the first the first; data we
+    # did not make is answered and changes nothing.
+    for data, shown in (("w:99999", "(41–50 of 50)"), ("w:-7", "(1–20 of 50)"),
+                        ("w:x", "(1–20 of 50)"), ("w:", "(1–20 of 50)"),
+                        ("w:1:2", "(1–20 of 50)")):  # fmt: skip
+        query = bot_api.press_data(ALICE, listing, data)
+        await wait(bot_api.wait_for, lambda q=query, s=shown: bot_api.callback_answered(q) and [
+            m for m in bot_api.messages(ALICE["id"])
+            if m["message_id"] == listing["message_id"] and s in m["text"]
+        ])  # fmt: skip
+    assert len(bot_api.messages(ALICE["id"])) == 5, "no message more"
     with session(engine) as db:
         assert "Nile dam" not in subscriptions.keywords(ALICE["id"], session=db)

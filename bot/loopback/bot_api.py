@@ -437,6 +437,11 @@ class FakeBotAPI:
         with self._cond:
             return bool(self._state.callbacks.get(query_id, {}).get("answered"))
 
+    def callback_answer(self, query_id: str) -> Json:
+        """What the bot answered a press with: its text and whether as a popup."""
+        with self._cond:
+            return dict(self._state.callbacks.get(query_id, {}))
+
     def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
         """Waits until `predicate()` is truthy (checked after every call) and returns it."""
         deadline = time.monotonic() + timeout
@@ -694,7 +699,10 @@ class FakeBotAPI:
         if query is None or query["answered"]:
             raise ApiError(400, "Bad Request: query is too old and response timeout expired "
                                 "or query ID is invalid")  # fmt: skip
-        query.update(answered=True, text=params.get("text"))
+        if len(str(params.get("text") or "")) > 200:  # Telegram's limit for the popup
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        query.update(answered=True, text=params.get("text"),
+                     show_alert=params.get("show_alert") in (True, "true", "True"))  # fmt: skip
         return True
 
     def _m_getChat(self, params: Json) -> Json:

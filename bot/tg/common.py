@@ -62,7 +62,8 @@ async def may_change(update: Update, context: Context, language: Language) -> bo
     """Whether this update may change the settings, asked at every change: in a group
     only its admins may (an anonymous admin writes as the group itself); from a private
     chat that manages a channel, only while its user is still an admin of the channel
-    (one who left or was demoted loses the link). Whoever may not is told so."""
+    (one who left or was demoted loses the link). Whoever may not is told so, by a reply,
+    or for a press in a group a popup only they see (a refused press is answered here)."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None:
         return True
@@ -82,6 +83,13 @@ async def may_change(update: Update, context: Context, language: Language) -> bo
         elif user is not None and await is_admin(context, chat.id, user.id):
             return True
         refusal = text("admins_only", language)
+    query = update.callback_query
+    if query is not None and chat.type != ChatType.PRIVATE:
+        # A member's press in a group: told to them alone, not posted to everyone there.
+        await query.answer(refusal, show_alert=True)
+        return False
+    if query is not None:
+        await query.answer()
     if message is not None:
         await message.reply_text(refusal)
     return False

@@ -59,7 +59,6 @@ async def button(update: Update, context: Context) -> None:
         await redraw(query.edit_message_text(shown, reply_markup=markup))
         return
     if not await may_change(update, context, language):
-        await query.answer()
         return
     note = None
     with session(context.bot_data.engine) as db:

@@ -91,8 +91,10 @@ async def languages_button(update: Update, context: Context) -> None:
         return
     wanted = keyboards.decode_news_languages(query.data)
     row, language = chat_row(update, context)
-    if wanted is None or not await may_change(update, context, language):
+    if wanted is None:
         await query.answer()
+        return
+    if not await may_change(update, context, language):
         return
     _save(context, row.id, news_languages=wanted)
     await query.answer(text(f"news_languages_set_{wanted.replace(',', '_')}", language))

@@ -20,6 +20,7 @@ from tests.tg.test_conversation import add_story, ask
 
 ALICE = FakeBotAPI.user(7101, "Alice", "en")
 SALMA = FakeBotAPI.user(7102, "سلمى", "ar")
+BOB = FakeBotAPI.user(7103, "Bob", "en")
 FAILURE = "Something went wrong"
 
 
@@ -60,6 +61,31 @@ async def test_anonymous_admins_change_a_groups_settings(
     bot_api.send_as_channel(group, FakeBotAPI.channel(-1008101, "Someone's channel"), "/time 6")
     refused = (await wait(bot_api.wait_for_messages, group["id"], 3))[-1]
     assert refused["text"] == "Sorry, only the group's admins can change its settings."
+
+
+async def test_a_members_press_on_the_groups_picker_is_refused_to_them_alone(
+    running_bot: Application, bot_api: FakeBotAPI, engine: Engine
+) -> None:
+    group = FakeBotAPI.group(-1008150, "Members press buttons")
+    bot_api.add_bot(group, ALICE)  # Alice, who added the bot, owns the group
+    bot_api.set_member(group["id"], BOB, "member")
+    picker = await ask(bot_api, ALICE, "/topics", 1, chat=group)
+    for press in (lambda: bot_api.press(BOB, picker, text="Economy"),
+                  lambda: bot_api.press_data(BOB, picker, "t:0:economy"),
+                  lambda: bot_api.press_data(BOB, picker, "p:1")):  # fmt: skip
+        query = press()
+        await wait(bot_api.wait_for, lambda q=query: bot_api.callback_answered(q))
+        answer = bot_api.callback_answer(query)
+        assert answer["text"] == "Sorry, only the group's admins can change its settings."
+        assert answer["show_alert"], "a popup for the one who pressed"
+    assert len(bot_api.messages(group["id"])) == 1, "nothing posted to the whole group"
+    with session(engine) as db:
+        assert subscriptions.topic_slugs(group["id"], session=db) == set()
+    query = bot_api.press(ALICE, picker, text="Economy")
+    await wait(bot_api.wait_for, lambda: bot_api.callback_answered(query))
+    assert not bot_api.callback_answer(query)["show_alert"]
+    with session(engine) as db:
+        assert subscriptions.topic_slugs(group["id"], session=db) == {"economy"}
 
 
 async def test_a_group_that_removes_the_bot_and_adds_it_back_is_active_again(

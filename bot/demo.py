@@ -34,6 +34,7 @@ from bot.ingest.pipeline import Pipeline
 from bot.loopback.bot_api import FakeBotAPI
 from bot.loopback.news_site import NewsSite
 from bot.texts import text
+from bot.tg.startup import start_polling
 
 OUTLETS = {"harbor": ("Harbor Times", "en"), "northwind": ("Northwind Post", "en"),
            "wadi": ("أخبار الوادي", "ar"), "sahil": ("صحيفة الساحل", "ar")}  # fmt: skip
@@ -121,7 +122,7 @@ async def _demo(settings: Settings, out: Any, folder: Path) -> int:
         await application.initialize()
         await application.start()
         assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        await start_polling(application.updater, where="loopback", poll_interval=0.0, timeout=1)
         try:
             await _conversation(api, out)
         finally:

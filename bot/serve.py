@@ -15,13 +15,12 @@ import signal
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
-from telegram import Update
 from telegram.ext import Application
 
 from bot import jobs
 from bot.config import Settings
 from bot.leader import Leader
-from bot.tg.startup import reach_telegram
+from bot.tg.startup import reach_telegram, start_polling
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +33,12 @@ async def serve(application: Application, engine: Engine, settings: Settings) ->
         loop.add_signal_handler(sig, stopping.set)
     updater = application.updater
     assert updater is not None
+    where = urlsplit(settings.telegram_api_base_url).netloc  # never the URL: it holds the token
 
     async def lead(held: bool) -> None:
         if held and not updater.running and not stopping.is_set():
             # The webhook is cleared first; that, too, waits out a network that fails.
-            await updater.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+            await start_polling(updater, where=where, bootstrap_retries=-1)
             if application.job_queue is not None:  # what a stopped holder left, sent now
                 dispatcher = application.bot_data.dispatcher
                 application.job_queue.run_once(jobs.deliver, 0, data=dispatcher,
@@ -50,7 +50,6 @@ async def serve(application: Application, engine: Engine, settings: Settings) ->
     application.bot_data.leader = leader
     # Telegram may be unreachable at start (no network yet): tried until it answers,
     # or until the process is asked to stop. A rejected token ends it (TokenRejected).
-    where = urlsplit(settings.telegram_api_base_url).netloc
     reaching = asyncio.create_task(reach_telegram(application, where=where))
     asked_to_stop = asyncio.create_task(stopping.wait())
     await asyncio.wait({reaching, asked_to_stop}, return_when=asyncio.FIRST_COMPLETED)

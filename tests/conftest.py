@@ -22,6 +22,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.loopback.bot_api import FakeBotAPI
 from bot.loopback.news_site import NewsSite
+from bot.tg.startup import start_polling
 from storage import db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +127,7 @@ async def bot_running(
         await application.post_init(application)
     await application.start()
     assert application.updater
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    await start_polling(application.updater, where="loopback", poll_interval=0.0, timeout=1)
     try:
         yield application
     finally:

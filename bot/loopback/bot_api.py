@@ -152,6 +152,20 @@ class FakeBotAPI:
             self._server.shutdown()
             self._server.server_close()
 
+    def go_down(self) -> None:
+        """Telegram out of reach (the network, or Telegram itself): the port refuses and
+        every open connection is cut. Updates sent meanwhile wait, as Telegram keeps them."""
+        assert self._server, "start() the server first"
+        self.port = self._server.server_address[1]  # to come back where the bot looks
+        self._server.shutdown()
+        self._server.cut()
+        self._server.server_close()
+        self._server = None
+
+    def come_back(self) -> None:
+        """Telegram in reach again, on the same port, with everything it held."""
+        self.start()
+
     def __enter__(self) -> FakeBotAPI:
         return self.start()
 

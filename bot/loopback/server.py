@@ -3,7 +3,9 @@ OpenAI-compatible APIs (chat completions, embeddings)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import sys
 import threading
 import time
@@ -14,6 +16,31 @@ from typing import Any, Self
 class LoopbackServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 512  # benchmarks open hundreds of connections at once
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        connection, address = super().get_request()
+        with self._open_lock:
+            self._open.add(connection)
+        return connection, address
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def cut(self) -> None:
+        """Cuts every open connection, as a network that goes away does (a server that
+        only stops listening would go on answering on kept-alive connections)."""
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # closed meanwhile
+                connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that vanished (killed, timed out) is not our error; others are."""

@@ -1,5 +1,5 @@
-"""Reaching Telegram at start: keep trying while it cannot be reached; a rejected token
-is final.
+"""Reaching Telegram, at start and while polling: keep trying while it cannot be
+reached; a rejected token is final.
 
 A bot under systemd or in a container often starts before the network is up, or while
 Telegram is away. `reach_telegram` initializes the application (which asks Telegram for
@@ -11,6 +11,10 @@ the bot's own account, getMe) until Telegram answers:
   Telegram answering again, and a bot left waiting for hours writes one line a minute;
 - 429 at start: the wait Telegram asks for;
 - 401, the token rejected: `TokenRejected` at once, since trying again cannot help.
+
+Once serving, `start_polling` starts the updater: a poll for updates that fails (the
+network lost, Telegram away) is one WARNING line too, not PTB's traceback, and PTB
+tries again, waiting 1 s and up to 30 s. Telegram keeps the updates meanwhile.
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
-from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter
-from telegram.ext import Application
+from telegram import Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, Updater
 
 from bot.tg.limits import retry_seconds
 
@@ -74,3 +80,14 @@ async def reach_telegram(
         log.warning("cannot reach Telegram at %s: %s; trying again in %.0f s, at %s UTC "
                     "(attempt %d)", where, reason, wait, f"{at:%H:%M:%S}", failures)  # fmt: skip
         await asyncio.sleep(wait)
+
+
+async def start_polling(updater: Updater, *, where: str, **options: Any) -> None:
+    """Starts polling for every kind of update; `options` go to PTB's start_polling."""
+
+    def failed(error: TelegramError) -> None:
+        log.warning("polling Telegram at %s for updates failed: %s; trying again", where,
+                    " ".join(str(error).split()) or type(error).__name__)  # fmt: skip
+
+    await updater.start_polling(allowed_updates=Update.ALL_TYPES, error_callback=failed,
+                                **options)  # fmt: skip

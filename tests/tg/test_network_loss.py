@@ -8,7 +8,6 @@ import asyncio
 import logging
 
 import pytest
-
 from telegram.ext import Application
 
 from bot.loopback.bot_api import FakeBotAPI

@@ -41,24 +41,6 @@ class Selection:
     next: dict[str, list[StoryRow]] = field(default_factory=dict)
 
 
-def choose(
-    followed: set[str],
-    delivered: set[int],
-    by_topic: dict[str, list[tuple[Candidate, StoryRow]]],
-    now: dt.datetime,
-    *,
-    limit: int = DIGEST_SIZE,
-    keywords: dict[str, set[str]] | None = None,
-    rows: list[StoryRow] | None = None,
-    muted: set[str] | None = None,
-    reader: Reader | None = None,
-) -> list[tuple[str, StoryRow]]:
-    """The chat's stories, best first, each with the followed topic (or free keyword, by
-    its stems in `keywords`) it came through; keyword matches are looked for in `rows`."""
-    return select(followed, delivered, by_topic, now, limit=limit, keywords=keywords,
-                  rows=rows, muted=muted, reader=reader).chosen  # fmt: skip
-
-
 def select(
     followed: set[str],
     delivered: set[int],
@@ -72,9 +54,11 @@ def select(
     reader: Reader | None = None,
     following: int = 0,
 ) -> Selection:
-    """As `choose`, and the `following` stories that come next in each section. With a
-    `reader`, only stories they get in their news languages (and not only from their
-    muted sources)."""
+    """The chat's stories, best first (`chosen`), each with the followed topic (or free
+    keyword, by its stems in `keywords`) it came through, keyword matches looked for in
+    `rows`; and the `following` stories that come next in each section. With a `reader`,
+    only stories they get in their news languages (and not only from their muted
+    sources)."""
     pool: dict[int, tuple[Candidate, StoryRow, str]] = {}
     for keyword, needed in (keywords or {}).items():
         for row in rows or ():

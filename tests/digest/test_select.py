@@ -44,7 +44,9 @@ def test_related_headlines_are_close_stories_never_the_same_storys_other_reports
     far = row(3, "Retail sales fall", "retail sale fall", "economy", "Gazette")
     elsewhere = row(4, "Football club's bank deal", "central bank rate club", "sports", "Sport")
     rows = [rates, close, far, elsewhere]
-    chosen = select.choose({"economy"}, {2, 3}, select.candidates_by_topic(rows), NOW, limit=5)
+    chosen = select.select(
+        {"economy"}, {2, 3}, select.candidates_by_topic(rows), NOW, limit=5
+    ).chosen
     assert [r.story_id for _, r in chosen] == [1], "stories already sent are not chosen"
     assert related_of(rates, rows) == [
         ("Markets wait for the central bank", "https://gazette.test/2", "Gazette"),
@@ -156,8 +158,8 @@ def test_a_keyword_that_names_a_followed_topics_subject_does_not_double_a_story(
     other = row(2, "Cup final tonight", "cup final tonight", "sports", "Daily")
     rows = [derby, other]
     keywords = {"ريال مدريد": set(stems("Real Madrid")), "Real Madrid": set(stems("Real Madrid"))}
-    chosen = select.choose({"sports"}, set(), select.candidates_by_topic(rows), NOW, limit=5,
-                           keywords=keywords, rows=rows)  # fmt: skip
+    chosen = select.select({"sports"}, set(), select.candidates_by_topic(rows), NOW, limit=5,
+                           keywords=keywords, rows=rows).chosen  # fmt: skip
     assert sorted(r.story_id for _, r in chosen) == [1, 2], "the derby once, not three times"
-    alone = select.choose(set(), set(), {}, NOW, limit=5, keywords=keywords, rows=rows)
+    alone = select.select(set(), set(), {}, NOW, limit=5, keywords=keywords, rows=rows).chosen
     assert [r.story_id for _, r in alone] == [1], "the keyword finds it on its own"

@@ -214,3 +214,16 @@ def test_a_subject_named_in_the_headline_and_lead_of_another_story_is_not_added(
     about = Document(title="Iran and Tehran: ministers hold talks in Iran",
                      lead="Iran said the talks in Tehran went well.")  # fmt: skip
     assert "iran" in slugs(matcher.match(about))
+
+
+def test_the_gulf_is_known_by_its_rulers_and_state_companies_too() -> None:
+    matcher = bundled()
+    for doc in (
+        Document(title="Tamim bin Hamad Al Thani opens the new Shura Council term",
+                 lead="The emir of Qatar told the Shura Council that reforms would go on."),
+        Document(title="آل الصباح يختارون وليا جديدا للعهد",
+                 lead="أعلن أمير الكويت تزكية ولي العهد أمام مجلس الأمة الكويتي."),
+        Document(title="Aramco and ADNOC sign supply deals with Asian buyers",
+                 lead="Aramco said the contracts run for ten years."),
+    ):  # fmt: skip
+        assert "gulf" in slugs(matcher.match(doc)), doc.title

@@ -111,7 +111,8 @@ def test_at_most_three_topics_and_a_second_one_needs_strong_evidence() -> None:
     matcher = Matcher(rules)
     weak = Document(title="Words", body="word0 word0 word0 word1 word2 word3 word4")
     assert slugs(matcher.match(weak)) == ["t0"], "one topic stands out, the rest do not"
-    many = Document(title="name0 name1 name2 name3 name4", lead="name0 name1 name2 name3 name4")
+    names = "name0 name1 name2 name3 name4"
+    many = Document(title=names, lead=names, body=f"{names}. {names}.")
     found = matcher.match(many)
     assert len(found) == 3 and all(a.score >= matcher.calibration.strong for a in found[1:])
 
@@ -195,3 +196,34 @@ def test_an_article_strongly_about_a_subject_is_filed_under_its_narrower_desk_fi
     filed = Document(title=doc.title, lead=doc.lead, url="https://news.example/world/2026/1")
     with_section = [TopicRule("world", ("united nations",), sections=("world",)), *rules[1:]]
     assert slugs(Matcher(with_section).match(filed))[:1] == ["world"], "the source's own desk"
+
+
+def test_a_subject_named_in_the_headline_and_lead_of_another_story_is_not_added() -> None:
+    rules = [
+        TopicRule("economy", ("oil prices", "markets", "traders")),
+        TopicRule("energy", ("oil prices", "crude", "brent"), within="economy", desk=False),
+        TopicRule("world", ("talks", "ministers")),
+        TopicRule("iran", ("iran", "tehran"), within="world", desk=False),
+    ]
+    doc = Document(title="Brent crude: oil prices climb as traders weigh Iran talks",
+                   lead="Crude rose as markets watched Iran.",
+                   body="Brent and crude futures gained.")  # fmt: skip
+    matcher = Matcher(rules)
+    assert 0.75 < matcher.weigh(doc).scores["iran"] < 0.9, "named twice: a fair score alone"
+    assert slugs(matcher.match(doc)) == ["economy", "energy"], "but not a second topic"
+    about = Document(title="Iran and Tehran: ministers hold talks in Iran",
+                     lead="Iran said the talks in Tehran went well.")  # fmt: skip
+    assert "iran" in slugs(matcher.match(about))
+
+
+def test_the_gulf_is_known_by_its_rulers_and_state_companies_too() -> None:
+    matcher = bundled()
+    for doc in (
+        Document(title="Tamim bin Hamad Al Thani opens the new Shura Council term",
+                 lead="The emir of Qatar told the Shura Council that reforms would go on."),
+        Document(title="آل الصباح يختارون وليا جديدا للعهد",
+                 lead="أعلن أمير الكويت تزكية ولي العهد أمام مجلس الأمة الكويتي."),
+        Document(title="Aramco and ADNOC sign supply deals with Asian buyers",
+                 lead="Aramco said the contracts run for ten years."),
+    ):  # fmt: skip
+        assert "gulf" in slugs(matcher.match(doc)), doc.title

@@ -3,36 +3,47 @@ and the mean meaning of the stored articles filed under it with confidence. No
 labelled data: what files them is the catalog's rules and descriptions. Pure.
 
 Words are weighted by TF-IDF over the articles learned from; the profiles are one
-matrix, a row a word and a column a topic, so that a document's similarity to all
-of them is one product over its own words' rows.
+matrix, a row a word and a column a topic (every topic, in the order given, so
+that the matcher adds them to its other evidence without looking topics up), and
+a document's similarity to all of them is one product over its own words' rows.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.curation.topics.document import Document, Vector
 
 SEASONED = 30  # articles after which a profile is trusted half as much as it can be
+Array = npt.NDArray[np.float64]
 
 
 class Profiles:
-    def __init__(self) -> None:
+    def __init__(self, slugs: Sequence[str] = ()) -> None:
+        self.slugs = tuple(slugs)  # the matrices' columns (rows of _meanings)
         self.sizes: Counter[str] = Counter()  # articles learned from, by topic
-        self._slugs: list[str] = []  # the topics with a profile: the matrices' columns
         self._rows: dict[str, int] = {}  # word -> its row in _words
-        self._words = np.zeros((0, 0), dtype=np.float32)
-        self._meanings = np.zeros((0, 0), dtype=np.float32)  # a unit mean vector a row
-        self._learned_meaning: list[str] = []  # the topics of _meanings' rows
+        self._words = np.zeros((0, len(self.slugs)), dtype=np.float32)
+        self._meanings = np.zeros((len(self.slugs), 0), dtype=np.float32)  # unit rows
+        self.has_meaning = np.zeros(len(self.slugs), dtype=bool)  # a row in _meanings
+        # The weights that make a product with the similarities their mean.
+        self.mean_weights = np.zeros(len(self.slugs))
+        self._trust = np.zeros(len(self.slugs))
 
     @classmethod
-    def learn(cls, claimed: Iterable[tuple[Document, Iterable[str]]]) -> Profiles:
-        """From documents and the topics they were filed under with confidence."""
-        profiles = cls()
+    def learn(
+        cls, claimed: Iterable[tuple[Document, Iterable[str]]], slugs: Sequence[str]
+    ) -> Profiles:
+        """From documents and the topics (of `slugs`) they were filed under with
+        confidence."""
+        profiles = cls(slugs)
+        column = {slug: n for n, slug in enumerate(profiles.slugs)}
         corpus = [(doc, doc.words(), list(slugs)) for doc, slugs in claimed]
         frequency: Counter[str] = Counter()
         for _, words, _ in corpus:
@@ -47,44 +58,47 @@ class Profiles:
                 if doc.vector is not None and (dim is None or len(doc.vector) == dim):
                     dim = len(doc.vector)
                     sums[slug] = sums[slug] + doc.vector if slug in sums else doc.vector.copy()
-        profiles._slugs = list(totals)
         vocabulary = sorted({w for counts in totals.values() for w in counts if frequency[w] > 1})
         profiles._rows = {word: row for row, word in enumerate(vocabulary)}
-        matrix = np.zeros((len(vocabulary), len(totals)), dtype=np.float32)
-        for column, counts in enumerate(totals.values()):
+        matrix = np.zeros((len(vocabulary), len(profiles.slugs)), dtype=np.float32)
+        for slug, counts in totals.items():
             for word, count in counts.items():
                 if (row := profiles._rows.get(word)) is not None:
-                    matrix[row, column] = count * math.log(1 + len(corpus) / frequency[word])
+                    matrix[row, column[slug]] = count * math.log(1 + len(corpus) / frequency[word])
         norms = np.linalg.norm(matrix, axis=0)
         profiles._words = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
-        if sums:
-            profiles._learned_meaning = list(sums)
-            means = np.vstack(list(sums.values()))
-            norms = np.linalg.norm(means, axis=1, keepdims=True)
-            profiles._meanings = (means / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+        if dim is not None:
+            means = np.zeros((len(profiles.slugs), dim), dtype=np.float32)
+            for slug, total in sums.items():
+                means[column[slug]] = total / (np.linalg.norm(total) or 1.0)
+                profiles.has_meaning[column[slug]] = True
+            profiles._meanings = means
+            profiles.mean_weights = profiles.has_meaning / profiles.has_meaning.sum()
+        sizes = np.array([profiles.sizes[s] for s in profiles.slugs], dtype=np.float64)
+        profiles._trust = sizes / (sizes + SEASONED)
         return profiles
 
-    def trust(self, slug: str) -> float:
-        """How far a topic's profile is trusted, from 0 (none learned) towards 1."""
-        size = self.sizes[slug]
-        return size / (size + SEASONED)
+    def trust(self) -> Array:
+        """How far each topic's profile is trusted, from 0 (none learned) towards 1."""
+        return self._trust
 
-    def word_similarity(self, doc: Document) -> dict[str, float]:
-        """The cosine of the document's words with each topic's profile."""
-        if not self._slugs:
-            return {}
+    def word_similarity(self, doc: Document) -> Array:
+        """The cosine of the document's words with each topic's profile (0 without one)."""
         words = doc.words()
-        found = [(row, count) for w, count in words.items()
-                 if (row := self._rows.get(w)) is not None]  # fmt: skip
-        if not found:
-            return {}
-        rows, counts = zip(*found, strict=True)
-        norm = math.sqrt(sum(c * c for c in words.values()))
-        dots = np.asarray(counts, dtype=np.float32) @ self._words[list(rows)] / norm
-        return dict(zip(self._slugs, dots.tolist(), strict=True))
+        # One lookup a word, in C (map), and the counts as one array: this runs for
+        # every article, over its few hundred words.
+        rows = np.fromiter(map(self._rows.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        known = rows >= 0
+        if not known.any():
+            return np.zeros(len(self.slugs))
+        counts = np.fromiter(words.values(), dtype=np.float32, count=len(words))
+        norm = float(np.sqrt(counts @ counts))
+        dots = counts[known] @ self._words[rows[known]] / norm
+        return dots.astype(np.float64)
 
-    def vector_similarity(self, vector: Vector | None) -> dict[str, float]:
-        """The cosine of the document's meaning with each profile's mean meaning."""
+    def vector_similarity(self, vector: Vector | None) -> Array | None:
+        """The cosine of the document's meaning with each profile's mean meaning (0
+        where has_meaning is not), None when there is none to compare with."""
         if vector is None or vector.shape != (self._meanings.shape[1],):
-            return {}
-        return dict(zip(self._learned_meaning, (self._meanings @ vector).tolist(), strict=True))
+            return None
+        return (self._meanings @ vector).astype(np.float64)

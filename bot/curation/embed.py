@@ -25,13 +25,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import httpx
 import numpy as np
 
 from bot.config import Settings
 from bot.curation.meanings import Vectors, pack, unit, unpack
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["pack", "unpack"]  # the stored form, kept with what compares it (meanings.py)
 
@@ -135,6 +137,10 @@ class Endpoint:
     """An OpenAI-compatible /v1/embeddings endpoint."""
 
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> None:
+        # httpx only here: the bundled model and `off` never make a request, and importing
+        # it costs a start of `newsbot curate` a tenth of a second.
+        import httpx
+
         assert settings.embeddings_api_url is not None
         self.clock = clock
         self._retry_at = 0.0  # while failing: no request before then
@@ -145,12 +151,14 @@ class Endpoint:
         headers = {"User-Agent": settings.http_user_agent}
         if settings.embeddings_api_key is not None:
             headers["Authorization"] = f"Bearer {settings.embeddings_api_key.get_secret_value()}"
-        self._client = httpx.AsyncClient(
+        self._client: httpx.AsyncClient = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.embeddings_timeout_seconds), headers=headers
         )
         self._failing: str | None = None
 
     async def embed(self, texts: Sequence[str]) -> Vectors | None:
+        import httpx  # loaded by __init__: here only for its errors' names
+
         if not texts:
             return None
         if self._failing is not None and self.clock() < self._retry_at:

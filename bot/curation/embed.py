@@ -24,6 +24,7 @@ import importlib.util
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 WORDS = 60  # a text's first words that are embedded: headline and lead
 BATCH = 32
+RECENT = 2048  # the last texts embedded, kept with their vectors (2 KB each)
 RETRY_SECONDS = 30.0  # a failing endpoint is asked again after this long, not before
 
 
@@ -91,6 +93,7 @@ class Bundled:
         self._model: Any = None
         self._failed: str | None = None
         self._lock = threading.Lock()
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()  # text -> its vector, see encode()
 
     def load(self) -> bool:
         """Loads the weights and checks them on one text; False (said once) if that fails."""
@@ -114,12 +117,26 @@ class Bundled:
             return True
 
     def encode(self, texts: Sequence[str]) -> Vectors | None:
-        """The vectors, in this thread (blocking: call it from a worker thread)."""
+        """The vectors, in this thread (blocking: call it from a worker thread). A text
+        met lately is not embedded again: a wire story's copies come with its headline
+        and lead word for word, from several outlets and feeds."""
         if not texts or not self.load():
             return None
-        rows = [np.asarray(self._model.encode(list(texts[i : i + BATCH])), dtype=np.float32)
-                for i in range(0, len(texts), BATCH)]  # fmt: skip
-        return unit(np.vstack(rows))
+        with self._lock:
+            known = {t: self._recent[t] for t in texts if t in self._recent}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))  # once each
+        rows = [np.asarray(self._model.encode(missing[i : i + BATCH]), dtype=np.float32)
+                for i in range(0, len(missing), BATCH)]  # fmt: skip
+        if rows:
+            known.update(zip(missing, np.vstack(rows), strict=True))
+        found = [known[t] for t in texts]
+        with self._lock:
+            for text, vector in zip(texts, found, strict=True):
+                self._recent[text] = vector
+                self._recent.move_to_end(text)
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+        return unit(np.vstack(found))
 
     async def embed(self, texts: Sequence[str]) -> Vectors | None:
         return await asyncio.to_thread(self.encode, texts)

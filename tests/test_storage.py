@@ -1,16 +1,19 @@
 import datetime as dt
+import sys
 from pathlib import Path
 
+import alembic.command
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
 from storage import chats, sources
-from storage.db import current_revision, make_engine, session, upgrade
+from storage.db import HEAD, alembic_config, current_revision, make_engine, session, upgrade
 from storage.models import Article, Chat, Delivery, Outgoing, Source, Story
 
 UTC = dt.UTC
@@ -38,6 +41,24 @@ def test_migrations_match_the_models(any_engine: Engine) -> None:
 def test_upgrade_twice_is_harmless(any_engine: Engine) -> None:
     upgrade(any_engine)
     assert current_revision(any_engine) == "0014"
+
+
+def test_a_database_at_head_is_upgraded_without_alembic(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each start upgrades: at HEAD it is one query, with neither Alembic nor the scripts.
+    def migrate(*args: object) -> None:
+        raise AssertionError("ran the migrations of a database at HEAD")
+
+    monkeypatch.setattr(alembic.command, "upgrade", migrate)
+    monkeypatch.setitem(sys.modules, "alembic", None)  # importing it now fails
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+
+
+def test_head_is_the_newest_migration(engine: Engine) -> None:
+    scripts = ScriptDirectory.from_config(alembic_config(engine))
+    assert scripts.get_current_head() == HEAD
 
 
 def test_database_folder_is_created_on_first_use(tmp_path) -> None:

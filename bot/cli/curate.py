@@ -21,7 +21,8 @@ from bot import catalog
 from bot.cli.common import Subcommands
 from bot.config import Settings
 from bot.curation.curate import Curator
-from bot.curation.embed import Embedder, embed_text, make_embedder, pack
+from bot.curation.embed import Bundled, Embedder, embed_text, make_embedder, pack
+from bot.curation.meanings import Vectors
 from bot.ingest.dates import parse_date
 from bot.ingest.urls import url_key
 from storage import db
@@ -45,8 +46,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    topics = catalog.load_topics(settings.topics_path)
     embedder = make_embedder(settings)
+    # The model's weights load in a thread while the store is made, as `newsbot run`
+    # loads them while the bot starts: reading and unpacking them leaves the GIL free.
+    loading = asyncio.create_task(asyncio.to_thread(embedder.load)) \
+        if isinstance(embedder, Bundled) else None  # fmt: skip
+    await asyncio.sleep(0)  # the thread starts now, not at the first await below
+    topics = catalog.load_topics(settings.topics_path)
     with tempfile.TemporaryDirectory(prefix="newsbot-curate-") as folder:
         engine = db.make_engine(f"sqlite:///{Path(folder) / 'curate.db'}")
         db.upgrade(engine)
@@ -63,8 +69,20 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         bad = 0
         # The store is temporary: one unit of work per BATCH lines, as a poll stores
         # a feed's new articles together; the embedder meets them EMBED_BATCH at a time.
+        # Each batch is embedded (in a thread) while the one before it is curated: the
+        # model's matrix products leave the GIL, so on two cores the two overlap.
         with db.session(engine) as session:
             waiting: list[dict[str, Any]] = []
+            embedding: tuple[list[dict[str, Any]], asyncio.Task[Vectors | None]] | None = None
+
+            async def next_batch(items: list[dict[str, Any]]) -> None:
+                nonlocal embedding
+                started = (items, asyncio.create_task(_embed(items, embedder)))
+                await asyncio.sleep(0)  # it is in its thread before the curating below
+                if embedding is not None:
+                    await _curate_all(*embedding, curator, now, ids, sources, session, args)
+                embedding = started
+
             for number, line in enumerate(sys.stdin, 1):
                 if not line.strip():
                     continue
@@ -74,28 +92,37 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
                     print(f"newsbot: line {number}: {error}", file=sys.stderr)
                     bad += 1
                 if len(waiting) == EMBED_BATCH:
-                    await _curate_all(waiting, embedder, curator, now, ids, sources, session, args)
+                    await next_batch(waiting)
                     waiting = []
                 if number % BATCH == 0:
                     session.commit()
-            await _curate_all(waiting, embedder, curator, now, ids, sources, session, args)
+            await next_batch(waiting)
+            await next_batch([])  # the last batch is curated
         engine.dispose()
+    if loading is not None:
+        await loading
     await embedder.aclose()
     return 1 if bad else 0
 
 
+async def _embed(items: list[dict[str, Any]], embedder: Embedder) -> Vectors | None:
+    if not items or embedder.name == "off":
+        return None
+    return await embedder.embed(
+        [embed_text(i["title"], i.get("lead") or i["text"][:600]) for i in items]
+    )
+
+
 async def _curate_all(
-    items: list[dict[str, Any]], embedder: Embedder, curator: Curator, now: dt.datetime,
-    ids: dict[int, Any], sources: dict[str, int], session: Any, args: argparse.Namespace,
+    items: list[dict[str, Any]], embedding: asyncio.Task[Vectors | None], curator: Curator,
+    now: dt.datetime, ids: dict[int, Any], sources: dict[str, int], session: Any,
+    args: argparse.Namespace,
 ) -> None:  # fmt: skip
-    """Embeds the items together, then curates and prints each, in order."""
-    if not items:
-        return
-    texts = [embed_text(i["title"], i.get("lead") or i["text"][:600]) for i in items]
-    vectors = await embedder.embed(texts) if embedder.name != "off" else None
+    """Curates and prints each item, in order, once their vectors are made."""
+    vectors = await embedding
     for n, item in enumerate(items):
         vector = None if vectors is None else pack(vectors[n])
-        result = _curate(item, curator, now, ids, sources, session, vector, embedder.name)
+        result = _curate(item, curator, now, ids, sources, session, vector, curator.embedder_name)
         print(json.dumps(result, ensure_ascii=False, indent=None if args.jsonl else 2))
 
 

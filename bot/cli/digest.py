@@ -5,23 +5,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 from bot import catalog
 from bot.cli.common import Subcommands, UsageError, ready_engine, zone_name
 from bot.config import Settings
-from bot.delivery.plan import reader_of
-from bot.digest import compose, select
-from bot.digest.coverage import Reader, news_languages, parse_languages
-from bot.digest.more import KEPT, sections
-from bot.digest.related import RELATED_WINDOW, Related
-from bot.language import stems
-from bot.loopback.telegram_html import parse_html
-from bot.texts import Language, text
-from bot.tg.send import preview
-from storage import digests as digest_store
-from storage import outgoing, subscriptions
-from storage.db import session
-from storage.models import Chat
+
+if TYPE_CHECKING:
+    from bot.texts import Language
 
 WINDOW = dt.timedelta(hours=24)
 
@@ -46,6 +37,22 @@ def register(commands: Subcommands) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here, not at the top: every command builds the parser, and delivery and
+    # Telegram's types cost `newsbot curate` half a second it never uses.
+    from bot.delivery.plan import reader_of
+    from bot.digest import compose, select
+    from bot.digest.coverage import Reader, news_languages
+    from bot.digest.more import KEPT, sections
+    from bot.digest.related import RELATED_WINDOW, Related
+    from bot.language import stems
+    from bot.loopback.telegram_html import parse_html
+    from bot.texts import text
+    from bot.tg.send import preview
+    from storage import digests as digest_store
+    from storage import outgoing, subscriptions
+    from storage.db import session
+    from storage.models import Chat
+
     engine = ready_engine(settings)
     topics = catalog.load_topics(settings.topics_path)
     names = {t.slug: (t.name_ar, t.name_en) for t in topics}
@@ -97,6 +104,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _news_languages(value: str) -> str:
+    from bot.digest.coverage import parse_languages
+
     wanted = parse_languages(value)
     if wanted is None:
         raise argparse.ArgumentTypeError(f"{value!r} is not ar, en or both")

@@ -8,18 +8,19 @@ import gzip
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import Subcommands, UsageError, ready_engine
 from bot.config import Settings
-from bot.curation.abstractive import Summarizer
-from bot.ingest.decode import decode
-from bot.ingest.extract import Extracted, extract_article
-from bot.ingest.fetch import FetchError, fetch, make_client
-from bot.ingest.pipeline import Outcome, Pipeline
 from storage import db
 from storage import sources as source_store
 from storage.models import Article
+
+# News in (httpx, feedparser, the extractor) is imported by the commands that read news,
+# when they run: every command builds the parser, and `newsbot curate` reads none.
+if TYPE_CHECKING:
+    from bot.ingest.extract import Extracted
+    from bot.ingest.pipeline import Outcome, Pipeline
 
 TICK_SECONDS = 30
 
@@ -37,6 +38,10 @@ def register(commands: Subcommands) -> None:
 
 
 def poll_(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.curation.abstractive import Summarizer
+    from bot.ingest.fetch import make_client
+    from bot.ingest.pipeline import Pipeline
+
     engine = ready_engine(settings)
     source_id = None
     if args.source:
@@ -93,6 +98,8 @@ def _report(outcomes: list[Outcome], engine: Any) -> None:
 
 
 def extract_(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ingest.fetch import FetchError, make_client
+
     async def run() -> int:
         failed = 0
         async with make_client(settings) as client:
@@ -112,6 +119,10 @@ def extract_(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _extract_one(item: str, client: Any, settings: Settings) -> Extracted:
+    from bot.ingest.decode import decode
+    from bot.ingest.extract import extract_article
+    from bot.ingest.fetch import fetch
+
     if item.startswith(("http://", "https://")):
         result = await fetch(client, item, max_bytes=settings.http_max_bytes,
                              allow_private=settings.allow_private_sources)  # fmt: skip

@@ -13,8 +13,6 @@ from urllib.parse import urlsplit
 from bot.cli.common import Subcommands, UsageError, group, ready_engine, zone_name
 from bot.config import Settings
 from bot.curation.embed import configured
-from bot.ingest.discover import DiscoverError, discover_source
-from bot.ingest.fetch import FetchError, make_client
 from storage import db
 from storage import sources as source_store
 from storage import stats as stats_store
@@ -87,6 +85,10 @@ def status(source: Source, now: dt.datetime) -> str:
 
 
 def add_(args: argparse.Namespace, settings: Settings) -> int:
+    # Here, not at the top: only `sources add` fetches, and every command builds the parser.
+    from bot.ingest.discover import DiscoverError, discover_source
+    from bot.ingest.fetch import FetchError, make_client
+
     engine = ready_engine(settings)
 
     async def find() -> Source:

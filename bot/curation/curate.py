@@ -20,7 +20,14 @@ from bot.curation.embed import Embedder, pack, unpack
 from bot.curation.meanings import Vectors
 from bot.curation.stories import StoryIndex, key_terms, sketch, story_words
 from bot.curation.summarize import summarize
-from bot.curation.topics import Assigned, Document, Matcher, Prototypes, descriptions
+from bot.curation.topics import (
+    Assigned,
+    Document,
+    Matcher,
+    Prototypes,
+    TopicRule,
+    descriptions,
+)
 from bot.language import clip, detect_language, stems
 from storage import articles as article_store
 from storage import stories as story_store
@@ -60,6 +67,7 @@ class Curator:
         self._stories: StoryIndex | None = None
         self._matcher: Matcher | None = None
         self._prototypes: Prototypes | None = None  # what topics mean, see embed_topics()
+        self._rules: list[TopicRule] | None = None  # see rules()
         self._learned_from = 0
         self._since_learning = 0
         self._learned_at = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -155,13 +163,21 @@ class Curator:
         enough = min(self.relearn_every, max(RELEARN_FIRST, self._learned_from))
         due = self._since_learning >= enough and now - self._learned_at >= self.relearn_after
         if self._matcher is None or due:
-            matcher = Matcher(load_topic_rules(self.topics_path), self._prototypes)
+            matcher = Matcher(self.rules(), self._prototypes)
             with session(self.engine) as db:
                 recent = article_store.latest_texts(LEARN_FROM, session=db)
             matcher.learn(document(a, vector=self.meaning_of(a)) for a in recent)
             self._matcher, self._since_learning, self._learned_at = matcher, 0, now
             self._learned_from = len(recent)
         return self._matcher
+
+    def rules(self) -> list[TopicRule]:
+        """The catalog's topic rules, read once: the catalog is synced to storage at start
+        (topic ids are kept by slug), so a relearn must not pick up an edited file; and
+        reading it again cost each relearn a tenth of a second."""
+        if self._rules is None:
+            self._rules = load_topic_rules(self.topics_path)
+        return self._rules
 
     async def embed_topics(self, embedder: Embedder) -> bool:
         """Embeds the topics' descriptions once, with the embedder whose vectors the
@@ -173,7 +189,7 @@ class Curator:
             return True
         if embedder.name == "off" or embedder.name != self.embedder_name:
             return False
-        rules = load_topic_rules(self.topics_path)
+        rules = self.rules()
         vectors = await embedder.embed(descriptions(rules))
         if vectors is None:
             return False

@@ -60,6 +60,22 @@ def test_topic_profiles_are_learned_again_after_enough_articles_and_time(
     assert curator.matcher() is second, "long enough, but one article"
 
 
+def test_topic_rules_are_read_once_and_kept_through_relearning(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # The catalog was synced to storage at start; a relearn reads the rules it was
+    # started with, not the file again (nor a file edited since: its ids are not stored).
+    catalog = tmp_path / "topics.toml"
+    catalog.write_bytes(make_settings(tmp_path).topics_path.read_bytes())
+    curator = Curator(engine, catalog, relearn_every=1, relearn_after=dt.timedelta(0))
+    first = curator.matcher()
+    catalog.unlink()
+    curator._since_learning = RELEARN_FIRST  # as if enough articles had come
+    again = curator.matcher()
+    assert again is not first, "learned again"
+    assert again.rules == first.rules
+
+
 def test_blank_search_terms_are_filled_in_batches_until_none_is_left(
     engine: Engine, settings: Settings
 ) -> None:

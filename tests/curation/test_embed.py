@@ -10,6 +10,7 @@ import pytest
 
 from bot.curation.embed import (
     RETRY_SECONDS,
+    WORDS,
     Bundled,
     Endpoint,
     Off,
@@ -98,6 +99,33 @@ def test_vectors_are_stored_in_two_bytes_a_dimension() -> None:
 
 def test_an_article_is_embedded_by_its_headline_and_lead_start() -> None:
     text = embed_text("Oil jumps.", "Brent rose " + "further " * 100)
-    assert text.startswith("Oil jumps. Brent rose") and len(text.split()) == 60
+    assert text.startswith("Oil jumps. Brent rose") and len(text.split()) == WORDS == 40
     assert embed_text("Oil jumps", None) == "Oil jumps", "a headline alone, as written"
     assert embed_text("Oil  jumps", "  ") == "Oil jumps"
+
+
+class Counting:
+    """A stand-in for the bundled model: a vector from each text's length, and what it
+    was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[list[str]] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.asked.append(list(texts))
+        return np.array([[len(t), 1.0, 0.0] for t in texts], dtype=np.float32)
+
+
+def test_a_text_met_lately_is_not_embedded_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A wire story's copies come with the same headline and lead from several outlets.
+    monkeypatch.setattr("bot.curation.embed.RECENT", 3)
+    model, embedder = Counting(), Bundled()
+    embedder._model = model  # loaded
+    first = embedder.encode(["a wire story", "another", "a wire story"])
+    again = embedder.encode(["a wire story", "a third"])
+    assert model.asked == [["a wire story", "another"], ["a third"]]
+    assert first is not None and again is not None
+    assert np.allclose(first[0], first[2]) and np.allclose(first[0], again[0])
+    embedder.encode(["a fourth", "a fifth"])  # the three met last are kept
+    embedder.encode(["a third", "a wire story"])
+    assert model.asked[-1] == ["a wire story"], "met longest ago, it was let go"

@@ -23,7 +23,7 @@ import datetime as dt
 import heapq
 import math
 import zlib
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 
 from bot.curation.meanings import Meanings, Vectors
@@ -60,6 +60,16 @@ BAR_LONG = 0.28  # ... and for a long text
 BAR_ACROSS = 0.40  # meaning alone, across languages
 DECAY = 0.25  # closeness asked for more, a day after the story was last told
 NEAREST = 5  # stories nearest by meaning weighed beside those sharing rare words
+# A story's centroid is the average of its reports: a story that wrongly holds two
+# events sits between them, close to articles on neither (and then draws more in),
+# while a big story's centroid is its subject, not each of its angles. So half of
+# the closeness is to the story's reports themselves: the mean of the article's
+# closeness to the NEAREST_REPORTS of them most like it, among the RECENT_REPORTS
+# last ones in its language. For a pair, that is average-link (both reports must be
+# close); for a big story, its few reports most like the article.
+NEAREST_REPORTS = 3
+RECENT_REPORTS = 20  # ... which bounds the cost and memory of a story
+REPORTS_SHARE = 0.5
 
 
 @dataclass
@@ -74,6 +84,10 @@ class _Story:
     weights: Counter[str] = field(default_factory=Counter)  # its articles' TF-IDF, summed
     weight_norm: float = 0.0
     holding: Counter[str] = field(default_factory=Counter)  # articles holding each word
+    # Its last reports: their TF-IDF, what they mean (if known) and their language.
+    reports: deque[tuple[dict[str, float], Vectors | None, str | None]] = field(
+        default_factory=lambda: deque(maxlen=RECENT_REPORTS)
+    )
 
 
 @dataclass(frozen=True)
@@ -148,7 +162,15 @@ class StoryIndex:
                 shared = sum(x * story.weights.get(w, 0.0) for w, x in weights.items())
                 worded = shared / story.weight_norm if story.weight_norm else 0.0
                 # A story stored without a meaning (the embedder was away): words alone.
-                closeness = worded if meant is None else mix * worded + (1 - mix) * meant
+                if meant is None:
+                    closeness = worded
+                else:
+                    reported = _to_reports(story, weights, vector, language)
+                    worded, meant = (worded, meant) if reported is None else (
+                        (1 - REPORTS_SHARE) * worded + REPORTS_SHARE * reported[0],
+                        (1 - REPORTS_SHARE) * meant + REPORTS_SHARE * (reported[1] or meant),
+                    )  # fmt: skip
+                    closeness = mix * worded + (1 - mix) * meant
                 needed = bar
             if when is not None:
                 closeness -= DECAY * abs((when - story.last_seen).total_seconds()) / 86_400
@@ -233,7 +255,9 @@ class StoryIndex:
             self._meanings.add(story_id, vector)
         if language:
             story.languages.add(language)
-        story.weights.update(self._weights(words))
+        weights = self._weights(words)
+        story.weights.update(weights)
+        story.reports.append((weights, vector, language))
         story.weight_norm = math.sqrt(sum(v * v for v in story.weights.values()))
         story.holding.update(words.keys())
         self._df.update(words.keys())
@@ -328,6 +352,22 @@ class StoryIndex:
             if similarity(sketch, self._sketches[article_id]) >= COPY_SIMILARITY:
                 return article_id
         return None
+
+
+def _to_reports(
+    story: _Story, weights: dict[str, float], vector: Vectors, language: str | None
+) -> tuple[float, float | None] | None:
+    """The article's closeness in words, and in meaning (None if none of them has a
+    vector), to the story's NEAREST_REPORTS recent reports in its language most like
+    it, averaged; None if the story has no recent report in its language."""
+    same = [(w, v) for w, v, lang in story.reports if lang == language]
+    if not same:
+        return None
+    worded = sorted((sum(x * w.get(t, 0.0) for t, x in weights.items()) for w, _ in same),
+                    reverse=True)[:NEAREST_REPORTS]  # fmt: skip
+    meant = sorted((float(v @ vector) for _, v in same if v is not None),
+                   reverse=True)[:NEAREST_REPORTS]  # fmt: skip
+    return sum(worded) / len(worded), sum(meant) / len(meant) if meant else None
 
 
 def story_words(title: str, text: str) -> Counter[str]:

@@ -70,6 +70,12 @@ NEAREST = 5  # stories nearest by meaning weighed beside those sharing rare word
 NEAREST_REPORTS = 3
 RECENT_REPORTS = 20  # ... which bounds the cost and memory of a story
 REPORTS_SHARE = 0.5
+# A story many reports have joined is the likelier to get the next one (the prior of a
+# Dirichlet process, as in MStream): its bar is lower by this times the log of its
+# size, the less so the more words the text has (a headline's closeness is a thin
+# clue, a long text's needs no prior). On GoogleNews headlines, whose events have
+# dozens of reports, stories otherwise split into many.
+BIG_STORY = 0.015
 
 
 @dataclass
@@ -166,12 +172,19 @@ class StoryIndex:
                     closeness = worded
                 else:
                     reported = _to_reports(story, weights, vector, language)
-                    worded, meant = (worded, meant) if reported is None else (
-                        (1 - REPORTS_SHARE) * worded + REPORTS_SHARE * reported[0],
-                        (1 - REPORTS_SHARE) * meant + REPORTS_SHARE * (reported[1] or meant),
-                    )  # fmt: skip
+                    if reported is not None:
+                        near_words, near_meaning = reported
+                        worded += REPORTS_SHARE * (near_words - worded)
+                        if near_meaning is not None:
+                            meant += REPORTS_SHARE * (near_meaning - meant)
                     closeness = mix * worded + (1 - mix) * meant
-                needed = bar
+                needed = bar - BIG_STORY * (1 - focus) * math.log(story.size)
+                # Its reports in another language are reached by meaning alone, as when the
+                # story has none in the article's: a third report of an event may be close
+                # to the other language's report and further from its own language's.
+                other = _across_reports(story, vector, language) if meant is not None else None
+                if other is not None and other - BAR_ACROSS > closeness - needed:
+                    closeness, needed = other, BAR_ACROSS
             if when is not None:
                 closeness -= DECAY * abs((when - story.last_seen).total_seconds()) / 86_400
             if closeness - needed >= best_margin:
@@ -368,6 +381,18 @@ def _to_reports(
     meant = sorted((float(v @ vector) for _, v in same if v is not None),
                    reverse=True)[:NEAREST_REPORTS]  # fmt: skip
     return sum(worded) / len(worded), sum(meant) / len(meant) if meant else None
+
+
+def _across_reports(story: _Story, vector: Vectors, language: str | None) -> float | None:
+    """The article's closeness in meaning to the story's NEAREST_REPORTS recent reports
+    in other (known) languages most like it, averaged; None if it has none with a
+    vector, or the article's language is not known."""
+    if language is None or story.languages <= {language}:
+        return None
+    meant = sorted((float(v @ vector) for _, v, lang in story.reports
+                    if lang is not None and lang != language and v is not None),
+                   reverse=True)[:NEAREST_REPORTS]  # fmt: skip
+    return sum(meant) / len(meant) if meant else None
 
 
 def story_words(title: str, text: str) -> Counter[str]:

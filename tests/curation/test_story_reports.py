@@ -58,6 +58,7 @@ def test_in_a_big_story_the_reports_most_like_the_article_count(
 ) -> None:
     # A story of many angles: its average is its subject, close to none of them. An
     # article like three of its reports (0.6 each) belongs with them.
+    monkeypatch.setattr(stories, "BIG_STORY", 0.0)  # the story's size aside
     others = [(f"Angle number {n} of the summit", axis(n)) for n in range(3, 23)]
     near = [(f"Leaders sign pact, view {n}", mixed((0.6, 0), (0.8, 23 + n))) for n in range(3)]
     index = story_of(others + near)
@@ -99,3 +100,33 @@ def _in_english(story: stories._Story) -> stories._Story:
         ((w, v, "en") for w, v, _ in story.reports), maxlen=story.reports.maxlen
     )
     return story
+
+
+def test_a_story_many_reports_have_joined_is_joined_at_a_lower_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One headline, as close (0.43) to a story of one report as to one of eight like
+    # it: the story that drew eight reports takes it, the lone report does not.
+    lone = story_of([("Ministers meet in Cairo on water", axis(0))])
+    big = story_of([("Ministers meet in Cairo on water", axis(0))] * 8)
+    headline = mixed((0.43, 0), (float(np.sqrt(1 - 0.43**2)), 1))
+    assert place(lone, "Talks go on", headline) is None
+    assert place(big, "Talks go on", headline) == 1
+    monkeypatch.setattr(stories, "BIG_STORY", 0.0)
+    assert place(big, "Talks go on", headline) is None
+
+
+def test_a_story_told_in_two_languages_is_reached_by_meaning_through_either(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An English report of an event, on one of its angles (far from the English
+    # report), close in meaning (0.8) to the Arabic one: it joins, as it would if the
+    # story had no English report at all.
+    index = StoryIndex()
+    index.add(1, 1, story_words("زلزال يضرب شرق تركيا", ""), NOW, vector=axis(0), language="ar")
+    index.add(1, 2, story_words("Rescuers search rubble in Malatya", ""), NOW, vector=axis(1),
+              language="en")  # fmt: skip
+    angle = mixed((0.8, 0), (0.6, 2))
+    assert place(index, "Turkey quake toll climbs", angle) == 1
+    monkeypatch.setattr(stories, "_across_reports", lambda *_: None)
+    assert place(index, "Turkey quake toll climbs", angle) is None

@@ -26,6 +26,8 @@ import zlib
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from bot.curation.meanings import Meanings, Vectors
 from bot.language import stems
 
@@ -376,10 +378,15 @@ def _to_reports(
     same = [(w, v) for w, v, lang in story.reports if lang == language]
     if not same:
         return None
-    worded = sorted((sum(x * w.get(t, 0.0) for t, x in weights.items()) for w, _ in same),
+    # Only the article's words the story holds can count: a long text has a hundred
+    # words, and each of its reports would be looked up for all of them.
+    held = [(t, x) for t, x in weights.items() if t in story.counts]
+    worded = sorted((sum(x * w.get(t, 0.0) for t, x in held) for w, _ in same),
                     reverse=True)[:NEAREST_REPORTS]  # fmt: skip
-    meant = sorted((float(v @ vector) for _, v in same if v is not None),
-                   reverse=True)[:NEAREST_REPORTS]  # fmt: skip
+    vectors = [v for _, v in same if v is not None]
+    meant: list[float] = []
+    if vectors:  # one product for all the reports, not one a report
+        meant = sorted((np.stack(vectors) @ vector).tolist(), reverse=True)[:NEAREST_REPORTS]
     return sum(worded) / len(worded), sum(meant) / len(meant) if meant else None
 
 

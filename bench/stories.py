@@ -23,11 +23,15 @@ bench/data/crosslingual.jsonl (events told in Arabic and in English, and
 same-subject distractors, in order of publication): the share of events whose
 reports end in one story, and of distractors merged, tune and check apart.
 Peers need: .venv/bin/pip install -r bench/requirements.txt
+Usage: .venv/bin/python bench/stories.py [--only T TS long cross] [--cache DIR]
+[--no-peers]; --cache keeps the model's vectors between runs (keyed by the texts).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import hashlib
 import json
 import random
 import sys
@@ -50,6 +54,7 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 CROWD = 10_000  # a busy window: GoogleNews items placed before a long set
 EVENTS = Path(__file__).parent / "data" / "crosslingual.jsonl"
 MODEL = Bundled()
+CACHE: Path | None = None  # where vectors are kept between runs (--cache)
 
 
 def bcubed(pred: list[int], gold: list[int]) -> tuple[float, float, float]:
@@ -96,7 +101,18 @@ def newsbot(
 def embedded(items: list[str] | list[tuple[str, str]]) -> Any:
     """What the items mean, from the bundled model, as the pipeline embeds them."""
     texts = [embed_text(i, None) if isinstance(i, str) else embed_text(i[0], i[1]) for i in items]
-    return MODEL.encode(texts)
+    if CACHE is None:
+        return MODEL.encode(texts)
+    import numpy as np
+
+    key = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:20]
+    kept = CACHE / f"{MODEL.name}-{key}.npy"
+    if kept.exists():
+        return np.load(kept)
+    vectors = MODEL.encode(texts)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(kept, vectors)
+    return vectors
 
 
 def crosslingual() -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
@@ -168,6 +184,15 @@ def long_texts(limit: int = 500) -> list[tuple[str, list[tuple[str, str]], list[
 
 
 def main() -> int:
+    global CACHE
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=("T", "TS", "long", "cross"),
+                        help="the sets to run (all by default)")  # fmt: skip
+    parser.add_argument("--cache", type=Path, help="a folder keeping vectors between runs")
+    parser.add_argument("--no-peers", action="store_true", help="no batch average-link")
+    args = parser.parse_args()
+    CACHE = args.cache
+    only = set(args.only or ("T", "TS", "long", "cross"))
     print("| data | method | B3 precision | B3 recall | B3 F1 | items/s |")
     print("|---|---|---|---|---|---|")
     sets: list[tuple[str, list[str] | list[tuple[str, str]], list[int]]] = []
@@ -175,9 +200,11 @@ def main() -> int:
         rows = [json.loads(line) for line in (DATA / f"GoogleNews-{name}.jsonl").open()]
         sets.append((name, [r["text"] for r in rows], [r["cluster"] for r in rows]))
     crowd = [text for text in sets[1][1] if isinstance(text, str)][:CROWD]
-    crowd_vectors = embedded(crowd)
+    crowd_vectors = embedded(crowd) if "long" in only else None
     sets += long_texts()
     for name, texts, gold in sets:
+        if name.split()[0] not in only:
+            continue
         half = len(texts) // 2
         languages = ["ar" if "ar" in name else "en"] * len(texts)
         vectors = embedded(texts)
@@ -195,6 +222,8 @@ def main() -> int:
                                          languages=languages)[0], gold)  # fmt: skip
                 print(f"| {name} | newsbot, {method}, all, in a window already holding "
                       f"{len(crowd):,} TS items | {p:.3f} | {r:.3f} | {f:.3f} | - |")  # fmt: skip
+        if args.no_peers:
+            continue
         try:
             flat = [t if isinstance(t, str) else f"{t[0]} {t[1][:600]}" for t in texts]
             (p, r, f), similarity = average_link(flat, gold)
@@ -203,6 +232,8 @@ def main() -> int:
             continue
         print(f"| {name} | batch average-link, 2nd half (cos >= {similarity:.2f} tuned on 1st) "
               f"| {p:.3f} | {r:.3f} | {f:.3f} | - |", flush=True)  # fmt: skip
+    if "cross" not in only:
+        return 0
     rows, items = crosslingual()
     vectors = embedded(items)
     times = [dt.datetime.fromisoformat(r["published"].replace("Z", "+00:00")) for r in rows]

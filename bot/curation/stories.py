@@ -23,8 +23,10 @@ import datetime as dt
 import heapq
 import math
 import zlib
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from bot.curation.meanings import Meanings, Vectors
 from bot.language import stems
@@ -60,6 +62,22 @@ BAR_LONG = 0.28  # ... and for a long text
 BAR_ACROSS = 0.40  # meaning alone, across languages
 DECAY = 0.25  # closeness asked for more, a day after the story was last told
 NEAREST = 5  # stories nearest by meaning weighed beside those sharing rare words
+# A story's centroid is the average of its reports: a story that wrongly holds two
+# events sits between them, close to articles on neither (and then draws more in),
+# while a big story's centroid is its subject, not each of its angles. So half of
+# the closeness is to the story's reports themselves: the mean of the article's
+# closeness to the NEAREST_REPORTS of them most like it, among the RECENT_REPORTS
+# last ones in its language. For a pair, that is average-link (both reports must be
+# close); for a big story, its few reports most like the article.
+NEAREST_REPORTS = 3
+RECENT_REPORTS = 20  # ... which bounds the cost and memory of a story
+REPORTS_SHARE = 0.5
+# A story many reports have joined is the likelier to get the next one (the prior of a
+# Dirichlet process, as in MStream): its bar is lower by this times the log of its
+# size, the less so the more words the text has (a headline's closeness is a thin
+# clue, a long text's needs no prior). On GoogleNews headlines, whose events have
+# dozens of reports, stories otherwise split into many.
+BIG_STORY = 0.015
 
 
 @dataclass
@@ -74,6 +92,10 @@ class _Story:
     weights: Counter[str] = field(default_factory=Counter)  # its articles' TF-IDF, summed
     weight_norm: float = 0.0
     holding: Counter[str] = field(default_factory=Counter)  # articles holding each word
+    # Its last reports: their TF-IDF, what they mean (if known) and their language.
+    reports: deque[tuple[dict[str, float], Vectors | None, str | None]] = field(
+        default_factory=lambda: deque(maxlen=RECENT_REPORTS)
+    )
 
 
 @dataclass(frozen=True)
@@ -148,8 +170,23 @@ class StoryIndex:
                 shared = sum(x * story.weights.get(w, 0.0) for w, x in weights.items())
                 worded = shared / story.weight_norm if story.weight_norm else 0.0
                 # A story stored without a meaning (the embedder was away): words alone.
-                closeness = worded if meant is None else mix * worded + (1 - mix) * meant
-                needed = bar
+                if meant is None:
+                    closeness = worded
+                else:
+                    reported = _to_reports(story, weights, vector, language)
+                    if reported is not None:
+                        near_words, near_meaning = reported
+                        worded += REPORTS_SHARE * (near_words - worded)
+                        if near_meaning is not None:
+                            meant += REPORTS_SHARE * (near_meaning - meant)
+                    closeness = mix * worded + (1 - mix) * meant
+                needed = bar - BIG_STORY * (1 - focus) * math.log(story.size)
+                # Its reports in another language are reached by meaning alone, as when the
+                # story has none in the article's: a third report of an event may be close
+                # to the other language's report and further from its own language's.
+                other = _across_reports(story, vector, language) if meant is not None else None
+                if other is not None and other - BAR_ACROSS > closeness - needed:
+                    closeness, needed = other, BAR_ACROSS
             if when is not None:
                 closeness -= DECAY * abs((when - story.last_seen).total_seconds()) / 86_400
             if closeness - needed >= best_margin:
@@ -233,7 +270,9 @@ class StoryIndex:
             self._meanings.add(story_id, vector)
         if language:
             story.languages.add(language)
-        story.weights.update(self._weights(words))
+        weights = self._weights(words)
+        story.weights.update(weights)
+        story.reports.append((weights, vector, language))
         story.weight_norm = math.sqrt(sum(v * v for v in story.weights.values()))
         story.holding.update(words.keys())
         self._df.update(words.keys())
@@ -328,6 +367,39 @@ class StoryIndex:
             if similarity(sketch, self._sketches[article_id]) >= COPY_SIMILARITY:
                 return article_id
         return None
+
+
+def _to_reports(
+    story: _Story, weights: dict[str, float], vector: Vectors, language: str | None
+) -> tuple[float, float | None] | None:
+    """The article's closeness in words, and in meaning (None if none of them has a
+    vector), to the story's NEAREST_REPORTS recent reports in its language most like
+    it, averaged; None if the story has no recent report in its language."""
+    same = [(w, v) for w, v, lang in story.reports if lang == language]
+    if not same:
+        return None
+    # Only the article's words the story holds can count: a long text has a hundred
+    # words, and each of its reports would be looked up for all of them.
+    held = [(t, x) for t, x in weights.items() if t in story.counts]
+    worded = sorted((sum(x * w.get(t, 0.0) for t, x in held) for w, _ in same),
+                    reverse=True)[:NEAREST_REPORTS]  # fmt: skip
+    vectors = [v for _, v in same if v is not None]
+    meant: list[float] = []
+    if vectors:  # one product for all the reports, not one a report
+        meant = sorted((np.stack(vectors) @ vector).tolist(), reverse=True)[:NEAREST_REPORTS]
+    return sum(worded) / len(worded), sum(meant) / len(meant) if meant else None
+
+
+def _across_reports(story: _Story, vector: Vectors, language: str | None) -> float | None:
+    """The article's closeness in meaning to the story's NEAREST_REPORTS recent reports
+    in other (known) languages most like it, averaged; None if it has none with a
+    vector, or the article's language is not known."""
+    if language is None or story.languages <= {language}:
+        return None
+    meant = sorted((float(v @ vector) for _, v, lang in story.reports
+                    if lang is not None and lang != language and v is not None),
+                   reverse=True)[:NEAREST_REPORTS]  # fmt: skip
+    return sum(meant) / len(meant) if meant else None
 
 
 def story_words(title: str, text: str) -> Counter[str]:

@@ -1,0 +1,132 @@
+"""Placing by meaning: an article is weighed against a story's reports themselves, not
+only against their average (bot/curation/stories.py, NEAREST_REPORTS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from bot.curation import stories
+from bot.curation.stories import StoryIndex, story_words
+
+NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
+DIM = 32
+
+
+def axis(n: int) -> np.ndarray:
+    vector = np.zeros(DIM, dtype=np.float32)
+    vector[n] = 1.0
+    return vector
+
+
+def mixed(*parts: tuple[float, int]) -> np.ndarray:
+    vector = sum(weight * axis(n) for weight, n in parts)
+    return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
+def story_of(reports: list[tuple[str, np.ndarray]], language: str = "en") -> StoryIndex:
+    index = StoryIndex()
+    for article_id, (headline, vector) in enumerate(reports):
+        index.add(1, article_id, story_words(headline, ""), NOW, vector=vector,
+                  language=language)  # fmt: skip
+    return index
+
+
+def place(index: StoryIndex, headline: str, vector: np.ndarray) -> int | None:
+    return index.place(story_words(headline, ""), vector=vector, language="en", when=NOW).story
+
+
+def test_a_story_holding_two_events_does_not_draw_in_what_is_close_to_neither(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two reports of other events in one story (a wrong merge earlier): their average
+    # lies between them. An article a third of the way to each (cosine 0.33 with
+    # either) is near that average (0.47), not near any report it would join.
+    index = story_of([("Ministers meet in Cairo on water", axis(0)),
+                      ("Storm floods coastal towns overnight", axis(1))])  # fmt: skip
+    between = mixed((0.33, 0), (0.33, 1), (float(np.sqrt(1 - 2 * 0.33**2)), 2))
+    assert place(index, "Quiet day for traders", between) is None
+    monkeypatch.setattr(stories, "REPORTS_SHARE", 0.0)  # by the average alone it joined
+    assert place(index, "Quiet day for traders", between) == 1
+
+
+def test_in_a_big_story_the_reports_most_like_the_article_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A story of many angles: its average is its subject, close to none of them. An
+    # article like three of its reports (0.6 each) belongs with them.
+    monkeypatch.setattr(stories, "BIG_STORY", 0.0)  # the story's size aside
+    others = [(f"Angle number {n} of the summit", axis(n)) for n in range(3, 23)]
+    near = [(f"Leaders sign pact, view {n}", mixed((0.6, 0), (0.8, 23 + n))) for n in range(3)]
+    index = story_of(others + near)
+    assert place(index, "Accord signed at last", axis(0)) == 1
+    monkeypatch.setattr(stories, "REPORTS_SHARE", 0.0)
+    assert place(index, "Accord signed at last", axis(0)) is None
+
+
+def test_only_reports_in_the_articles_language_are_compared_word_for_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An Arabic and an English report of one event, and an English article told in the
+    # English report's words, whose vector (say, a poor one) is far from both. Its
+    # words hold it in the story; the Arabic report, no word in common, would halve
+    # their evidence if it were counted among the reports.
+    headline = "Earthquake strikes eastern Turkey, dozens killed"
+
+    def index() -> StoryIndex:
+        built = StoryIndex()
+        built.add(1, 1, story_words("زلزال يضرب شرق تركيا", ""), NOW, vector=axis(0),
+                  language="ar")  # fmt: skip
+        built.add(1, 2, story_words(headline, ""), NOW, vector=axis(0), language="en")
+        for n in range(3, 9):  # the window's other stories, for the words' rarity
+            built.add(n, n, Counter({f"other{n}": 1, "killed": 1}), NOW, vector=axis(n),
+                      language="en")  # fmt: skip
+        return built
+
+    far = mixed((0.05, 0), (1.0, 1))
+    assert place(index(), headline, far) == 1
+    reports = stories._to_reports
+    monkeypatch.setattr(stories, "_to_reports",  # as if every report were in English
+                        lambda story, weights, vector, _: reports(_in_english(story), weights,
+                                                                  vector, "en"))  # fmt: skip
+    assert place(index(), headline, far) is None
+
+
+def _in_english(story: stories._Story) -> stories._Story:
+    story.reports = type(story.reports)(
+        ((w, v, "en") for w, v, _ in story.reports), maxlen=story.reports.maxlen
+    )
+    return story
+
+
+def test_a_story_many_reports_have_joined_is_joined_at_a_lower_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One headline, as close (0.43) to a story of one report as to one of eight like
+    # it: the story that drew eight reports takes it, the lone report does not.
+    lone = story_of([("Ministers meet in Cairo on water", axis(0))])
+    big = story_of([("Ministers meet in Cairo on water", axis(0))] * 8)
+    headline = mixed((0.43, 0), (float(np.sqrt(1 - 0.43**2)), 1))
+    assert place(lone, "Talks go on", headline) is None
+    assert place(big, "Talks go on", headline) == 1
+    monkeypatch.setattr(stories, "BIG_STORY", 0.0)
+    assert place(big, "Talks go on", headline) is None
+
+
+def test_a_story_told_in_two_languages_is_reached_by_meaning_through_either(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An English report of an event, on one of its angles (far from the English
+    # report), close in meaning (0.8) to the Arabic one: it joins, as it would if the
+    # story had no English report at all.
+    index = StoryIndex()
+    index.add(1, 1, story_words("زلزال يضرب شرق تركيا", ""), NOW, vector=axis(0), language="ar")
+    index.add(1, 2, story_words("Rescuers search rubble in Malatya", ""), NOW, vector=axis(1),
+              language="en")  # fmt: skip
+    angle = mixed((0.8, 0), (0.6, 2))
+    assert place(index, "Turkey quake toll climbs", angle) == 1
+    monkeypatch.setattr(stories, "_across_reports", lambda *_: None)
+    assert place(index, "Turkey quake toll climbs", angle) is None

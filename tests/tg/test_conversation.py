@@ -36,21 +36,27 @@ def written_in(headline: str) -> str:
     return "ar" if arabic >= latin and arabic else "en"
 
 
-def add_story(engine: Engine, headline: str, slug: str) -> int:
-    now = dt.datetime.now(dt.UTC)
+def add_story(engine: Engine, headline: str, slug: str, *, source: str = "Wire",
+              language: str | None = None, hours: float = 0, url: str | None = None,
+              image_url: str | None = None) -> int:  # fmt: skip
+    """A story of one report on `slug`, `hours` old, from `source` (made when new): its
+    page at `url` (a made-up one by default), in `language` (by its script by default)."""
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
     with session(engine) as db:
-        source = db.exec(select(Source).where(Source.name == "Wire")).first()
-        if source is None:
-            source = Source(name="Wire", url="https://wire.test/rss", origin="cli")
-            db.add(source)
+        outlet = db.exec(select(Source).where(Source.name == source)).first()
+        if outlet is None:
+            outlet = Source(name=source, url=f"https://{len(source)}.test/{source}",
+                            language=language, origin="cli")  # fmt: skip
+            db.add(outlet)
             db.flush()
-        story = Story(headline=headline, first_seen_at=now, last_seen_at=now, source_count=1)
+        story = Story(headline=headline, first_seen_at=when, last_seen_at=when, source_count=1)
         db.add(story)
         db.flush()
-        key = f"wire.test/{story.id}"
-        article = Article(source_id=source.id, url=f"https://{key}", url_key=key,
+        url = url or f"https://wire.test/{story.id}"
+        article = Article(source_id=outlet.id, url=url, url_key=url.split("://")[1],
                           title=headline, summary="In short.", story_id=story.id,
-                          fetched_at=now, language=written_in(headline))  # fmt: skip
+                          language=language or written_in(headline), published_at=when,
+                          fetched_at=when, image_url=image_url)  # fmt: skip
         db.add(article)
         db.flush()
         topic = db.exec(select(Topic).where(Topic.slug == slug)).one()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -14,39 +15,21 @@ from bot.loopback.bot_api import FakeBotAPI
 from bot.loopback.news_site import NewsSite
 from bot.texts import text
 from storage.db import session
-from storage.models import Article, ArticleTopic, Chat, Delivery, Outgoing, Source, Story, Topic
+from storage.models import Chat, Delivery, Outgoing
 from tests.conftest import wait
-from tests.tg.test_conversation import ALICE, SALMA, ask
+from tests.tg.test_conversation import ALICE, SALMA, add_story, ask
 
 OMAR = FakeBotAPI.user(7003, "Omar", "en")
+PAGES = itertools.count(1)  # the stories' pages on the site
 
 
 def add(engine: Engine, site: NewsSite, headline: str, slug: str, *, source: str = "Wire",
         language: str = "en", hours: float = 1, image: bool = False) -> int:  # fmt: skip
     """A story of one report, `hours` old, its page on the site (with a picture or not)."""
-    when = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
-    with session(engine) as db:
-        outlet = db.exec(select(Source).where(Source.name == source)).first()
-        if outlet is None:
-            outlet = Source(name=source, url=f"https://{len(source)}.test/{source}",
-                            language=language, origin="cli")  # fmt: skip
-            db.add(outlet)
-            db.flush()
-        story = Story(headline=headline, first_seen_at=when, last_seen_at=when, source_count=1)
-        db.add(story)
-        db.flush()
-        meta = '<meta property="og:image" content="/pic.jpg">' if image else ""
-        url = site.put(f"/s/{story.id}.html", f"<html><head>{meta}</head><body></body></html>")
-        article = Article(source_id=outlet.id, url=url, url_key=url.split("://")[1],
-                          title=headline, summary="In short.", story_id=story.id,
-                          language=language, published_at=when, fetched_at=when,
-                          image_url=site.url("/pic.jpg") if image else None)  # fmt: skip
-        db.add(article)
-        db.flush()
-        topic = db.exec(select(Topic).where(Topic.slug == slug)).one()
-        db.add(ArticleTopic(article_id=article.id, topic_id=topic.id, score=0.9))
-        assert story.id is not None
-        return story.id
+    meta = '<meta property="og:image" content="/pic.jpg">' if image else ""
+    url = site.put(f"/s/{next(PAGES)}.html", f"<html><head>{meta}</head><body></body></html>")
+    return add_story(engine, headline, slug, source=source, language=language, hours=hours,
+                     url=url, image_url=site.url("/pic.jpg") if image else None)  # fmt: skip
 
 
 async def test_the_news_languages_are_offered_at_start_and_changed_with_buttons_or_a_command(

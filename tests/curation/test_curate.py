@@ -34,12 +34,7 @@ def test_topic_profiles_are_learned_again_after_enough_articles_and_time(
     clock = [NOW]
     curator = Curator(engine, settings.topics_path, clock=lambda: clock[0], relearn_every=2,
                       relearn_after=dt.timedelta(minutes=15))  # fmt: skip
-    with session(engine) as db:
-        source = Source(name="Nile Post", url="https://nile.example/feed.xml")
-        db.add(source)
-        db.flush()
-        assert source.id is not None
-        source_id = source.id
+    source_id = add_source(engine, "Nile Post", "https://nile.example/feed.xml")
 
     def store(n: int) -> None:
         with session(engine) as db:
@@ -109,12 +104,7 @@ def test_a_young_archive_is_learned_from_again_each_time_it_doubles(
 ) -> None:
     curator = Curator(engine, settings.topics_path, clock=lambda: NOW,
                       relearn_after=dt.timedelta(0))  # fmt: skip
-    with session(engine) as db:
-        source = Source(name="Nile Post", url="https://nile.example/feed.xml")
-        db.add(source)
-        db.flush()
-        assert source.id is not None
-        source_id = source.id
+    source_id = add_source(engine, "Nile Post", "https://nile.example/feed.xml")
     learned = [curator.matcher()]
     for n in range(1, RELEARN_FIRST * 3 + 1):
         with session(engine) as db:

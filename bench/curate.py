@@ -38,14 +38,17 @@ def articles(limit: int) -> list[dict[str, object]]:
     return items
 
 
-def run(items: list[dict[str, object]], embeddings: str) -> tuple[float, int, list[Any]]:
-    """`newsbot curate --jsonl` in a fresh process, as an operator runs it: its
-    seconds (start-up and the model's loading included), peak resident KB, output."""
+def run(items: list[dict[str, object]], embeddings: str) -> tuple[float, float, int, list[Any]]:
+    """`newsbot curate --jsonl` in a fresh process, as an operator runs it: its wall
+    seconds (start-up and the model's loading included), its CPU seconds (user and
+    system, its own threads included: what a shared machine's other load does not
+    change), peak resident KB, output."""
     lines = "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items)
     env = {**os.environ, "EMBEDDINGS": embeddings, "OPENBLAS_NUM_THREADS": "1"}
     script = ("import resource, runpy, sys; sys.argv = ['newsbot', 'curate', '--jsonl']\n"
               "try:\n    runpy.run_module('bot', run_name='__main__')\n"
-              "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+              "finally:\n    used = resource.getrusage(resource.RUSAGE_SELF)\n"
+              "    print(used.ru_utime + used.ru_stime, used.ru_maxrss,"
               " file=sys.stderr)")  # fmt: skip
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", script], input=lines, env=env,
@@ -53,8 +56,8 @@ def run(items: list[dict[str, object]], embeddings: str) -> tuple[float, int, li
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"newsbot curate failed: {done.stderr[-2000:]}")
-    peak = int(done.stderr.strip().splitlines()[-1])
-    return seconds, peak, [json.loads(line) for line in done.stdout.splitlines()]
+    cpu, peak = done.stderr.strip().splitlines()[-1].split()
+    return seconds, float(cpu), int(peak), [json.loads(line) for line in done.stdout.splitlines()]
 
 
 def main() -> int:
@@ -69,17 +72,23 @@ def main() -> int:
     words = sum(len(str(i["text"]).split()) for i in items) / len(items)
     print(f"{len(items)} articles, {words:.0f} words on average, each mode in a fresh process")
     print("| embeddings | articles | stories | seconds | start s (one article) "
-          "| articles/s after the start | peak MB |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|")
+          "| articles/s after the start | CPU s | start CPU s "
+          "| CPU ms/article after the start | peak MB |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for mode in ("off", "bundled"):
         # One article first: what starting the command costs (and loading the model),
         # so the rate once it runs is told apart from the start of a short run.
-        start, _, _ = run(items[:1], mode)
-        seconds, peak, results = run(items, mode)
+        # The CPU seconds beside the wall ones: on a shared machine the wall clock
+        # counts other processes' time too, the CPU seconds only the command's own.
+        start, start_cpu, _, _ = run(items[:1], mode)
+        seconds, cpu, peak, results = run(items, mode)
         stories = len({r["story"] for r in results})
-        rate = (len(results) - 1) / max(seconds - start, 1e-9)
+        after = max(len(results) - 1, 1)
+        rate = after / max(seconds - start, 1e-9)
+        cpu_ms = 1000 * (cpu - start_cpu) / after
         print(f"| {mode} | {len(results)} | {stories} | {seconds:.2f} | {start:.2f} "
-              f"| {rate:.0f} | {peak / 1024:.0f} |")  # fmt: skip
+              f"| {rate:.0f} | {cpu:.2f} | {start_cpu:.2f} | {cpu_ms:.2f} "
+              f"| {peak / 1024:.0f} |")  # fmt: skip
     return 0
 
 

@@ -19,7 +19,7 @@ from bot.catalog import load_topic_rules
 from bot.curation.embed import Embedder, pack, unpack
 from bot.curation.meanings import Vectors
 from bot.curation.stories import StoryIndex, key_terms, sketch, story_words
-from bot.curation.summarize import summarize
+from bot.curation.summarize import Sentences, sentences_of, summarize
 from bot.curation.topics import (
     Assigned,
     Document,
@@ -96,15 +96,20 @@ class Curator:
         assert article.id is None, "_curate() stores the article: give it a new one"
         language = article.language or detect_language(article.text or article.title)
         article.language = language
+        split: Sentences | None = None  # the text's sentences and stems, if summarized
         if not article.summary:  # an abstractive one may have come with the article
-            summary = summarize(article.text, title=article.title, language=language)
+            split = sentences_of(article.text)
+            summary = summarize(article.text, title=article.title, language=language,
+                                split=split)  # fmt: skip
             article.summary = summary or None
         if article.summary and len(article.summary) > MAX_SUMMARY:  # one endless sentence
             article.summary = clip(article.summary, MAX_SUMMARY)
-        article.search_terms = search_terms(article.title, article.lead, article.text)
+        article.search_terms = search_terms(article.title, article.lead, article.text,
+                                            split=split)  # fmt: skip
         article.related = _marked_on_topic(article)
-        topics = self.matcher().match(document(article, categories, self.meaning_of(article)))
-        self._place(article, now, session)  # stores it
+        meaning = self.meaning_of(article)  # unpacked once: the matcher and the story read it
+        topics = self.matcher().match(document(article, categories, meaning))
+        self._place(article, now, session, meaning)  # stores it
         assert article.id is not None
         if self._topic_ids is None:
             self._topic_ids = topic_store.ids_by_slug(session=session)
@@ -197,13 +202,14 @@ class Curator:
         self._matcher = None
         return True
 
-    def _place(self, article: Article, now: dt.datetime, db: Session) -> None:
-        """Puts the article in the story of the same event, or starts one, and stores
-        the article with its story."""
+    def _place(
+        self, article: Article, now: dt.datetime, db: Session, meaning: Vectors | None
+    ) -> None:
+        """Puts the article (which means `meaning`, see meaning_of) in the story of the
+        same event, or starts one, and stores the article with its story."""
         index = self.story_index()
         words = story_words(article.title, article.lead or article.text)
         fingerprint = sketch(article.text)
-        meaning = self.meaning_of(article)
         placement = index.place(words, fingerprint, vector=meaning, language=article.language,
                                 when=now)  # fmt: skip
         title_words = story_words(article.title, "")
@@ -254,15 +260,27 @@ class Curator:
         return unpack(article.vector)
 
 
-def search_terms(title: str, lead: str | None, text: str) -> str:
+SEARCH_CHARS = 4000  # of the text, that /search looks in
+
+
+def search_terms(title: str, lead: str | None, text: str, *, split: Sentences | None = None) -> str:
     """The stems /search looks in: headline, lead and the text's beginning. Padded with
-    spaces, so that a whole term can be found with LIKE on other databases."""
-    return " " + " ".join(stems(f"{title} {lead or ''} {text[:4000]}")) + " "
+    spaces, so that a whole term can be found with LIKE on other databases. `split`:
+    sentences_of(text), whose stems are the text's when all of it is read (a text cut
+    at SEARCH_CHARS is stemmed again: the cut may fall inside a word)."""
+    if split is not None and len(text) <= SEARCH_CHARS:
+        # Words never span the spaces between the parts: their stems, one after another.
+        found = stems(title) + stems(lead or "") + split.stems_of_text()
+    else:
+        found = stems(f"{title} {lead or ''} {text[:SEARCH_CHARS]}")
+    return " " + " ".join(found) + " "
 
 
 def _marked_on_topic(article: Article) -> list[dict[str, object]]:
     """The page's related links, each marked on_topic when its headline shares a key
     word with the article's headline or lead."""
+    if not article.related:
+        return []
     own = set(stems(f"{article.title} {article.lead or ''}"))
     return [
         {**link, "on_topic": bool(own & set(stems(str(link.get("title", "")))))}

@@ -46,13 +46,37 @@ WEIGHTS = {
 }
 
 
+@dataclass(frozen=True)
+class Sentences:
+    """A text's sentences and the stems of each, worked out once: the summary reads
+    them, and the text's stems are theirs end to end (see `stems_of_text`)."""
+
+    texts: list[str]
+    stems: list[list[str]]
+
+    def stems_of_text(self) -> list[str]:
+        """stems(text) of the whole text, without stemming it again: a sentence ends at
+        whitespace, and stems() reads a text word by word (normalize and the word
+        pattern never join or split across whitespace), so the text's stems are its
+        sentences' stems in order."""
+        return list(chain.from_iterable(self.stems))
+
+
+def sentences_of(text: str) -> Sentences:
+    texts = split_sentences(text)
+    return Sentences(texts, [stems(s) for s in texts])
+
+
 def summarize(
     text: str, *, title: str = "", language: str | None = None, sentences: int = 3,
-    budget: int = 400,
+    budget: int = 400, split: Sentences | None = None,
 ) -> str:  # fmt: skip
-    """2-3 sentences of `text` within `budget` characters (at least one sentence)."""
-    parts = split_sentences(text)
-    chosen = pick(parts, sentences, title=title, language=language or detect_language(text))
+    """2-3 sentences of `text` within `budget` characters (at least one sentence);
+    `split`: sentences_of(text), when the caller has it already."""
+    split = sentences_of(text) if split is None else split
+    parts = split.texts
+    chosen = pick(parts, sentences, title=title, language=language or detect_language(text),
+                  words=split.stems)  # fmt: skip
     kept: list[str] = []
     for index in chosen:
         if kept and sum(len(s) + 1 for s in kept) + len(parts[index]) > budget:
@@ -63,11 +87,12 @@ def summarize(
 
 def pick(
     sentences: list[str], k: int, *, title: str = "", language: str = "en",
-    weights: Weights | None = None,
+    weights: Weights | None = None, words: list[list[str]] | None = None,
 ) -> list[int]:  # fmt: skip
-    """Indexes of the `k` best sentences, in article order."""
+    """Indexes of the `k` best sentences, in article order (`words`: their stems, if
+    worked out already)."""
     weights = weights or WEIGHTS.get(language, WEIGHTS["en"])
-    words = [stems(s) for s in sentences]
+    words = [stems(s) for s in sentences] if words is None else words
     bags = [Counter(w) for w in words]
     norms = [math.sqrt(sum(v * v for v in bag.values())) for bag in bags]
     usable = [i for i, bag in enumerate(bags) if bag]

@@ -9,8 +9,9 @@ from sqlalchemy.engine import Engine
 
 from bot.catalog import load_topics
 from bot.config import Settings
-from bot.curation.curate import RELEARN_FIRST, Curator
+from bot.curation.curate import RELEARN_FIRST, SEARCH_CHARS, Curator, search_terms
 from bot.curation.embed import RETRY_SECONDS, Endpoint, make_embedder, pack
+from bot.curation.summarize import sentences_of
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.language import stems
@@ -22,6 +23,7 @@ from storage import topics as topic_store
 from storage.db import session
 from storage.models import Article, Source
 from tests.conftest import make_settings
+from tests.curation.test_summarize import AWKWARD
 from tests.ingest.sample_site import article_page, rss
 from tests.ingest.test_pipeline import add_source
 
@@ -201,3 +203,16 @@ async def test_the_pipeline_gives_topics_the_vectors_it_made_at_ingest(
         assert [s for s, _ in topic_store.of_article(outcome.new_ids[0], session=db)] == [
             "economy"
         ], "the article's meaning, from the pipeline's own vector, meets economy's prototype"
+
+
+def test_search_terms_from_the_summarys_stems_are_those_of_the_text() -> None:
+    # A summarized article's search terms reuse its sentences' stems; a text longer
+    # than /search reads is cut, inside a word here, and stemmed again.
+    long = "The ministers met again. " * 159 + "The ministers met in Khartoum."
+    assert long[SEARCH_CHARS - 1 : SEARCH_CHARS + 1].isalpha()
+    for text in [*AWKWARD, long]:
+        for lead in (None, "", "Café ́ lead, «نعم»"):
+            split = sentences_of(text)
+            assert search_terms("ΟΔΟΣ ´ قالَ", lead, text, split=split) == search_terms(
+                "ΟΔΟΣ ´ قالَ", lead, text
+            ), (text, lead)

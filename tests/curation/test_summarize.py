@@ -1,4 +1,5 @@
-from bot.curation.summarize import pick, summarize
+from bot.curation.summarize import pick, sentences_of, summarize
+from bot.language import stems
 
 STORY = (
     "Water ministers from three countries agreed on Sunday to share the river's flow during "
@@ -59,3 +60,22 @@ def test_arabic_summary() -> None:
     summary = summarize(text, title="افتتاح معرض الكتاب")
     assert summary.startswith("افتتح وزير الثقافة")
     assert "معرض" in summary
+
+
+# Texts where a cheaper reading could go wrong: tashkeel and tatweel, a combining mark
+# after a space, compatibility forms NFKC widens (´ to a space and a mark, ﬁ, ½),
+# no-break and ideographic spaces, a final sigma, line breaks, quotes split inside.
+AWKWARD = [
+    STORY,
+    "قالَ الوزيرُ إنّ المـفاوضات ستُستأنف. وأضاف: «الاتفاق قريب». ٣ وفود حضرت\n\nالاجتماع",
+    "Café ́ déjà-vu ´ ﬁnal ½ ΟΔΟΣ ΟΔΟΣ. Mr. J. K. Rowling said\u00a0so.\u3000Then 3.5% rose!",
+    'He said "it is over. We won." Then left.  \t  Tabs\tand\r\nbreaks… «نعم» ؟ لا؛ ربما',
+    "",
+    "   only spaces   ",
+]
+
+
+def test_a_texts_stems_are_its_sentences_stems_end_to_end() -> None:
+    # The curator stems a text once, for its summary and its search terms together.
+    for text in AWKWARD:
+        assert sentences_of(text).stems_of_text() == stems(text), text

@@ -1,5 +1,5 @@
 """Placing by meaning: an article is weighed against a story's reports themselves, not
-only against their average (bot/curation/stories.py, NEAREST_REPORTS)."""
+only against their average (bot/curation/reports.py, NEAREST_REPORTS)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from bot.curation import stories
+from bot.curation import reports, stories
 from bot.curation.stories import StoryIndex, story_words
 
 NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
@@ -49,7 +49,7 @@ def test_a_story_holding_two_events_does_not_draw_in_what_is_close_to_neither(
                       ("Storm floods coastal towns overnight", axis(1))])  # fmt: skip
     between = mixed((0.33, 0), (0.33, 1), (float(np.sqrt(1 - 2 * 0.33**2)), 2))
     assert place(index, "Quiet day for traders", between) is None
-    monkeypatch.setattr(stories, "REPORTS_SHARE", 0.0)  # by the average alone it joined
+    monkeypatch.setattr(reports, "REPORTS_SHARE", 0.0)  # by the average alone it joined
     assert place(index, "Quiet day for traders", between) == 1
 
 
@@ -63,7 +63,7 @@ def test_in_a_big_story_the_reports_most_like_the_article_count(
     near = [(f"Leaders sign pact, view {n}", mixed((0.6, 0), (0.8, 23 + n))) for n in range(3)]
     index = story_of(others + near)
     assert place(index, "Accord signed at last", axis(0)) == 1
-    monkeypatch.setattr(stories, "REPORTS_SHARE", 0.0)
+    monkeypatch.setattr(reports, "REPORTS_SHARE", 0.0)
     assert place(index, "Accord signed at last", axis(0)) is None
 
 
@@ -88,18 +88,18 @@ def test_only_reports_in_the_articles_language_are_compared_word_for_word(
 
     far = mixed((0.05, 0), (1.0, 1))
     assert place(index(), headline, far) == 1
-    reports = stories._to_reports
-    monkeypatch.setattr(stories, "_to_reports",  # as if every report were in English
-                        lambda story, weights, vector, _: reports(_in_english(story), weights,
-                                                                  vector, "en"))  # fmt: skip
+    nearest = reports.Reports.nearest
+
+    def as_if_in_english(
+        self: reports.Reports, held: list[tuple[str, float]], vector: np.ndarray, _: str | None
+    ) -> tuple[float, float | None] | None:
+        self._reports = type(self._reports)(
+            ((w, v, "en") for w, v, _ in self._reports), maxlen=self._reports.maxlen
+        )
+        return nearest(self, held, vector, "en")
+
+    monkeypatch.setattr(reports.Reports, "nearest", as_if_in_english)
     assert place(index(), headline, far) is None
-
-
-def _in_english(story: stories._Story) -> stories._Story:
-    story.reports = type(story.reports)(
-        ((w, v, "en") for w, v, _ in story.reports), maxlen=story.reports.maxlen
-    )
-    return story
 
 
 def test_a_story_many_reports_have_joined_is_joined_at_a_lower_bar(
@@ -128,5 +128,5 @@ def test_a_story_told_in_two_languages_is_reached_by_meaning_through_either(
               language="en")  # fmt: skip
     angle = mixed((0.8, 0), (0.6, 2))
     assert place(index, "Turkey quake toll climbs", angle) == 1
-    monkeypatch.setattr(stories, "_across_reports", lambda *_: None)
+    monkeypatch.setattr(reports.Reports, "across", lambda *_: None)
     assert place(index, "Turkey quake toll climbs", angle) is None

@@ -135,19 +135,16 @@ class StoryIndex:
                 worded = shared / story.weight_norm if story.weight_norm else 0.0
                 # A story stored without a meaning (the embedder was away): words alone.
                 if meant is None:
-                    closeness = worded
+                    closeness, other = worded, None
                 else:
-                    # Only the article's words the story holds can count: a long text
-                    # has a hundred words, each report looked up for all of them.
-                    held = [(t, x) for t, x in weights.items() if t in story.counts]
-                    worded, meant = story.reports.weigh(worded, meant, held, vector, language)
+                    worded, meant, other = story.reports.weigh(
+                        worded, meant, weights, vector, language, story.languages
+                    )
                     closeness = mix * worded + (1 - mix) * meant
                 needed = bar - BIG_STORY * (1 - focus) * math.log(story.size)
                 # Its reports in another language are reached by meaning alone, as when the
                 # story has none in the article's: a third report of an event may be close
                 # to the other language's report and further from its own language's.
-                other = (story.reports.across(vector, language, story.languages)
-                         if meant is not None else None)  # fmt: skip
                 if other is not None and other - BAR_ACROSS > closeness - needed:
                     closeness, needed = other, BAR_ACROSS
             if when is not None:

@@ -16,9 +16,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.catalog import load_topic_rules
+from bot.curation.copies import sketch
 from bot.curation.embed import Embedder, pack, unpack
 from bot.curation.meanings import Vectors
-from bot.curation.stories import StoryIndex, key_terms, sketch, story_words
+from bot.curation.stories import StoryIndex, key_terms, story_words
 from bot.curation.summarize import Sentences, sentences_of, summarize
 from bot.curation.topics import (
     Assigned,

@@ -1,7 +1,8 @@
 import datetime as dt
 from collections import Counter
 
-from bot.curation.stories import StoryIndex, similarity, sketch, story_words
+from bot.curation.copies import similarity, sketch
+from bot.curation.stories import StoryIndex, story_words
 
 NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
 WIRE = (

@@ -1,15 +1,16 @@
 """Placing by meaning: an article is weighed against a story's reports themselves, not
-only against their average (bot/curation/stories.py, NEAREST_REPORTS)."""
+only against their average (bot/curation/reports.py, NEAREST_REPORTS)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 import numpy as np
 import pytest
 
-from bot.curation import stories
+from bot.curation import reports, stories
 from bot.curation.stories import StoryIndex, story_words
 
 NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
@@ -49,7 +50,7 @@ def test_a_story_holding_two_events_does_not_draw_in_what_is_close_to_neither(
                       ("Storm floods coastal towns overnight", axis(1))])  # fmt: skip
     between = mixed((0.33, 0), (0.33, 1), (float(np.sqrt(1 - 2 * 0.33**2)), 2))
     assert place(index, "Quiet day for traders", between) is None
-    monkeypatch.setattr(stories, "REPORTS_SHARE", 0.0)  # by the average alone it joined
+    monkeypatch.setattr(reports, "REPORTS_SHARE", 0.0)  # by the average alone it joined
     assert place(index, "Quiet day for traders", between) == 1
 
 
@@ -63,7 +64,7 @@ def test_in_a_big_story_the_reports_most_like_the_article_count(
     near = [(f"Leaders sign pact, view {n}", mixed((0.6, 0), (0.8, 23 + n))) for n in range(3)]
     index = story_of(others + near)
     assert place(index, "Accord signed at last", axis(0)) == 1
-    monkeypatch.setattr(stories, "REPORTS_SHARE", 0.0)
+    monkeypatch.setattr(reports, "REPORTS_SHARE", 0.0)
     assert place(index, "Accord signed at last", axis(0)) is None
 
 
@@ -88,18 +89,15 @@ def test_only_reports_in_the_articles_language_are_compared_word_for_word(
 
     far = mixed((0.05, 0), (1.0, 1))
     assert place(index(), headline, far) == 1
-    reports = stories._to_reports
-    monkeypatch.setattr(stories, "_to_reports",  # as if every report were in English
-                        lambda story, weights, vector, _: reports(_in_english(story), weights,
-                                                                  vector, "en"))  # fmt: skip
+    weigh = reports.Reports.weigh
+
+    def as_if_in_english(self: reports.Reports, *given: Any) -> tuple[float, float, float | None]:
+        self._languages = ["en"] * len(self._languages)
+        self._in = {"en": list(range(len(self._languages)))}
+        return weigh(self, *given[:-2], "en", {"en"})
+
+    monkeypatch.setattr(reports.Reports, "weigh", as_if_in_english)
     assert place(index(), headline, far) is None
-
-
-def _in_english(story: stories._Story) -> stories._Story:
-    story.reports = type(story.reports)(
-        ((w, v, "en") for w, v, _ in story.reports), maxlen=story.reports.maxlen
-    )
-    return story
 
 
 def test_a_story_many_reports_have_joined_is_joined_at_a_lower_bar(
@@ -128,5 +126,53 @@ def test_a_story_told_in_two_languages_is_reached_by_meaning_through_either(
               language="en")  # fmt: skip
     angle = mixed((0.8, 0), (0.6, 2))
     assert place(index, "Turkey quake toll climbs", angle) == 1
-    monkeypatch.setattr(stories, "_across_reports", lambda *_: None)
+    weigh = reports.Reports.weigh
+    monkeypatch.setattr(reports.Reports, "weigh",  # no report in another language reached
+                        lambda *given: (*weigh(*given)[:2], None))  # fmt: skip
     assert place(index, "Turkey quake toll climbs", angle) is None
+
+
+def test_a_storys_reports_are_its_last_ones_in_each_language_word_for_word_and_in_meaning() -> None:
+    # Reports come and go (the oldest leaves for the newest): the closeness to those most
+    # like an article is always that to the last RECENT_REPORTS, as if counted afresh.
+    rng = np.random.default_rng(7)
+    vocabulary = [f"word{n}" for n in range(12)]
+    kept: list[tuple[dict[str, float], np.ndarray | None, str | None]] = []
+    held, asked_late = reports.Reports(), reports.Reports()
+    for number in range(3 * reports.RECENT_REPORTS):
+        words = rng.choice(vocabulary, size=int(rng.integers(1, 6)), replace=False)
+        weights = {str(w): float(rng.random()) for w in words}
+        vector = None if number % 7 == 3 else mixed(*((float(rng.random()), n) for n in range(4)))
+        language = ["en", "ar", None][number % 5 % 3]
+        held.add(weights, vector, language)
+        asked_late.add(weights, vector, language)
+        kept = [*kept, (weights, vector, language)][-reports.RECENT_REPORTS :]
+        article = {str(w): float(rng.random()) for w in rng.choice(vocabulary, size=4)}
+        towards = mixed(*((float(rng.random()), n) for n in range(4)))
+        for language_now in ("en", "ar", None):
+            got = held.weigh(0.1, 0.2, article, towards, language_now, {"en", "ar"})
+            assert got == pytest.approx(_afresh(kept, article, towards, language_now))
+    # Asked only now, after reports have come and gone: the same answer.
+    assert asked_late.weigh(0.1, 0.2, article, towards, "en", {"en", "ar"}) == pytest.approx(
+        _afresh(kept, article, towards, "en")
+    )
+
+
+def _afresh(
+    kept: list[tuple[dict[str, float], np.ndarray | None, str | None]],
+    article: dict[str, float], towards: np.ndarray, language: str | None,
+) -> tuple[float, float, float | None]:  # fmt: skip
+    def top(values: list[float]) -> float:
+        best = sorted(values, reverse=True)[: reports.NEAREST_REPORTS]
+        return sum(best) / len(best)
+
+    worded, meant, share = 0.1, 0.2, reports.REPORTS_SHARE
+    same = [(w, v) for w, v, lang in kept if lang == language]
+    if same:
+        worded += share * (top([sum(x * w.get(t, 0.0) for t, x in article.items())
+                                for w, _ in same]) - worded)  # fmt: skip
+        if meanings := [float(v @ towards) for _, v in same if v is not None]:
+            meant += share * (top(meanings) - meant)
+    other = [float(v @ towards) for _, v, lang in kept
+             if v is not None and lang is not None and lang != language]  # fmt: skip
+    return worded, meant, top(other) if other and language is not None else None

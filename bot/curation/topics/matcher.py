@@ -38,6 +38,11 @@ from bot.curation.topics.rules import Hits, Rules, TopicRule
 
 LIMIT = 3  # topics an article gets at most
 KINDS = ("rule", "section", "meaning", "profile")  # the terms of a score, in this order
+# The evidence named is the largest term; but where the source filed it, or the
+# catalog's words, come within this share of it, they are named: a reader can check
+# them, and a term a hair larger is no better reason.
+CHECKABLE = 0.9
+_CHECKABLE_FIRST = np.array([1, 0, 2, 3])  # section, rule, meaning, profile
 
 
 @dataclass(frozen=True)
@@ -270,7 +275,10 @@ class Matcher:
         # The exponent is capped: a score that far below is nought either way.
         logit = np.minimum(-(total[subjects] + cal.subject_bias), 60.0)
         probability[subjects] = 1 / (1 + np.exp(logit))
-        strongest = terms.argmax(axis=0).tolist()
+        largest = terms.max(axis=0)
+        near = (terms >= CHECKABLE * largest) & (largest > 0)
+        near[terms.argmax(axis=0), np.arange(n)] = True
+        strongest = _CHECKABLE_FIRST[near[_CHECKABLE_FIRST].argmax(axis=0)].tolist()
         scores = dict(zip(self._slugs, probability.tolist(), strict=True))
         evidence = {slug: KINDS[k] for slug, k in zip(self._slugs, strongest, strict=True)}
         for slug in excluded:

@@ -116,3 +116,17 @@ def test_one_event_gets_one_topic_and_like_scores_in_both_languages(
                   "هدفين في الشوط الثاني.")  # fmt: skip
     assert english[0][0] == arabic[0][0] == "sports"
     assert abs(english[0][1] - arabic[0][1]) < 0.1
+
+
+def test_a_merger_or_a_tariff_war_is_economy_news_whoever_it_is_between(
+    bundled: tuple[Matcher, Bundled],
+) -> None:
+    merger = read(bundled, "Two mobile carriers agree to combine in an all-stock deal",
+                  "The country's second and third largest mobile operators said on Tuesday "
+                  "they would merge, creating a company worth about $40 billion, subject to "
+                  "approval by regulators.")  # fmt: skip
+    tariffs = read(bundled, "واشنطن وبكين تفرضان رسوما جديدة على واردات بعضهما",
+                   "أعلنت الولايات المتحدة والصين فرض رسوم جمركية جديدة على سلع بمليارات "
+                   "الدولارات في تصعيد للنزاع التجاري بين أكبر اقتصادين في العالم.")  # fmt: skip
+    assert merger[0][0] == "economy", merger
+    assert tariffs[0][0] == "economy", tariffs

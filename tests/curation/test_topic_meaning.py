@@ -8,7 +8,14 @@ import pytest
 from bot.catalog import load_topic_rules
 from bot.config import Settings
 from bot.curation.embed import Bundled, embed_text
-from bot.curation.topics import Document, Matcher, Prototypes, TopicRule, descriptions
+from bot.curation.topics import (
+    Calibration,
+    Document,
+    Matcher,
+    Prototypes,
+    TopicRule,
+    descriptions,
+)
 
 RULES = [
     TopicRule("economy", ("bank",), describe=("markets and banks", "أسواق وبنوك")),
@@ -69,6 +76,20 @@ def test_the_catalogs_words_are_named_when_meaning_weighs_hardly_more() -> None:
     # ...and far less than what this one's adds.
     [far] = matcher.match(Document(title="Bank shares", vector=unit(1, 0.2, 0)))
     assert far.evidence == "meaning"
+
+
+def test_an_article_near_one_of_a_broad_topics_headlines_is_of_it_far_from_their_mean() -> None:
+    # The economy is shares and markets (1, 0, 0), and jobs and wages (0, 0, 1): their
+    # mean is far from either. An article about shares leans to the economy.
+    rules = [TopicRule("economy", (), describe=("shares and markets", "jobs and wages")),
+             TopicRule("sports", (), describe=("a match",))]  # fmt: skip
+    built = Prototypes.build("test-model", rules, np.vstack([unit(1, 0, 0), unit(0, 0, 1),
+                                                             unit(0, 1, 0)]))  # fmt: skip
+    doc = Document(title="Shares", vector=unit(1, 0.75, 0))
+    scores = Matcher(rules, built).weigh(doc).scores
+    assert scores["economy"] > 1.5 * scores["sports"], scores
+    means_only = Matcher(rules, built, calibration=Calibration(nearest=0)).weigh(doc).scores
+    assert means_only["sports"] > 1.5 * means_only["economy"], "the means alone mislead"
 
 
 @pytest.fixture(scope="module")

@@ -205,7 +205,14 @@ class Matcher:
             if scores[slug] < threshold[slug] and not part_of_chosen:
                 continue
             filed = slug in hits and hits[slug].section
-            if chosen and not (filed or part_of_chosen or scores[slug] >= self.calibration.strong):
+            # A part of the first desk that its headline and lead name more than the
+            # desk's own words (a pipeline's gas exports, in the economy) says what
+            # kind of its news this is: not a mention of something else.
+            refines = (bool(chosen) and self._by_slug[slug].within == chosen[0]
+                       and slug in hits and chosen[0] in hits
+                       and hits[slug].headline > hits[chosen[0]].headline)  # fmt: skip
+            if chosen and not (filed or part_of_chosen or refines
+                               or scores[slug] >= self.calibration.strong):  # fmt: skip
                 continue
             chosen.append(slug)
             if slug in self._desk_set:

@@ -11,11 +11,14 @@ paths name sections), the running-story fixture. Printed for the tune and check
 parts: macro-F1, each label's precision/recall, the precision of the first topic
 (its class through the catalog's `within`: syria is a middle-east topic, health a
 science one), topics an article, the confusions; and the cost per article.
-Usage: .venv/bin/python bench/topics.py   (peers: pip install -r bench/requirements.txt)
+Usage: .venv/bin/python bench/topics.py [--only SET[,SET]...]   (peers: pip install -r
+bench/requirements.txt). SET is one of ag, arabic, urls, running, examples, cost;
+--only may be given again; without it every set runs (10 to 14 minutes).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
 import sys
@@ -231,42 +234,72 @@ def print_sections(
         print(f"\nfirst topics that stand for no label: {kinds or 'none'}")
 
 
-def main() -> int:
+SETS = ("ag", "arabic", "urls", "running", "examples", "cost")
+
+
+def chosen(argv: list[str] | None = None) -> set[str]:
+    """The sets named by --only (repeated, or a comma list); every set without it."""
+    parser = argparse.ArgumentParser(description="Topics through the pipeline's own code.")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="SET[,SET]",
+        help=f"run only these sets: {', '.join(SETS)} (repeatable, or a comma list)",
+    )
+    names = {n.strip() for given in parser.parse_args(argv).only for n in given.split(",")}
+    names.discard("")
+    unknown = names - set(SETS)
+    if unknown:
+        parser.error(f"unknown set(s) {', '.join(sorted(unknown))}; choose from {', '.join(SETS)}")
+    return names or set(SETS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    only = chosen(argv)
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     rules = catalog.load_topic_rules(settings.topics_path)
     chains = broader_of(rules)
     model = Bundled()
-    costs = []
+    costs: list[tuple[str, str, float, float | None]] = []
     sets = [
-        ("AG News, 7,600 English items (tune: even lines, check: odd)", ag_news(), AG_TOPICS),
+        ("ag", "AG News, 7,600 English items (tune: even lines, check: odd)", ag_news, AG_TOPICS),
         (
+            "arabic",
             "Arabic sections, ANT, 1,800 items, text only",
-            arabic_sections(urls=False),
+            lambda: arabic_sections(urls=False),
             ARABIC_TOPICS,
         ),
         (
+            "urls",
             "Arabic sections, ANT, 1,800 items, with their URLs",
-            arabic_sections(urls=True),
+            lambda: arabic_sections(urls=True),
             ARABIC_TOPICS,
         ),
     ]
-    for title, items, mapping in sets:
+    for key, title, load, mapping in sets:
+        measured = key in only
+        timed = "cost" in only and key in ("ag", "arabic")
+        if not measured and not timed:
+            continue
+        items = load()
         vectors, embed_ms = embed(model, items)
-        runs: dict[str, list[list[str]]] = {}
-        for name, given in (("newsbot", vectors), ("newsbot, embedder off", None)):
-            found, store_ms = curate(items, given, model, settings)
-            runs[name] = [[t.slug for t in topics] for topics in found]
-            costs.append((title, name, store_ms, embed_ms if given is not None else None))
-        runs["catalog keywords alone"] = keyword_ranked(items, rules)
-        runs["TF-IDF centroid, trained on the other part's labels"] = centroid_ranked(
-            items, mapping, by="split"
-        )
-        if items[0].source != "AG":
-            runs["TF-IDF centroid, trained on the other outlets' labels"] = centroid_ranked(
-                items, mapping, by="source"
+        if measured:
+            runs: dict[str, list[list[str]]] = {}
+            for name, given in (("newsbot", vectors), ("newsbot, embedder off", None)):
+                found, store_ms = curate(items, given, model, settings)
+                runs[name] = [[t.slug for t in topics] for topics in found]
+                costs.append((title, name, store_ms, embed_ms if given is not None else None))
+            runs["catalog keywords alone"] = keyword_ranked(items, rules)
+            runs["TF-IDF centroid, trained on the other part's labels"] = centroid_ranked(
+                items, mapping, by="split"
             )
-        print_sections(title, items, runs, mapping, chains)
-        if "URLs" not in title:
+            if items[0].source != "AG":
+                runs["TF-IDF centroid, trained on the other outlets' labels"] = centroid_ranked(
+                    items, mapping, by="source"
+                )
+            print_sections(title, items, runs, mapping, chains)
+        if timed:
             match_ms, learn_ms = matcher_cost(items, vectors, rules, settings, model)
             costs.append((title, "topic matching alone (Matcher.match)", match_ms, None))
             costs.append(
@@ -278,15 +311,18 @@ def main() -> int:
                     None,
                 )
             )
-    print_running(model, settings, costs)
-    print_examples(model, settings)
-    print("\n### cost per article (ms; this machine, shared)\n")
-    print("| set | what | ms an article | the embedder's ms an article |\n|---|---|---|---|")
-    for title, name, ms, embed_ms in costs:
-        print(
-            f"| {title.split(',')[0]} | {name} | {ms:.2f} | "
-            f"{'' if embed_ms is None else f'{embed_ms:.2f}'} |"
-        )
+    if "running" in only:
+        print_running(model, settings, costs)
+    if "examples" in only:
+        print_examples(model, settings)
+    if "cost" in only:
+        print("\n### cost per article (ms; this machine, shared)\n")
+        print("| set | what | ms an article | the embedder's ms an article |\n|---|---|---|---|")
+        for title, name, ms, embed_ms in costs:
+            print(
+                f"| {title.split(',')[0]} | {name} | {ms:.2f} | "
+                f"{'' if embed_ms is None else f'{embed_ms:.2f}'} |"
+            )
     return 0
 
 

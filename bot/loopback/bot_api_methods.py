@@ -154,13 +154,7 @@ class BotApiMethods(Core):
         text, entities = message_text(params)
         markup = checked_markup(params.get("reply_markup"))
         self._check_rate(chat)
-        message: Json = {
-            "message_id": next(self._message_ids[chat["id"]]),
-            "date": int(time.time()),
-            "chat": chat,
-            "from": self.bot_user,
-            "text": text,
-        }
+        message = self._new_message(chat, self.bot_user, text=text)
         if entities:
             message["entities"] = entities
         if markup:
@@ -220,14 +214,8 @@ class BotApiMethods(Core):
         if "text" not in original:
             raise ApiError(400, "Bad Request: message can't be forwarded")
         self._check_rate(target)
-        message: Json = {
-            "message_id": next(self._message_ids[target["id"]]),
-            "date": int(time.time()),
-            "chat": target,
-            "from": self.bot_user,
-            "text": original["text"],
-            "forward_origin": forward_origin(original),
-        }
+        message = self._new_message(target, self.bot_user, text=original["text"],
+                                    forward_origin=forward_origin(original))  # fmt: skip
         if original.get("entities"):
             message["entities"] = copy.deepcopy(original["entities"])
         self._state.messages[target["id"]].append(message)

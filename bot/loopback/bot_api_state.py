@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -94,6 +95,16 @@ class Core:
         self._message_ids: dict[int, Iterator[int]] = defaultdict(lambda: itertools.count(1))
         self._server: LoopbackServer | None = None
         self._stopping = False
+
+    def _new_message(self, chat: Json, sender: Json | None, **fields: object) -> Json:
+        """A new message of `chat`: its next id, the time now, `from` the sender (none
+        for None), then `fields`. Call it holding the lock; the caller stores it."""
+        message: Json = {"message_id": next(self._message_ids[chat["id"]]),
+                         "date": int(time.time()), "chat": chat}  # fmt: skip
+        if sender is not None:
+            message["from"] = sender
+        message.update(fields)
+        return message
 
     def _find_message(self, chat_id: int, message_id: int) -> Json:
         for message in self._state.messages.get(chat_id, []):

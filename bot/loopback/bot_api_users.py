@@ -78,10 +78,7 @@ class ActingAsUsers(Core):
         the new supergroup."""
         chat = group if side == "to" else supergroup
         with self._cond:
-            message: Json = {
-                "message_id": next(self._message_ids[chat["id"]]),
-                "date": int(time.time()), "chat": chat, "from": by,
-            }  # fmt: skip
+            message = self._new_message(chat, by)
             if side == "to":
                 message["migrate_to_chat_id"] = supergroup["id"]
             else:
@@ -196,14 +193,8 @@ class ActingAsUsers(Core):
     def _user_message(self, chat: Json, text: str, *, sender: Json | None) -> Json:
         with self._cond:
             self._state.chats[chat["id"]] = chat
-            message: Json = {
-                "message_id": next(self._message_ids[chat["id"]]),
-                "date": int(time.time()),
-                "chat": chat,
-                "text": text,
-            }
+            message = self._new_message(chat, sender, text=text)
             if sender is not None:
-                message["from"] = sender
                 self._state.members.setdefault((chat["id"], sender["id"]), "member")
             if text.startswith("/"):
                 command = text.split()[0]

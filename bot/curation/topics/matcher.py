@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from bot.curation.meanings import Vectors
 from bot.curation.topics.document import Document
 from bot.curation.topics.meaning import Prototypes
 from bot.curation.topics.profiles import Profiles
@@ -127,20 +128,17 @@ class Matcher:
                 described[self._index[slug]] = True
         self._described = bool(described.any())
         self._by_slug = {rule.slug: rule for rule in self.rules}
-        # Each description's vector, and where each described topic's begin and its row.
-        seeds = None if prototypes is None else prototypes.seeds
-        usable = (prototypes is not None and seeds is not None and calibration.nearest > 0
-                  and len(prototypes.sizes) == len(prototypes.slugs) and len(seeds)
-                  and sum(prototypes.sizes) == len(seeds))  # fmt: skip
-        self._seeds = seeds if usable and seeds is not None else None
-        sizes = prototypes.sizes if usable and prototypes is not None else ()
-        self._seed_starts = np.cumsum((0, *sizes[:-1])) if sizes else np.zeros(0, dtype=int)
-        # Only the desks': a narrower topic (a country, a running story) is one kind of
-        # news, weighed by its mean against its broader one's, as before.
-        self._seed_rows = np.array([self._index[s] if s in self._index and self._by_slug[s].desk
-                                    else -1 for s in
-                                    (prototypes.slugs if usable and prototypes else ())],
-                                   dtype=int)  # fmt: skip
+        # Each description's vector, where each described topic's begin, and the topic's
+        # row when it is a desk (-1 for a narrower topic, a country or a running story: one
+        # kind of news, weighed by its mean against its broader one's, as before).
+        self._seeds: Vectors | None = None
+        self._seed_starts = np.zeros(0, dtype=int)
+        self._seed_rows = np.zeros(0, dtype=int)
+        if prototypes is not None and calibration.nearest > 0 and len(prototypes.seeds):
+            self._seeds = prototypes.seeds
+            self._seed_starts = np.cumsum((0, *prototypes.sizes[:-1]))
+            self._seed_rows = np.array([self._index[s] if s in self._index and self._by_slug[s].desk
+                                        else -1 for s in prototypes.slugs], dtype=int)  # fmt: skip
         self._all_weights = described / max(1, described.sum())
         desks_described = described & self._is_desk
         self._desk_weights = desks_described / max(1, desks_described.sum())

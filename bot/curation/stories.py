@@ -22,6 +22,7 @@ from bot.curation.copies import Copies
 from bot.curation.meanings import Meanings, Vectors
 from bot.curation.mixture import CANDIDATES, by_words, sharing
 from bot.curation.reports import Reports
+from bot.curation.specifics import Pinned, Told, specifics
 from bot.language import stems
 
 _LONG_AGO = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -61,6 +62,7 @@ class _Story:
     weight_norm: float = 0.0
     holding: Counter[str] = field(default_factory=Counter)  # articles holding each word
     reports: Reports = field(default_factory=Reports)  # its last ones
+    pinned: Pinned = field(default_factory=Pinned)  # what they pin down (specifics.py)
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ class StoryIndex:
                     closeness, needed = other, BAR_ACROSS
             if when is not None:
                 closeness -= DECAY * abs((when - story.last_seen).total_seconds()) / 86_400
+            closeness -= story.pinned.against(getattr(words, "specifics", None), when)
             if closeness - needed >= best_margin:
                 best, best_margin = story_id, closeness - needed
         return best
@@ -177,6 +180,7 @@ class StoryIndex:
         weights = self._weights(words)
         story.weights.update(weights)
         story.reports.add(weights, vector, language)
+        story.pinned.add(getattr(words, "specifics", None), when)
         story.weight_norm = math.sqrt(sum(v * v for v in story.weights.values()))
         story.holding.update(words.keys())
         self._df.update(words.keys())
@@ -255,7 +259,9 @@ class StoryIndex:
 def story_words(title: str, text: str) -> Counter[str]:
     """What an article is about, for placing it: the stems of its headline and of
     its lead or first lines."""
-    return Counter(stems(f"{title} {text[:600]}"))
+    told = Told(stems(f"{title} {text[:600]}"))
+    told.specifics = specifics(title, text)
+    return told
 
 
 def key_terms(counts: Counter[str], count: int = 12) -> list[str]:

@@ -1,0 +1,71 @@
+"""Another event of the same kind: told of another day (bot/curation/specifics.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from bot.curation import specifics
+from bot.curation.specifics import Pinned, Specifics
+from bot.curation.stories import StoryIndex, story_words
+
+TUESDAY = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
+DIM = 8
+
+
+def towards(cosine: float) -> np.ndarray:
+    """A unit vector at this cosine from the first axis."""
+    vector = np.zeros(DIM, dtype=np.float32)
+    vector[0], vector[1] = cosine, np.sqrt(1 - cosine**2)
+    return vector
+
+
+def test_weekdays_are_read_in_english_and_arabic() -> None:
+    told = specifics.specifics("Napoli beat Lazio 2-1", "at the Maradona on Tuesday night.")
+    assert told == Specifics(frozenset({1}))
+    arabic = specifics.specifics("نابولي يهزم لاتسيو ٢-١", "في ملعب مارادونا مساء الثلاثاء")
+    assert arabic == told
+    # A clitic before the day; أحد عشر (eleven) and الجمعية (a society) are no days.
+    assert specifics.specifics("وفي الأربعاء قتل أحد عشر", "في مقر الجمعية") == Specifics(
+        frozenset({2})
+    )
+
+
+def test_only_a_weekday_named_on_its_own_day_tells_of_the_days_news() -> None:
+    story = Pinned()
+    story.add(specifics.specifics("Gas blast kills eight in Sfax on Tuesday", ""), TUESDAY)
+    wednesday = TUESDAY + dt.timedelta(days=1)
+    another = specifics.specifics("Gas blast kills three in Sousse on Wednesday", "")
+    assert story.against(another, wednesday) == specifics.OTHER_DAY
+    # The day after, a report of Tuesday's blast, or of a blast it does not date: no clue.
+    assert story.against(specifics.specifics("Sfax mourns blast victims of Tuesday", ""),
+                         wednesday) == 0.0  # fmt: skip
+    assert story.against(specifics.specifics("Sfax mourns blast victims", ""), wednesday) == 0.0
+    assert story.against(another, None) == 0.0
+
+
+def place_after(report: tuple[str, str, dt.datetime], article: tuple[str, dt.datetime],
+                cosine: float) -> int | None:  # fmt: skip
+    """Where an English article goes, `cosine` in meaning from a story of one report."""
+    index = StoryIndex()
+    headline, language, when = report
+    index.add(1, 1, story_words(headline, ""), when, vector=towards(1.0), language=language)
+    title, published = article
+    return index.place(story_words(title, ""), vector=towards(cosine), language="en",
+                       when=published).story  # fmt: skip
+
+
+def test_the_next_days_news_of_the_same_kind_starts_its_own_story(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An Arabic report of Tuesday's blast; in English, 20 hours on, as close in meaning
+    # (0.68) to it: a report of Tuesday's blast joins it, Wednesday's blast does not.
+    sfax = ("انفجار غاز يقتل ثمانية في صفاقس فجر الثلاثاء", "ar", TUESDAY)
+    later = TUESDAY + dt.timedelta(hours=20)
+    assert place_after(sfax, ("Sfax buries the victims of Tuesday's gas blast", later), 0.68) == 1
+    wednesday = ("Gas blast in Sousse kills three on Wednesday", later)
+    assert place_after(sfax, wednesday, 0.68) is None
+    monkeypatch.setattr(specifics, "OTHER_DAY", 0.0)
+    assert place_after(sfax, wednesday, 0.68) == 1

@@ -1,4 +1,5 @@
-"""Another event of the same kind: told of another day (bot/curation/specifics.py)."""
+"""Another event of the same kind: told of another day, or with other scores
+(bot/curation/specifics.py)."""
 
 from __future__ import annotations
 
@@ -22,15 +23,17 @@ def towards(cosine: float) -> np.ndarray:
     return vector
 
 
-def test_weekdays_are_read_in_english_and_arabic() -> None:
+def test_weekdays_and_scores_are_read_in_english_and_arabic() -> None:
     told = specifics.specifics("Napoli beat Lazio 2-1", "at the Maradona on Tuesday night.")
-    assert told == Specifics(frozenset({1}))
+    assert told == Specifics(frozenset({1}), frozenset({(1, 2)}))
     arabic = specifics.specifics("نابولي يهزم لاتسيو ٢-١", "في ملعب مارادونا مساء الثلاثاء")
     assert arabic == told
-    # A clitic before the day; أحد عشر (eleven) and الجمعية (a society) are no days.
+    # A clitic before the day; أحد عشر (eleven) and الجمعية (a society) are no days;
+    # a season is no score, a flipped score is the same one.
     assert specifics.specifics("وفي الأربعاء قتل أحد عشر", "في مقر الجمعية") == Specifics(
         frozenset({2})
     )
+    assert specifics.specifics("The 2025-26 season", "they lost 1-3 in Milan").scores == {(1, 3)}
 
 
 def test_only_a_weekday_named_on_its_own_day_tells_of_the_days_news() -> None:
@@ -44,6 +47,15 @@ def test_only_a_weekday_named_on_its_own_day_tells_of_the_days_news() -> None:
                          wednesday) == 0.0  # fmt: skip
     assert story.against(specifics.specifics("Sfax mourns blast victims", ""), wednesday) == 0.0
     assert story.against(another, None) == 0.0
+
+
+def test_scores_that_neither_hold_the_others_are_another_match() -> None:
+    story = Pinned()
+    story.add(specifics.specifics("Ruud beats Fritz 6-4, 3-6, 6-3", ""), TUESDAY)
+    assert story.against(specifics.specifics("Ruud wins in three sets, 3-6 in the second",
+                                             ""), TUESDAY) == 0.0  # fmt: skip
+    semi_final = specifics.specifics("Ruud beats Draper 4-6, 7-6, 6-2", "")
+    assert story.against(semi_final, TUESDAY) == specifics.OTHER_SCORE
 
 
 def place_after(report: tuple[str, str, dt.datetime], article: tuple[str, dt.datetime],
@@ -69,3 +81,12 @@ def test_the_next_days_news_of_the_same_kind_starts_its_own_story(
     assert place_after(sfax, wednesday, 0.68) is None
     monkeypatch.setattr(specifics, "OTHER_DAY", 0.0)
     assert place_after(sfax, wednesday, 0.68) == 1
+
+
+def test_a_match_with_other_scores_starts_its_own_story(monkeypatch: pytest.MonkeyPatch) -> None:
+    napoli = ("نابولي يقلب تأخره إلى فوز على لاتسيو ٢-١", "ar", TUESDAY)
+    assert place_after(napoli, ("Napoli beat Lazio 1-2 comeback", TUESDAY), 0.48) == 1
+    draw = ("Late Zaccagni goal earns Lazio 1-1 draw in Turin", TUESDAY)
+    assert place_after(napoli, draw, 0.48) is None
+    monkeypatch.setattr(specifics, "OTHER_SCORE", 0.0)
+    assert place_after(napoli, draw, 0.48) == 1

@@ -6,7 +6,8 @@ day as one event, and a club's two matches of one week too: the subject and the 
 of act are the same. What tells them apart is what each report pins down, and the
 first of those is its day. A report that names the weekday it was published on tells
 of that day's news; two such reports, published on different days, tell of two events
-(a report of the day after names the day before, and then says nothing here).
+(a report of the day after names the day before, and then says nothing here; nor
+does one naming both its own day and the story's, a follow-up).
 Weekdays are read in English and in Arabic, so this holds across languages. A score
 or tally (2-1, ٢-١) pins down a match: an article and a story whose scores neither
 hold the other's are two matches. Either makes the article the less close to the
@@ -102,7 +103,10 @@ class Pinned:
             return 0.0
         less = 0.0
         days = _told_of(told, when)
-        if days and self.days and not days & self.days:
+        # A follow-up names the story's day beside its own ("on Wednesday, rescuers ...
+        # Tuesday's quake"): the same event, told on.
+        named_theirs = any(day.weekday() in told.days for day in self.days)
+        if days and self.days and not days & self.days and not named_theirs:
             less += OTHER_DAY
         mine, theirs = told.scores, self.scores
         if mine and theirs and not (mine <= theirs or theirs <= mine):

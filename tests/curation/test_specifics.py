@@ -47,6 +47,10 @@ def test_only_a_weekday_named_on_its_own_day_tells_of_the_days_news() -> None:
                          wednesday) == 0.0  # fmt: skip
     assert story.against(specifics.specifics("Sfax mourns blast victims", ""), wednesday) == 0.0
     assert story.against(another, None) == 0.0
+    # On Wednesday, news of Tuesday's blast told on: a follow-up, not another event.
+    follow_up = specifics.specifics("Sfax blast toll rises to ten on Wednesday",
+                                    "as rescuers dig through Tuesday's rubble")  # fmt: skip
+    assert story.against(follow_up, wednesday) == 0.0
 
 
 def test_scores_that_neither_hold_the_others_are_another_match() -> None:

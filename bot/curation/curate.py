@@ -109,7 +109,7 @@ class Curator:
                                             split=split)  # fmt: skip
         article.related = _marked_on_topic(article)
         meaning = self.meaning_of(article)  # unpacked once: the matcher and the story read it
-        topics = self.matcher().match(document(article, categories, meaning))
+        topics = self.matcher().match(document(article, categories, meaning, split=split))
         self._place(article, now, session, meaning)  # stores it
         assert article.id is not None
         if self._topic_ids is None:
@@ -291,9 +291,10 @@ def _marked_on_topic(article: Article) -> list[dict[str, object]]:
 
 def document(
     article: Article | article_store.ArticleText, categories: tuple[str, ...] = (),
-    vector: Vectors | None = None,
+    vector: Vectors | None = None, *, split: Sentences | None = None,
 ) -> Document:  # fmt: skip
-    """The article as topics read it, with what it means (Curator.meaning_of)."""
+    """The article as topics read it, with what it means (Curator.meaning_of); `split`:
+    sentences_of(article.text), whose stems the body's are."""
     return Document(title=article.title, lead=article.lead or "", body=article.text,
-                    url=article.url, categories=categories or tuple(article.tags),
-                    vector=vector)  # fmt: skip
+                    url=article.url, categories=categories or tuple(article.tags), vector=vector,
+                    body_stems=None if split is None else split.stems_of_words)  # fmt: skip

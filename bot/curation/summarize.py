@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 
 from bot.language import detect_language, split_sentences, stems
@@ -60,6 +61,30 @@ class Sentences:
         pattern never join or split across whitespace), so the text's stems are its
         sentences' stems in order."""
         return list(chain.from_iterable(self.stems))
+
+    def stems_of_words(self, start: int, stop: int) -> list[str]:
+        """stems(" ".join(text.split()[start:stop])) without stemming the text again:
+        a sentence ends at whitespace, so its words are the text's, one after another;
+        the sentences inside the range give their stems, the one or two that its ends
+        cut are stemmed again."""
+        found: list[str] = []
+        at = 0  # the text's word that the sentence begins with
+        for text, its_stems, count in zip(self.texts, self.stems, self._words, strict=True):
+            end = at + count
+            if at >= stop:
+                break
+            if end > start:
+                if start <= at and end <= stop:
+                    found += its_stems
+                else:
+                    found += stems(" ".join(text.split()[max(start - at, 0) : stop - at]))
+            at = end
+        return found
+
+    @cached_property
+    def _words(self) -> list[int]:
+        """How many words (whitespace apart) each sentence has."""
+        return [len(text.split()) for text in self.texts]
 
 
 def sentences_of(text: str) -> Sentences:

@@ -9,9 +9,10 @@ from sqlalchemy.engine import Engine
 
 from bot.catalog import load_topics
 from bot.config import Settings
-from bot.curation.curate import RELEARN_FIRST, SEARCH_CHARS, Curator, search_terms
+from bot.curation.curate import RELEARN_FIRST, SEARCH_CHARS, Curator, document, search_terms
 from bot.curation.embed import RETRY_SECONDS, Endpoint, make_embedder, pack
 from bot.curation.summarize import sentences_of
+from bot.curation.topics.document import BODY_WORDS, LEAD_WORDS
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.language import stems
@@ -216,3 +217,20 @@ def test_search_terms_from_the_summarys_stems_are_those_of_the_text() -> None:
             assert search_terms("ΟΔΟΣ ´ قالَ", lead, text, split=split) == search_terms(
                 "ΟΔΟΣ ´ قالَ", lead, text
             ), (text, lead)
+
+
+def test_topics_read_the_summarys_stems_as_those_of_the_body() -> None:
+    # Topics read the body's first words, cut by word count: a sentence inside the
+    # range gives its stems, one cut by its ends (here inside a quotation) is stemmed
+    # again, and the fields are those of a body stemmed afresh.
+    words = ("Talks resumed. " + AWKWARD[0] + " " + AWKWARD[1] + " " + AWKWARD[2] + " ") * 12
+    assert len(words.split()) > LEAD_WORDS + BODY_WORDS
+    for text in [*AWKWARD, words, " ".join(words.split()[: LEAD_WORDS + 3])]:
+        split = sentences_of(text)
+        for lead in (None, "", "Café ́ lead, «نعم»"):
+            article = Article(source_id=1, url="https://a.example/business/1", url_key="k",
+                              title="ΟΔΟΣ ´ قالَ", lead=lead, text=text)  # fmt: skip
+            assert document(article, split=split).stems_of == document(article).stems_of
+        tokens = text.split()
+        for start, stop in ((0, 3), (2, 9), (5, 5), (7, 10**6)):
+            assert split.stems_of_words(start, stop) == stems(" ".join(tokens[start:stop]))

@@ -72,6 +72,7 @@ def test_topic_rules_are_read_once_and_kept_through_relearning(
     again = curator.matcher()
     assert again is not first, "learned again"
     assert again.rules == first.rules
+    assert again._rules is first._rules, "their keywords indexed once, not at each relearning"
 
 
 def test_blank_search_terms_are_filled_in_batches_until_none_is_left(

@@ -17,6 +17,7 @@ from bot.language import normalize, stems
 Vector = npt.NDArray[np.float32]
 BODY_WORDS = 400  # what is read of the body
 LEAD_WORDS = 40  # an article without a lead: its first words are read as one
+WORDS_READ = LEAD_WORDS + BODY_WORDS  # of the body, at most
 MAX_SECTION_WORDS = 3  # a longer path part is a headline's slug, not a section
 _ID = re.compile(r"[-_]?\d+$")  # "business-44688044": the section before an article's id
 _EXTENSION = re.compile(r"\.[a-z0-9]{2,5}$")
@@ -53,7 +54,7 @@ class Document:
             lead, body = stems(self.lead), of_words(0, BODY_WORDS)
         else:
             lead = of_words(0, LEAD_WORDS)
-            body = of_words(LEAD_WORDS, LEAD_WORDS + BODY_WORDS)
+            body = of_words(LEAD_WORDS, WORDS_READ)
         return {"title": stems(self.title), "lead": lead, "body": body}
 
     def _stems_of_words(self, start: int, stop: int) -> list[str]:

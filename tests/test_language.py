@@ -46,6 +46,11 @@ def test_stop_words_are_left_out() -> None:
         ("قال الوزير إن المحادثات ستستأنف الأسبوع المقبل", "ar"),
         ("Le ministre a dit dimanche que les discussions reprendraient.", "other"),
         ("12345 !!!", "other"),
+        ("The minister’s talks – “resumed” in Zürich on Sunday, as said.", "en"),
+        ("Le ministre a dit « dimanche » que les discussions reprendraient.", "other"),
+        ("قال Obama and the White House staff إن", "en"),
+        ("قال Obama إن المحادثات in the White House ستستأنف", "ar"),
+        ("قال الوزير Obama", "ar"),
     ],
 )
 def test_language_detection(text: str, language: str) -> None:

@@ -25,7 +25,8 @@ def sketch(text: str) -> tuple[int, ...]:
     if len(tokens) < 20:
         return ()
     shingles = zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False)
-    hashes = {zlib.crc32(" ".join(shingle).encode("utf-8")) for shingle in shingles}
+    # crc32(" ".join(shingle).encode("utf-8")) of each, in C from end to end
+    hashes = set(map(zlib.crc32, map(str.encode, map(" ".join, shingles))))
     return tuple(sorted(heapq.nsmallest(SKETCH, hashes)))
 
 

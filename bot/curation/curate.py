@@ -22,6 +22,7 @@ from bot.curation.meanings import Vectors
 from bot.curation.stories import StoryIndex, key_terms, story_words
 from bot.curation.summarize import Sentences, sentences_of, summarize
 from bot.curation.topics import (
+    WORDS_READ,
     Assigned,
     Document,
     Matcher,
@@ -38,6 +39,10 @@ from storage.models import Article
 
 STORY_WINDOW = dt.timedelta(hours=72)
 LEARN_FROM = 5000  # stored articles the topic profiles are learned from
+LEARN_CHARS = 4000  # of each one's text
+# The sentences of this many of the articles curated last are kept, so that learning
+# from them does not stem them again (half the cost of learning from an article).
+KEEP_STEMMED = 1000
 # They are learned again after this many new articles, and this long: learning takes
 # about a second, and a busy poll stores a thousand articles in seconds.
 RELEARN_EVERY = 1000
@@ -73,6 +78,9 @@ class Curator:
         self._since_learning = 0
         self._learned_at = dt.datetime.min.replace(tzinfo=dt.UTC)
         self._topic_ids: dict[str, int] | None = None
+        # The sentences of the articles curated last, by their first LEARN_CHARS: what
+        # learning reads of them (see _keep_stemmed).
+        self._stemmed: dict[str, Sentences] = {}
         self._search_terms_done = False  # see fill_search_terms()
 
     def store(
@@ -103,13 +111,14 @@ class Curator:
             summary = summarize(article.text, title=article.title, language=language,
                                 split=split)  # fmt: skip
             article.summary = summary or None
+            self._keep_stemmed(article.text, split)
         if article.summary and len(article.summary) > MAX_SUMMARY:  # one endless sentence
             article.summary = clip(article.summary, MAX_SUMMARY)
         article.search_terms = search_terms(article.title, article.lead, article.text,
                                             split=split)  # fmt: skip
         article.related = _marked_on_topic(article)
         meaning = self.meaning_of(article)  # unpacked once: the matcher and the story read it
-        topics = self.matcher().match(document(article, categories, meaning))
+        topics = self.matcher().match(document(article, categories, meaning, split=split))
         self._place(article, now, session, meaning)  # stores it
         assert article.id is not None
         if self._topic_ids is None:
@@ -171,11 +180,23 @@ class Curator:
         if self._matcher is None or due:
             matcher = Matcher(self.rules(), self._prototypes)
             with session(self.engine) as db:
-                recent = article_store.latest_texts(LEARN_FROM, session=db)
-            matcher.learn(document(a, vector=self.meaning_of(a)) for a in recent)
+                recent = article_store.latest_texts(LEARN_FROM, chars=LEARN_CHARS, session=db)
+            matcher.learn(document(a, vector=self.meaning_of(a), split=self._stemmed.get(a.text))
+                          for a in recent)  # fmt: skip
             self._matcher, self._since_learning, self._learned_at = matcher, 0, now
             self._learned_from = len(recent)
         return self._matcher
+
+    def _keep_stemmed(self, text: str, split: Sentences) -> None:
+        """Keeps the text's sentences for learning, which reads its first LEARN_CHARS
+        characters: their stems are those of the words topics read of it, unless the
+        cut falls among those words."""
+        cut = text[:LEARN_CHARS]
+        if len(text) > LEARN_CHARS and len(cut.split()) <= WORDS_READ:
+            return
+        if len(self._stemmed) >= KEEP_STEMMED:
+            del self._stemmed[next(iter(self._stemmed))]  # the oldest goes
+        self._stemmed[cut] = split
 
     def rules(self) -> list[TopicRule]:
         """The catalog's topic rules, read once: the catalog is synced to storage at start
@@ -291,9 +312,10 @@ def _marked_on_topic(article: Article) -> list[dict[str, object]]:
 
 def document(
     article: Article | article_store.ArticleText, categories: tuple[str, ...] = (),
-    vector: Vectors | None = None,
+    vector: Vectors | None = None, *, split: Sentences | None = None,
 ) -> Document:  # fmt: skip
-    """The article as topics read it, with what it means (Curator.meaning_of)."""
+    """The article as topics read it, with what it means (Curator.meaning_of); `split`:
+    sentences_of(article.text), whose stems the body's are."""
     return Document(title=article.title, lead=article.lead or "", body=article.text,
-                    url=article.url, categories=categories or tuple(article.tags),
-                    vector=vector)  # fmt: skip
+                    url=article.url, categories=categories or tuple(article.tags), vector=vector,
+                    body_stems=None if split is None else split.stems_of_words)  # fmt: skip

@@ -17,6 +17,8 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul
 
 from bot.curation.copies import Copies
 from bot.curation.meanings import Meanings, Vectors
@@ -133,7 +135,9 @@ class StoryIndex:
             if across:
                 closeness, needed = meant or 0.0, BAR_ACROSS
             else:
-                shared = sum(x * story.weights.get(w, 0.0) for w, x in weights.items())
+                # sum(x * story.weights.get(w, 0.0) for w, x in weights.items()), in C
+                shared = sum(map(mul, weights.values(), map(story.weights.get, weights,
+                                                            repeat(0.0))))  # fmt: skip
                 worded = shared / story.weight_norm if story.weight_norm else 0.0
                 # A story stored without a meaning (the embedder was away): words alone.
                 if meant is None:
@@ -161,7 +165,7 @@ class StoryIndex:
         documents = self._documents + 1
         raw = {w: (1 + math.log(c)) * math.log(documents / (self._df.get(w, 0) + 0.5))
                for w, c in words.items()}  # fmt: skip
-        norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
+        norm = math.sqrt(sum(map(mul, raw.values(), raw.values()))) or 1.0
         return {w: v / norm for w, v in raw.items()}
 
     def add(
@@ -181,7 +185,8 @@ class StoryIndex:
         story.weights.update(weights)
         story.reports.add(weights, vector, language)
         story.pinned.add(getattr(words, "specifics", None), when)
-        story.weight_norm = math.sqrt(sum(v * v for v in story.weights.values()))
+        story.weight_norm = math.sqrt(sum(map(mul, story.weights.values(),
+                                              story.weights.values())))  # fmt: skip
         story.holding.update(words.keys())
         self._df.update(words.keys())
         if source_id is not None:

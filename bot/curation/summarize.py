@@ -14,7 +14,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
+from functools import cached_property
+from itertools import chain, repeat
+from operator import mul
 
 from bot.language import detect_language, split_sentences, stems
 
@@ -61,6 +63,30 @@ class Sentences:
         sentences' stems in order."""
         return list(chain.from_iterable(self.stems))
 
+    def stems_of_words(self, start: int, stop: int) -> list[str]:
+        """stems(" ".join(text.split()[start:stop])) without stemming the text again:
+        a sentence ends at whitespace, so its words are the text's, one after another;
+        the sentences inside the range give their stems, the one or two that its ends
+        cut are stemmed again."""
+        found: list[str] = []
+        at = 0  # the text's word that the sentence begins with
+        for text, its_stems, count in zip(self.texts, self.stems, self._words, strict=True):
+            end = at + count
+            if at >= stop:
+                break
+            if end > start:
+                if start <= at and end <= stop:
+                    found += its_stems
+                else:
+                    found += stems(" ".join(text.split()[max(start - at, 0) : stop - at]))
+            at = end
+        return found
+
+    @cached_property
+    def _words(self) -> list[int]:
+        """How many words (whitespace apart) each sentence has."""
+        return [len(text.split()) for text in self.texts]
+
 
 def sentences_of(text: str) -> Sentences:
     texts = split_sentences(text)
@@ -94,22 +120,24 @@ def pick(
     weights = weights or WEIGHTS.get(language, WEIGHTS["en"])
     words = [stems(s) for s in sentences] if words is None else words
     bags = [Counter(w) for w in words]
-    norms = [math.sqrt(sum(v * v for v in bag.values())) for bag in bags]
+    norms = [math.sqrt(sum(map(mul, bag.values(), bag.values()))) for bag in bags]
     usable = [i for i, bag in enumerate(bags) if bag]
     if len(usable) <= k:
         return usable
     heading = set(stems(title)) if title else set()
     centroid = _centroid(words, bags)
-    centroid_norm = math.sqrt(sum(v * v for v in centroid.values()))
+    centroid_norm = math.sqrt(sum(map(mul, centroid.values(), centroid.values())))
     scores = {}
     for i in usable:
         bag, sentence = bags[i], sentences[i]
-        if heading and _jaccard(set(bag), heading) >= 0.7:
-            continue  # the headline again
+        if heading:
+            shared = len(bag.keys() & heading)
+            if shared / (len(bag) + len(heading) - shared) >= 0.7:  # their Jaccard
+                continue  # the headline again
         score = weights.position / (1 + weights.decay * i) ** 0.8
         score += weights.centrality * _cosine(bag, centroid, norms[i], centroid_norm)
         if heading:
-            score += weights.title * len(set(bag) & heading) / len(heading)
+            score += weights.title * shared / len(heading)
         if len(sentence.split()) < 6:
             score -= weights.short
         if _broken_quote(sentence):
@@ -139,7 +167,10 @@ def _centroid(words: list[list[str]], bags: list[Counter[str]]) -> dict[str, flo
     used_in = Counter(chain.from_iterable(bags))  # a Counter iterates its words once
     total = Counter(chain.from_iterable(words))
     n = len(bags)
-    return {w: c * math.log(1 + n / used_in[w]) for w, c in total.items()}
+    # The weight of a word used in m sentences, one log for each m (not for each word).
+    weight = {m: math.log(1 + n / m) for m in set(used_in.values())}
+    used = map(weight.__getitem__, map(used_in.__getitem__, total))
+    return dict(zip(total, map(mul, total.values(), used), strict=True))
 
 
 def _cosine(
@@ -148,12 +179,9 @@ def _cosine(
 ) -> float:  # fmt: skip
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(v * b.get(w, 0.0) for w, v in a.items())
+    # sum(v * b.get(w, 0.0) for w, v in a.items()), each step in C
+    dot = sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))
     return dot / (norm_a * norm_b) if dot else 0.0
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _broken_quote(sentence: str) -> bool:

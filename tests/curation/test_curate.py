@@ -9,9 +9,17 @@ from sqlalchemy.engine import Engine
 
 from bot.catalog import load_topics
 from bot.config import Settings
-from bot.curation.curate import RELEARN_FIRST, SEARCH_CHARS, Curator, search_terms
+from bot.curation.curate import (
+    LEARN_CHARS,
+    RELEARN_FIRST,
+    SEARCH_CHARS,
+    Curator,
+    document,
+    search_terms,
+)
 from bot.curation.embed import RETRY_SECONDS, Endpoint, make_embedder, pack
 from bot.curation.summarize import sentences_of
+from bot.curation.topics.document import BODY_WORDS, LEAD_WORDS, WORDS_READ
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.language import stems
@@ -71,6 +79,7 @@ def test_topic_rules_are_read_once_and_kept_through_relearning(
     again = curator.matcher()
     assert again is not first, "learned again"
     assert again.rules == first.rules
+    assert again._rules is first._rules, "their keywords indexed once, not at each relearning"
 
 
 def test_blank_search_terms_are_filled_in_batches_until_none_is_left(
@@ -216,3 +225,49 @@ def test_search_terms_from_the_summarys_stems_are_those_of_the_text() -> None:
             assert search_terms("ΟΔΟΣ ´ قالَ", lead, text, split=split) == search_terms(
                 "ΟΔΟΣ ´ قالَ", lead, text
             ), (text, lead)
+
+
+def test_topics_read_the_summarys_stems_as_those_of_the_body() -> None:
+    # Topics read the body's first words, cut by word count: a sentence inside the
+    # range gives its stems, one cut by its ends (here inside a quotation) is stemmed
+    # again, and the fields are those of a body stemmed afresh.
+    words = ("Talks resumed. " + AWKWARD[0] + " " + AWKWARD[1] + " " + AWKWARD[2] + " ") * 12
+    assert len(words.split()) > LEAD_WORDS + BODY_WORDS
+    for text in [*AWKWARD, words, " ".join(words.split()[: LEAD_WORDS + 3])]:
+        split = sentences_of(text)
+        for lead in (None, "", "Café ́ lead, «نعم»"):
+            article = Article(source_id=1, url="https://a.example/business/1", url_key="k",
+                              title="ΟΔΟΣ ´ قالَ", lead=lead, text=text)  # fmt: skip
+            assert document(article, split=split).stems_of == document(article).stems_of
+        tokens = text.split()
+        for start, stop in ((0, 3), (2, 9), (5, 5), (7, 10**6)):
+            assert split.stems_of_words(start, stop) == stems(" ".join(tokens[start:stop]))
+
+
+def test_learning_from_articles_just_curated_reads_their_kept_stems_as_fresh_ones(
+    engine: Engine, settings: Settings
+) -> None:
+    # Learning reads an article's first LEARN_CHARS characters. The sentences of one
+    # just curated are kept, unless the cut falls among the words topics read (long
+    # words here): learning from the kept ones learns what stemming afresh learns.
+    rates = "The central bank raised interest rates again, and markets fell. "
+    long_words = ("Unprecedentedly internationally coordinated macroeconomic stabilisation "
+                  "interventions: the central bank raises interest rates. ") * 60  # fmt: skip
+    assert len(long_words[:LEARN_CHARS].split()) <= WORDS_READ < len(long_words.split())
+    texts = [rates * 8, rates * 3 + "Bond yields rose.", long_words, rates * 90]
+    source_id = add_source(engine, "Nile Post", "https://nile.example/feed.xml")
+    curator = Curator(engine, settings.topics_path, clock=lambda: NOW, relearn_every=1,
+                      relearn_after=dt.timedelta(0))  # fmt: skip
+    for n, text in enumerate(texts):
+        with session(engine) as db:
+            draft = Article(source_id=source_id, url=f"https://nile.example/{n}",
+                            url_key=f"nile.example/{n}", title=f"Central bank moves, day {n}",
+                            text=text, fetched_at=NOW)  # fmt: skip
+            curator.store(draft, now=NOW, session=db)
+    assert len(curator._stemmed) == 3, "the long words' sentences are not kept"
+    curator._since_learning = RELEARN_FIRST
+    kept = curator.matcher().profiles
+    fresh = Curator(engine, settings.topics_path).matcher().profiles
+    assert kept.sizes == fresh.sizes and sum(kept.sizes.values()) == len(texts)
+    assert kept._rows == fresh._rows
+    assert (kept._words == fresh._words).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -16,6 +17,7 @@ from bot.language import normalize, stems
 Vector = npt.NDArray[np.float32]
 BODY_WORDS = 400  # what is read of the body
 LEAD_WORDS = 40  # an article without a lead: its first words are read as one
+WORDS_READ = LEAD_WORDS + BODY_WORDS  # of the body, at most
 MAX_SECTION_WORDS = 3  # a longer path part is a headline's slug, not a section
 _ID = re.compile(r"[-_]?\d+$")  # "business-44688044": the section before an article's id
 _EXTENSION = re.compile(r"\.[a-z0-9]{2,5}$")
@@ -37,16 +39,26 @@ class Document:
     url: str = ""
     categories: tuple[str, ...] = ()
     vector: Vector | None = field(default=None, compare=False, repr=False)
+    # stems(" ".join(body.split()[start:stop])), when the caller has the body's stems
+    # already (the summary's sentences): the body is not stemmed again.
+    body_stems: Callable[[int, int], list[str]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @cached_property
     def stems_of(self) -> dict[str, list[str]]:
         """Each field's stems, worked out once (rules and profiles both read them). An
         article without a lead has its first LEAD_WORDS words read as its lead."""
-        lead, body = self.lead, self.body.split()
-        if not lead.strip():
-            lead, body = " ".join(body[:LEAD_WORDS]), body[LEAD_WORDS:]
-        body_text = " ".join(body[:BODY_WORDS])
-        return {"title": stems(self.title), "lead": stems(lead), "body": stems(body_text)}
+        of_words = self.body_stems or self._stems_of_words
+        if self.lead.strip():
+            lead, body = stems(self.lead), of_words(0, BODY_WORDS)
+        else:
+            lead = of_words(0, LEAD_WORDS)
+            body = of_words(LEAD_WORDS, WORDS_READ)
+        return {"title": stems(self.title), "lead": lead, "body": body}
+
+    def _stems_of_words(self, start: int, stop: int) -> list[str]:
+        return stems(" ".join(self.body.split()[start:stop]))
 
     def words(self) -> Counter[str]:
         fields = self.stems_of

@@ -35,7 +35,7 @@ from bot.curation.meanings import Vectors
 from bot.curation.topics.document import Document
 from bot.curation.topics.meaning import Prototypes
 from bot.curation.topics.profiles import Profiles
-from bot.curation.topics.rules import Hits, Rules, TopicRule
+from bot.curation.topics.rules import Hits, TopicRule, rules_of
 
 LIMIT = 3  # topics an article gets at most
 KINDS = ("rule", "section", "meaning", "profile")  # the terms of a score, in this order
@@ -105,7 +105,7 @@ class Matcher:
         self._slugs = [rule.slug for rule in self.rules]
         self._index = {slug: n for n, slug in enumerate(self._slugs)}
         self.profiles = Profiles(self._slugs)
-        self._rules = Rules(self.rules)
+        self._rules = rules_of(tuple(self.rules))
         # The rules as arrays over the topics, in the catalog's order: a narrower
         # topic's broader one (its index; its own where it has none, masked).
         self._is_desk = np.array([rule.desk for rule in self.rules], dtype=bool)

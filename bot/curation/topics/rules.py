@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.curation.topics.document import Document, section_key
 from bot.language import stems
@@ -86,3 +87,11 @@ class Rules:
                 if tuple(tokens[i : i + len(phrase)]) == phrase:
                     found[(slug, excluded)] += 1
         return found
+
+
+@lru_cache(maxsize=8)
+def rules_of(rules: tuple[TopicRule, ...]) -> Rules:
+    """The index of these rules, built once and shared (a Rules is only read): the
+    curator makes a matcher again at each relearning, and indexing stems every
+    keyword of the catalog, 10 ms each time."""
+    return Rules(rules)

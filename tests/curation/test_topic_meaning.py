@@ -151,3 +151,22 @@ def test_a_merger_or_a_tariff_war_is_economy_news_whoever_it_is_between(
                    "الدولارات في تصعيد للنزاع التجاري بين أكبر اقتصادين في العالم.")  # fmt: skip
     assert merger[0][0] == "economy", merger
     assert tariffs[0][0] == "economy", tariffs
+
+
+def test_an_article_near_one_kind_of_a_topics_stored_articles_is_of_it() -> None:
+    # The economy's stored articles are of two kinds, shares (1, 0, 0) and jobs
+    # (0, 0, 1); sport's are matches (0, 1, 0). An article about shares, a little
+    # nearer sport than the economy's mean, leans to the economy by the kind it is near.
+    rules = [TopicRule("economy", ("bank",)), TopicRule("sports", ("match",))]
+    stored = [Document(title="Bank", vector=unit(1, 0, 0.05 * (n % 3))) for n in range(30)]
+    stored += [Document(title="Bank", vector=unit(0.05 * (n % 3), 0, 1)) for n in range(30)]
+    stored += [Document(title="Match", vector=unit(0, 1, 0.05 * (n % 3))) for n in range(60)]
+    doc = Document(title="Shares", vector=unit(1, 0.8, 0))
+    scores = {}
+    for nearest in (0.0, Calibration().learned_nearest):
+        matcher = Matcher(rules, calibration=Calibration(learned_nearest=nearest))
+        assert matcher.learn(stored) == 120
+        scores[nearest] = matcher.weigh(doc).scores
+    by_mean, by_kind = scores[0.0], scores[Calibration().learned_nearest]
+    assert by_mean["sports"] > by_mean["economy"], "the mean of its kinds misleads"
+    assert by_kind["economy"] > by_kind["sports"], by_kind

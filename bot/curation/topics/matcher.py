@@ -60,6 +60,9 @@ class Calibration:
     section: float = 3.75
     profile_words: float = 8.0  # per unit of cosine, times the profile's trust
     profile_meaning: float = 20.0
+    # A stored article's meaning: this share of its cosine with the nearest kind of the
+    # topic's stored articles, the rest of its cosine with their mean.
+    learned_nearest: float = 0.5
     no_desk: float = 0.5  # the log-odds of "none of the desks", against their mean
     subject_bias: float = -3.5
     subject_rule: float = 1.8  # a narrower topic's per log(1 + hits) in headline and lead
@@ -281,7 +284,7 @@ class Matcher:
         else:
             alone = cal.words_alone
         profile = cal.profile_words * (words - cal.against_broader * words[parent] * has_parent)
-        learned = profiles.vector_similarity(vector)
+        learned = profiles.vector_similarity(vector, nearest=cal.learned_nearest)
         if learned is not None:
             learned_mean = float(learned @ profiles.mean_weights)
             learned_base = learned_mean + cal.against_broader * np.maximum(

@@ -170,3 +170,19 @@ def test_an_article_near_one_kind_of_a_topics_stored_articles_is_of_it() -> None
     by_mean, by_kind = scores[0.0], scores[Calibration().learned_nearest]
     assert by_mean["sports"] > by_mean["economy"], "the mean of its kinds misleads"
     assert by_kind["economy"] > by_kind["sports"], by_kind
+
+
+def test_a_place_name_says_where_not_what_kind_of_news_beside_its_meaning() -> None:
+    rules = [TopicRule("world", ("summit",), places=("turkey",), describe=("diplomacy",)),
+             TopicRule("economy", ("lira",), describe=("markets",))]  # fmt: skip
+    built = Prototypes.build("test-model", rules, np.vstack([unit(0, 1, 0), unit(1, 0, 0)]))
+    matcher = Matcher(rules, built)
+    # Meaning leans a little to the world; the lira in the headline says economy.
+    lira = Document(title="Turkey's lira climbs", lead="The lira rose.", vector=unit(1, 1.1, 0))
+    assert [a.slug for a in matcher.match(lira)][:1] == ["economy"]
+    as_keyword = [TopicRule("world", ("summit", "turkey"), describe=("diplomacy",)), rules[1]]
+    keyword = Matcher(as_keyword, Prototypes.build("test-model", as_keyword, built.seeds))
+    assert [a.slug for a in keyword.match(lira)][:1] == ["world"], "Turkey as a keyword"
+    # Words alone: the place is the best guess there is.
+    quake = Document(title="Quake in Turkey")
+    assert [a.slug for a in matcher.match(quake)] == ["world"]

@@ -108,7 +108,8 @@ class Matcher:
         self._slugs = [rule.slug for rule in self.rules]
         self._index = {slug: n for n, slug in enumerate(self._slugs)}
         self.profiles = Profiles(self._slugs)
-        self._rules = Rules(self.rules)
+        self._rules = Rules(self.rules)  # words alone: with the topics' places
+        self._rules_with_meaning = Rules(self.rules, places=False)
         # The rules as arrays over the topics, in the catalog's order: a narrower
         # topic's broader one (its index; its own where it has none, masked).
         self._is_desk = np.array([rule.desk for rule in self.rules], dtype=bool)
@@ -250,7 +251,10 @@ class Matcher:
         against are products with weights worked out once: an article costs a few
         array operations, not a loop over the topics."""
         cal = self.calibration
-        hits, excluded = self._rules.find(doc)
+        vector = doc.vector
+        meant = (vector is not None and vector.shape == (self._prototypes.shape[1],)
+                 and self._described)  # fmt: skip
+        hits, excluded = (self._rules_with_meaning if meant else self._rules).find(doc)
         n = len(self._slugs)
         head, body, filed = np.zeros(n), np.zeros(n), np.zeros(n)
         for slug, found in hits.items():
@@ -262,8 +266,7 @@ class Matcher:
         # A desk against the other desks; a narrower topic against the broader one it
         # is part of: a cricket report is sport, and no closer to football.
         sense = np.zeros(n)
-        vector = doc.vector
-        if vector is not None and vector.shape == (self._prototypes.shape[1],) and self._described:
+        if meant and vector is not None:
             meaning = (self._prototypes @ vector).astype(np.float64)
             all_mean = float(meaning @ self._all_weights)
             above = np.maximum(meaning[parent] - all_mean, 0.0) * self._has_parent_prototype

@@ -132,17 +132,21 @@ class Matcher:
                 described[self._index[slug]] = True
         self._described = bool(described.any())
         self._by_slug = {rule.slug: rule for rule in self.rules}
-        # Each description's vector, where each described topic's begin, and the topic's
-        # row when it is a desk (-1 for a narrower topic, a country or a running story: one
-        # kind of news, weighed by its mean against its broader one's, as before).
+        # The desks' descriptions' vectors, where each desk's begin, and its row. A
+        # narrower topic (a country, a running story) is one kind of news, weighed by its
+        # mean against its broader one's: its descriptions are not multiplied at all.
         self._seeds: Vectors | None = None
         self._seed_starts = np.zeros(0, dtype=int)
         self._seed_rows = np.zeros(0, dtype=int)
         if prototypes is not None and calibration.nearest > 0 and len(prototypes.seeds):
-            self._seeds = prototypes.seeds
-            self._seed_starts = np.cumsum((0, *prototypes.sizes[:-1]))
-            self._seed_rows = np.array([self._index[s] if s in self._index and self._by_slug[s].desk
-                                        else -1 for s in prototypes.slugs], dtype=int)  # fmt: skip
+            ends = np.cumsum(prototypes.sizes)
+            desks = [(n, self._index[s]) for n, s in enumerate(prototypes.slugs)
+                     if s in self._index and self._by_slug[s].desk]  # fmt: skip
+            if desks:
+                kept = [np.arange(ends[n] - prototypes.sizes[n], ends[n]) for n, _ in desks]
+                self._seeds = prototypes.seeds[np.concatenate(kept)]
+                self._seed_starts = np.cumsum([0, *(len(k) for k in kept[:-1])])
+                self._seed_rows = np.array([row for _, row in desks], dtype=int)
         self._all_weights = described / max(1, described.sum())
         desks_described = described & self._is_desk
         self._desk_weights = desks_described / max(1, desks_described.sum())
@@ -276,11 +280,10 @@ class Matcher:
             if self._seeds is not None:
                 # A desk against the other desks, each by its nearest headline as well.
                 nearest = np.maximum.reduceat(self._seeds @ vector, self._seed_starts)
-                ours = self._seed_rows >= 0
-                rows = self._seed_rows[ours]
+                rows = self._seed_rows
                 blended = meaning.copy()
                 blended[rows] = ((1 - cal.nearest) * meaning[rows]
-                                 + cal.nearest * nearest[ours].astype(np.float64))  # fmt: skip
+                                 + cal.nearest * nearest.astype(np.float64))  # fmt: skip
                 desk_mean = float(blended @ self._desk_weights)
                 sense[rows] = self._sense_weight[rows] * (blended[rows] - desk_mean)
             alone = 1.0

@@ -234,6 +234,35 @@ def print_sections(
         print(f"\nfirst topics that stand for no label: {kinds or 'none'}")
 
 
+CURVE = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)
+
+
+def print_curve(
+    items: list[Item],
+    ranked: list[list[str]],
+    firsts: list[float],
+    mapping: dict[str, tuple[str, ...]],
+    chains: dict[str, list[str]],
+) -> None:
+    """What abstaining costs: newsbot's topics kept only where the first one's
+    calibrated score reaches each level (no topic otherwise)."""
+    print("\noperating curve, newsbot: topics only where the first topic's score reaches\n")
+    print(
+        "| first score >= | tune macro-F1 | tune first topic precision | tune with a topic | "
+        "check macro-F1 | check first topic precision | check with a topic |\n|---|---|---|---|"
+        "---|---|---|"
+    )
+    for level in CURVE:
+        kept = [t if score >= level else [] for t, score in zip(ranked, firsts, strict=True)]
+        cells = []
+        for part in ("tune", "check"):
+            figures = score_sections(items, kept, mapping, chains, part)
+            first = figures.first_right / figures.with_topic if figures.with_topic else 0.0
+            share = figures.with_topic / len(figures.gold)
+            cells.append(f"{figures.macro_f1():.3f} | {first:.3f} | {share:.2f}")
+        print(f"| {level:.2f} | {' | '.join(cells)} |")
+
+
 SETS = ("ag", "arabic", "urls", "running", "examples", "cost")
 
 
@@ -286,9 +315,12 @@ def main(argv: list[str] | None = None) -> int:
         vectors, embed_ms = embed(model, items)
         if measured:
             runs: dict[str, list[list[str]]] = {}
+            firsts: list[float] = []
             for name, given in (("newsbot", vectors), ("newsbot, embedder off", None)):
                 found, store_ms = curate(items, given, model, settings)
                 runs[name] = [[t.slug for t in topics] for topics in found]
+                if given is not None:
+                    firsts = [topics[0].score if topics else 0.0 for topics in found]
                 costs.append((title, name, store_ms, embed_ms if given is not None else None))
             runs["catalog keywords alone"] = keyword_ranked(items, rules)
             runs["TF-IDF centroid, trained on the other part's labels"] = centroid_ranked(
@@ -299,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
                     items, mapping, by="source"
                 )
             print_sections(title, items, runs, mapping, chains)
+            print_curve(items, runs["newsbot"], firsts, mapping, chains)
         if timed:
             match_ms, learn_ms = matcher_cost(items, vectors, rules, settings, model)
             costs.append((title, "topic matching alone (Matcher.match)", match_ms, None))

@@ -21,9 +21,9 @@ _SOURCE_KEYS = {
 }  # fmt: skip
 _TOPIC_KEYS = {"slug", "name_en", "name_ar", "enabled", "keywords_en", "keywords_ar",
                "exclude_en", "exclude_ar", "sections", "describe_en", "describe_ar", "within",
-               "desk", "threshold"}  # fmt: skip
+               "desk", "threshold", "places_en", "places_ar"}  # fmt: skip
 _RULE_KEYS = ("keywords_en", "keywords_ar", "exclude_en", "exclude_ar", "sections",
-              "describe_en", "describe_ar")  # fmt: skip
+              "describe_en", "describe_ar", "places_en", "places_ar")  # fmt: skip
 _MATCHING_KEYS = (*_RULE_KEYS, "within", "desk", "threshold")
 
 
@@ -96,6 +96,7 @@ def load_topic_rules(path: Path) -> list[TopicRule]:
             desk=entry.get("desk", "within" not in entry),
             describe=(*entry.get("describe_en", []), *entry.get("describe_ar", [])),
             threshold=entry.get("threshold"),
+            places=(*entry.get("places_en", []), *entry.get("places_ar", [])),
         )
         for entry in _entries(path, "topic")
         if entry.get("enabled", True)

@@ -32,6 +32,16 @@ def test_bundled_topics(settings: Settings) -> None:
     assert all(t.name_ar and t.name_en for t in topics)
 
 
+def test_a_topics_places_are_read_apart_from_its_keywords(tmp_path: Path) -> None:
+    path = tmp_path / "topics.toml"
+    path.write_text('[[topic]]\nslug = "world"\nname_en = "World"\nname_ar = "العالم"\n'
+                    'keywords_en = ["summit"]\nplaces_en = ["turkey"]\nplaces_ar = ["تركيا"]\n',
+                    encoding="utf-8")  # fmt: skip
+    assert [t.slug for t in catalog.load_topics(path)] == ["world"]
+    [rule] = catalog.load_topic_rules(path)
+    assert (rule.keywords, rule.places) == (("summit",), ("turkey", "تركيا"))
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -151,3 +151,38 @@ def test_a_merger_or_a_tariff_war_is_economy_news_whoever_it_is_between(
                    "الدولارات في تصعيد للنزاع التجاري بين أكبر اقتصادين في العالم.")  # fmt: skip
     assert merger[0][0] == "economy", merger
     assert tariffs[0][0] == "economy", tariffs
+
+
+def test_an_article_near_one_kind_of_a_topics_stored_articles_is_of_it() -> None:
+    # The economy's stored articles are of two kinds, shares (1, 0, 0) and jobs
+    # (0, 0, 1); sport's are matches (0, 1, 0). An article about shares, a little
+    # nearer sport than the economy's mean, leans to the economy by the kind it is near.
+    rules = [TopicRule("economy", ("bank",)), TopicRule("sports", ("match",))]
+    stored = [Document(title="Bank", vector=unit(1, 0, 0.05 * (n % 3))) for n in range(30)]
+    stored += [Document(title="Bank", vector=unit(0.05 * (n % 3), 0, 1)) for n in range(30)]
+    stored += [Document(title="Match", vector=unit(0, 1, 0.05 * (n % 3))) for n in range(60)]
+    doc = Document(title="Shares", vector=unit(1, 0.8, 0))
+    scores = {}
+    for nearest in (0.0, Calibration().learned_nearest):
+        matcher = Matcher(rules, calibration=Calibration(learned_nearest=nearest))
+        assert matcher.learn(stored) == 120
+        scores[nearest] = matcher.weigh(doc).scores
+    by_mean, by_kind = scores[0.0], scores[Calibration().learned_nearest]
+    assert by_mean["sports"] > by_mean["economy"], "the mean of its kinds misleads"
+    assert by_kind["economy"] > by_kind["sports"], by_kind
+
+
+def test_a_place_name_says_where_not_what_kind_of_news_beside_its_meaning() -> None:
+    rules = [TopicRule("world", ("summit",), places=("turkey",), describe=("diplomacy",)),
+             TopicRule("economy", ("lira",), describe=("markets",))]  # fmt: skip
+    built = Prototypes.build("test-model", rules, np.vstack([unit(0, 1, 0), unit(1, 0, 0)]))
+    matcher = Matcher(rules, built)
+    # Meaning leans a little to the world; the lira in the headline says economy.
+    lira = Document(title="Turkey's lira climbs", lead="The lira rose.", vector=unit(1, 1.1, 0))
+    assert [a.slug for a in matcher.match(lira)][:1] == ["economy"]
+    as_keyword = [TopicRule("world", ("summit", "turkey"), describe=("diplomacy",)), rules[1]]
+    keyword = Matcher(as_keyword, Prototypes.build("test-model", as_keyword, built.seeds))
+    assert [a.slug for a in keyword.match(lira)][:1] == ["world"], "Turkey as a keyword"
+    # Words alone: the place is the best guess there is.
+    quake = Document(title="Quake in Turkey")
+    assert [a.slug for a in matcher.match(quake)] == ["world"]

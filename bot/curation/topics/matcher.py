@@ -60,6 +60,9 @@ class Calibration:
     section: float = 3.75
     profile_words: float = 8.0  # per unit of cosine, times the profile's trust
     profile_meaning: float = 20.0
+    # A stored article's meaning: this share of its cosine with the nearest kind of the
+    # topic's stored articles, the rest of its cosine with their mean.
+    learned_nearest: float = 0.5
     no_desk: float = 0.5  # the log-odds of "none of the desks", against their mean
     subject_bias: float = -3.5
     subject_rule: float = 1.8  # a narrower topic's per log(1 + hits) in headline and lead
@@ -105,7 +108,8 @@ class Matcher:
         self._slugs = [rule.slug for rule in self.rules]
         self._index = {slug: n for n, slug in enumerate(self._slugs)}
         self.profiles = Profiles(self._slugs)
-        self._rules = rules_of(tuple(self.rules))
+        self._rules = rules_of(tuple(self.rules))  # words alone: with the topics' places
+        self._rules_with_meaning = rules_of(tuple(self.rules), places=False)
         # The rules as arrays over the topics, in the catalog's order: a narrower
         # topic's broader one (its index; its own where it has none, masked).
         self._is_desk = np.array([rule.desk for rule in self.rules], dtype=bool)
@@ -128,17 +132,21 @@ class Matcher:
                 described[self._index[slug]] = True
         self._described = bool(described.any())
         self._by_slug = {rule.slug: rule for rule in self.rules}
-        # Each description's vector, where each described topic's begin, and the topic's
-        # row when it is a desk (-1 for a narrower topic, a country or a running story: one
-        # kind of news, weighed by its mean against its broader one's, as before).
+        # The desks' descriptions' vectors, where each desk's begin, and its row. A
+        # narrower topic (a country, a running story) is one kind of news, weighed by its
+        # mean against its broader one's: its descriptions are not multiplied at all.
         self._seeds: Vectors | None = None
         self._seed_starts = np.zeros(0, dtype=int)
         self._seed_rows = np.zeros(0, dtype=int)
         if prototypes is not None and calibration.nearest > 0 and len(prototypes.seeds):
-            self._seeds = prototypes.seeds
-            self._seed_starts = np.cumsum((0, *prototypes.sizes[:-1]))
-            self._seed_rows = np.array([self._index[s] if s in self._index and self._by_slug[s].desk
-                                        else -1 for s in prototypes.slugs], dtype=int)  # fmt: skip
+            ends = np.cumsum(prototypes.sizes)
+            desks = [(n, self._index[s]) for n, s in enumerate(prototypes.slugs)
+                     if s in self._index and self._by_slug[s].desk]  # fmt: skip
+            if desks:
+                kept = [np.arange(ends[n] - prototypes.sizes[n], ends[n]) for n, _ in desks]
+                self._seeds = prototypes.seeds[np.concatenate(kept)]
+                self._seed_starts = np.cumsum([0, *(len(k) for k in kept[:-1])])
+                self._seed_rows = np.array([row for _, row in desks], dtype=int)
         self._all_weights = described / max(1, described.sum())
         desks_described = described & self._is_desk
         self._desk_weights = desks_described / max(1, desks_described.sum())
@@ -247,7 +255,10 @@ class Matcher:
         against are products with weights worked out once: an article costs a few
         array operations, not a loop over the topics."""
         cal = self.calibration
-        hits, excluded = self._rules.find(doc)
+        vector = doc.vector
+        meant = (vector is not None and vector.shape == (self._prototypes.shape[1],)
+                 and self._described)  # fmt: skip
+        hits, excluded = (self._rules_with_meaning if meant else self._rules).find(doc)
         n = len(self._slugs)
         head, body, filed = np.zeros(n), np.zeros(n), np.zeros(n)
         for slug, found in hits.items():
@@ -259,8 +270,7 @@ class Matcher:
         # A desk against the other desks; a narrower topic against the broader one it
         # is part of: a cricket report is sport, and no closer to football.
         sense = np.zeros(n)
-        vector = doc.vector
-        if vector is not None and vector.shape == (self._prototypes.shape[1],) and self._described:
+        if meant and vector is not None:
             meaning = (self._prototypes @ vector).astype(np.float64)
             all_mean = float(meaning @ self._all_weights)
             above = np.maximum(meaning[parent] - all_mean, 0.0) * self._has_parent_prototype
@@ -270,18 +280,17 @@ class Matcher:
             if self._seeds is not None:
                 # A desk against the other desks, each by its nearest headline as well.
                 nearest = np.maximum.reduceat(self._seeds @ vector, self._seed_starts)
-                ours = self._seed_rows >= 0
-                rows = self._seed_rows[ours]
+                rows = self._seed_rows
                 blended = meaning.copy()
                 blended[rows] = ((1 - cal.nearest) * meaning[rows]
-                                 + cal.nearest * nearest[ours].astype(np.float64))  # fmt: skip
+                                 + cal.nearest * nearest.astype(np.float64))  # fmt: skip
                 desk_mean = float(blended @ self._desk_weights)
                 sense[rows] = self._sense_weight[rows] * (blended[rows] - desk_mean)
             alone = 1.0
         else:
             alone = cal.words_alone
         profile = cal.profile_words * (words - cal.against_broader * words[parent] * has_parent)
-        learned = profiles.vector_similarity(vector)
+        learned = profiles.vector_similarity(vector, nearest=cal.learned_nearest)
         if learned is not None:
             learned_mean = float(learned @ profiles.mean_weights)
             learned_base = learned_mean + cal.against_broader * np.maximum(

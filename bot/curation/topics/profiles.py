@@ -6,6 +6,12 @@ Words are weighted by TF-IDF over the articles learned from; the profiles are on
 matrix, a row a word and a column a topic (every topic, in the order given, so
 that the matcher adds them to its other evidence without looking topics up), and
 a document's similarity to all of them is one product over its own words' rows.
+
+A topic's stored articles are many kinds of its news (the economy: markets,
+companies, jobs, prices), so their meaning is kept as the mean and as a few
+groups' means (spherical k-means, one group per KIND_SIZE articles, at most
+KINDS): an article close to one kind is of the topic even when far from the mean,
+as an article close to one of a topic's seed headlines is.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ import numpy.typing as npt
 from bot.curation.topics.document import Document, Vector
 
 SEASONED = 30  # articles after which a profile is trusted half as much as it can be
+KINDS = 8  # groups of a topic's stored meanings, at most
+KIND_SIZE = 30  # articles a group, at least
+KIND_ROUNDS = 8  # rounds of k-means
 Array = npt.NDArray[np.float64]
 
 
@@ -35,6 +44,10 @@ class Profiles:
         # The weights that make a product with the similarities their mean.
         self.mean_weights = np.zeros(len(self.slugs))
         self._trust = np.zeros(len(self.slugs))
+        # The kinds' unit means, a topic's together; where each topic's begin, and whose.
+        self._kinds = np.zeros((0, 0), dtype=np.float32)
+        self._kind_starts = np.zeros(0, dtype=np.int64)
+        self._kind_topics = np.zeros(0, dtype=np.int64)
 
     @classmethod
     def learn(
@@ -50,6 +63,7 @@ class Profiles:
             frequency.update(words.keys())
         totals: dict[str, Counter[str]] = defaultdict(Counter)
         sums: dict[str, Vector] = {}
+        meanings: dict[str, list[Vector]] = defaultdict(list)
         dim: int | None = None  # the vectors' (one embedder's)
         for doc, words, slugs in corpus:
             for slug in slugs:
@@ -58,6 +72,7 @@ class Profiles:
                 if doc.vector is not None and (dim is None or len(doc.vector) == dim):
                     dim = len(doc.vector)
                     sums[slug] = sums[slug] + doc.vector if slug in sums else doc.vector.copy()
+                    meanings[slug].append(doc.vector)
         vocabulary = sorted({w for counts in totals.values() for w in counts if frequency[w] > 1})
         profiles._rows = {word: row for row, word in enumerate(vocabulary)}
         matrix = np.zeros((len(vocabulary), len(profiles.slugs)), dtype=np.float32)
@@ -74,9 +89,25 @@ class Profiles:
                 profiles.has_meaning[column[slug]] = True
             profiles._meanings = means
             profiles.mean_weights = profiles.has_meaning / profiles.has_meaning.sum()
+            profiles._learn_kinds(meanings, column)
         sizes = np.array([profiles.sizes[s] for s in profiles.slugs], dtype=np.float64)
         profiles._trust = sizes / (sizes + SEASONED)
         return profiles
+
+    def _learn_kinds(self, meanings: dict[str, list[Vector]], column: dict[str, int]) -> None:
+        kinds: list[npt.NDArray[np.float32]] = []
+        starts: list[int] = []
+        topics: list[int] = []
+        for slug in self.slugs:
+            if not meanings.get(slug):
+                continue
+            starts.append(sum(len(k) for k in kinds))
+            topics.append(column[slug])
+            vectors = np.vstack(meanings[slug]).astype(np.float32)
+            kinds.append(_kinds_of(vectors, max(1, min(KINDS, len(vectors) // KIND_SIZE))))
+        self._kinds = np.vstack(kinds)
+        self._kind_starts = np.array(starts, dtype=np.int64)
+        self._kind_topics = np.array(topics, dtype=np.int64)
 
     def trust(self) -> Array:
         """How far each topic's profile is trusted, from 0 (none learned) towards 1."""
@@ -96,9 +127,31 @@ class Profiles:
         dots = counts[known] @ self._words[rows[known]] / norm
         return dots.astype(np.float64)
 
-    def vector_similarity(self, vector: Vector | None) -> Array | None:
-        """The cosine of the document's meaning with each profile's mean meaning (0
-        where has_meaning is not), None when there is none to compare with."""
+    def vector_similarity(self, vector: Vector | None, *, nearest: float = 0.0) -> Array | None:
+        """The cosine of the document's meaning with each profile's mean meaning, this
+        `nearest` share of it with the nearest of the profile's kinds instead (0 where
+        has_meaning is not); None when there is none to compare with."""
         if vector is None or vector.shape != (self._meanings.shape[1],):
             return None
-        return (self._meanings @ vector).astype(np.float64)
+        similarity = (self._meanings @ vector).astype(np.float64)
+        if nearest > 0 and len(self._kind_topics):
+            closest = np.maximum.reduceat(self._kinds @ vector, self._kind_starts)
+            topics = self._kind_topics
+            similarity[topics] = (1 - nearest) * similarity[topics] + nearest * closest
+        return similarity
+
+
+def _kinds_of(vectors: npt.NDArray[np.float32], count: int) -> npt.NDArray[np.float32]:
+    """`count` unit means of the unit vectors' groups (spherical k-means), started from
+    vectors spread evenly over the list: the same articles give the same kinds."""
+    means = vectors[np.linspace(0, len(vectors) - 1, count).astype(np.int64)].copy()
+    for _ in range(KIND_ROUNDS if count > 1 else 0):
+        nearest = (vectors @ means.T).argmax(axis=1)
+        for kind in range(count):
+            total = vectors[nearest == kind].sum(axis=0)
+            if (norm := float(np.linalg.norm(total))) > 0:
+                means[kind] = total / norm
+    if count == 1:
+        total = vectors.sum(axis=0)
+        means[0] = total / (float(np.linalg.norm(total)) or 1.0)
+    return means

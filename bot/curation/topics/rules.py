@@ -3,7 +3,10 @@ lead and the body, its exclusions, and the sections it is filed under. Pure.
 
 Phrases are matched on stems (Arabic and English forms meet); the forms of one
 word (فلسطين، الفلسطينية) are one phrase, counted once; a topic's phrases count at
-most MAX_HITS times in a field.
+most MAX_HITS times in a field. A topic's places (the countries of world news) are
+phrases like its keywords where words are all there is to go by; beside what an
+article means they are not read: a place says where news happened, not what kind
+it is (Turkey's lira is economy news, a match in Brazil sport).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class TopicRule:
     desk: bool = True
     describe: tuple[str, ...] = ()  # what it is about, in words: descriptions, headlines
     threshold: float | None = None  # the score it needs; None: the matcher's own
+    places: tuple[str, ...] = ()  # keywords read only without the article's meaning
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,12 @@ class Hits:
 
 
 class Rules:
-    def __init__(self, rules: Iterable[TopicRule]) -> None:
+    def __init__(self, rules: Iterable[TopicRule], *, places: bool = True) -> None:
         self._phrases: dict[str, list[tuple[tuple[str, ...], str, bool]]] = defaultdict(list)
         self._sections: dict[str, list[str]] = defaultdict(list)
         for rule in rules:
-            for phrase, excluded in [(k, False) for k in rule.keywords] + [
+            keywords = (*rule.keywords, *rule.places) if places else rule.keywords
+            for phrase, excluded in [(k, False) for k in keywords] + [
                 (e, True) for e in rule.excludes
             ]:
                 key = tuple(stems(phrase))
@@ -90,8 +95,8 @@ class Rules:
 
 
 @lru_cache(maxsize=8)
-def rules_of(rules: tuple[TopicRule, ...]) -> Rules:
-    """The index of these rules, built once and shared (a Rules is only read): the
-    curator makes a matcher again at each relearning, and indexing stems every
-    keyword of the catalog, 10 ms each time."""
-    return Rules(rules)
+def rules_of(rules: tuple[TopicRule, ...], *, places: bool = True) -> Rules:
+    """The index of these rules (with their places or not), built once and shared (a
+    Rules is only read): the curator makes a matcher again at each relearning, and
+    indexing stems every keyword of the catalog, 10 ms each time."""
+    return Rules(rules, places=places)

@@ -143,7 +143,8 @@ class StoryIndex:
                 closeness, needed = meant or 0.0, BAR_ACROSS
                 across_to.add(story_id)
             else:
-                shared = sum(x * story.weights.get(w, 0.0) for w, x in weights.items())
+                held = story.weights  # only the shared words are looked up: fewer, in C
+                shared = sum(weights[w] * held[w] for w in weights.keys() & held.keys())
                 worded = shared / story.weight_norm if story.weight_norm else 0.0
                 # A story stored without a meaning (the embedder was away): words alone.
                 if meant is None:

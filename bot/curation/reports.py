@@ -106,8 +106,10 @@ class Reports:
             for slot in range(len(self._weights)):
                 self._index(slot)
         shared = [0.0] * len(self._weights)
-        for word, x in weights.items():
-            for slot, weight in self._by_word.get(word, ()):
+        by_word = self._by_word
+        for word in weights.keys() & by_word.keys():  # the words some report uses
+            x = weights[word]
+            for slot, weight in by_word[word]:
                 shared[slot] += x * weight
         return shared
 

@@ -17,7 +17,6 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import repeat
 from operator import mul
 
 from bot.curation.copies import Copies
@@ -49,6 +48,16 @@ NEAREST = 5  # stories nearest by meaning weighed beside those sharing rare word
 # clue, a long text's needs no prior). On GoogleNews headlines, whose events have
 # dozens of reports, stories otherwise split into many.
 BIG_STORY = 0.015
+# A long text, and an article reached across languages (by meaning alone), is close to
+# every story on its subject: a long one shares the subject's names and places, and the
+# model's cosines across languages run high on a subject (an Arabic text from half the
+# English stories of a busy window, none of its event, at BAR_ACROSS or more). So there
+# the story must stand clear of the next candidate by CLEAR, or the article starts a
+# story of its own; for a text of CLEAR_FROM story words, not at all, rising to the full
+# gap at MEANT_LONG. A headline, or headline and snippet, is as close to two parts of one
+# big event as to either: from two such, it joins the closer.
+CLEAR = 0.08
+CLEAR_FROM = 40
 
 
 @dataclass
@@ -123,7 +132,8 @@ class StoryIndex:
         candidates = {story for story, _ in self._meanings.nearest(vector, NEAREST)}
         overlap = sharing([h for w in words if (h := self._by_word.get(w))])
         candidates.update(story for story, _ in overlap.most_common(CANDIDATES // 2))
-        best, best_margin = None, 0.0
+        margins: dict[int, float] = {}  # closeness over the bar, a story each
+        across_to: set[int] = set()  # those reached by meaning alone
         for story_id in candidates:
             story = self._stories.get(story_id)
             if story is None:
@@ -134,10 +144,10 @@ class StoryIndex:
                 continue  # no word and no meaning to compare
             if across:
                 closeness, needed = meant or 0.0, BAR_ACROSS
+                across_to.add(story_id)
             else:
-                # sum(x * story.weights.get(w, 0.0) for w, x in weights.items()), in C
-                shared = sum(map(mul, weights.values(), map(story.weights.get, weights,
-                                                            repeat(0.0))))  # fmt: skip
+                held = story.weights  # only the shared words are looked up: fewer, in C
+                shared = sum(weights[w] * held[w] for w in weights.keys() & held.keys())
                 worded = shared / story.weight_norm if story.weight_norm else 0.0
                 # A story stored without a meaning (the embedder was away): words alone.
                 if meant is None:
@@ -153,12 +163,12 @@ class StoryIndex:
                 # to the other language's report and further from its own language's.
                 if other is not None and other - BAR_ACROSS > closeness - needed:
                     closeness, needed = other, BAR_ACROSS
+                    across_to.add(story_id)
             if when is not None:
                 closeness -= DECAY * abs((when - story.last_seen).total_seconds()) / 86_400
             closeness -= story.pinned.against(getattr(words, "specifics", None), when)
-            if closeness - needed >= best_margin:
-                best, best_margin = story_id, closeness - needed
-        return best
+            margins[story_id] = closeness - needed
+        return _clear_best(margins, across_to, sum(words.values()))
 
     def _weights(self, words: Counter[str]) -> dict[str, float]:
         """The article's TF-IDF unit vector over the window's articles."""
@@ -259,6 +269,21 @@ class StoryIndex:
         return sum(min(story.counts.get(w, 0), story.size) for w in words) / (
             len(words) * story.size
         )
+
+
+def _clear_best(margins: dict[int, float], across_to: set[int], length: int) -> int | None:
+    """The story over its bar by the most (`margins`), if it stands clear of the next
+    by the gap its kind asks (CLEAR); None for a new story."""
+    best = max(margins, key=margins.__getitem__, default=None)
+    if best is None or margins[best] < 0:
+        return None
+    if best in across_to:
+        gap = CLEAR
+    else:
+        gap = CLEAR * min(1.0, max(0.0, (length - CLEAR_FROM) / (MEANT_LONG - CLEAR_FROM)))
+    if any(margins[best] - margin < gap for story, margin in margins.items() if story != best):
+        return None
+    return best
 
 
 def story_words(title: str, text: str) -> Counter[str]:

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.curation.embed import Bundled, embed_text
+from bot.curation.specifics import specifics
 from bot.curation.stories import StoryIndex, story_words
 from bot.language import split_sentences
 
@@ -80,20 +81,22 @@ def newsbot(
     for number, text in enumerate(crowd):
         words = story_words(text, "")
         meant = None if crowd_vectors is None else crowd_vectors[number]
-        placement = index.place(words, vector=meant, language="en", when=NOW)
+        told = specifics(text, "")
+        placement = index.place(words, vector=meant, language="en", when=NOW, told=told)
         story = placement.story if placement.story is not None else -1 - number
-        index.add(story, -1 - number, words, NOW, vector=meant, language="en")
+        index.add(story, -1 - number, words, NOW, vector=meant, language="en", told=told)
     assigned: list[int] = []
     started = time.perf_counter()
     for article_id, item in enumerate(texts):
-        words = story_words(item, "") if isinstance(item, str) else story_words(*item)
+        title, text = (item, "") if isinstance(item, str) else item
+        words, told = story_words(title, text), specifics(title, text)
         meant = None if vectors is None else vectors[article_id]
         language = languages[article_id] if languages else None
         when = times[article_id] if times else NOW
-        placement = index.place(words, vector=meant, language=language, when=when)
+        placement = index.place(words, vector=meant, language=language, when=when, told=told)
         # A new story is named after its first article.
         story = placement.story if placement.story is not None else article_id
-        index.add(story, article_id, words, when, vector=meant, language=language)
+        index.add(story, article_id, words, when, vector=meant, language=language, told=told)
         assigned.append(story)
     return assigned, time.perf_counter() - started
 

@@ -19,6 +19,7 @@ from bot.catalog import load_topic_rules
 from bot.curation.copies import sketch
 from bot.curation.embed import Embedder, pack, unpack
 from bot.curation.meanings import Vectors
+from bot.curation.specifics import specifics
 from bot.curation.stories import StoryIndex, key_terms, story_words
 from bot.curation.summarize import Sentences, sentences_of, summarize
 from bot.curation.topics import (
@@ -164,7 +165,8 @@ class Curator:
                     index.add(row.story_id, row.id, story_words(row.title, row.lead or row.text),
                               row.fetched_at, sketch(row.text), source_id=row.source_id,
                               headline=story_words(row.headline, ""),
-                              vector=self.meaning_of(row), language=row.language)  # fmt: skip
+                              vector=self.meaning_of(row), language=row.language,
+                              told=specifics(row.title, row.lead or row.text))  # fmt: skip
                 for story_id, source_id in story_store.sources_of_recent(since, session=db):
                     index.add_source(story_id, source_id)
             self._stories = index
@@ -232,8 +234,9 @@ class Curator:
         index = self.story_index()
         words = story_words(article.title, article.lead or article.text)
         fingerprint = sketch(article.text)
+        told = specifics(article.title, article.lead or article.text)
         placement = index.place(words, fingerprint, vector=meaning, language=article.language,
-                                when=now)  # fmt: skip
+                                when=now, told=told)  # fmt: skip
         title_words = story_words(article.title, "")
         # What the story needs to know (its sources, its headline) is in the index: no
         # read of the story's row, and one statement to start or update it.
@@ -252,7 +255,8 @@ class Curator:
         article.story_id = story_id
         article_id = article_store.add(article, session=db)
         index.add(story_id, article_id, words, now, fingerprint, source_id=article.source_id,
-                  headline=index_headline, vector=meaning, language=article.language)  # fmt: skip
+                  headline=index_headline, vector=meaning, language=article.language,
+                  told=told)  # fmt: skip
         if placement.story is not None:
             story_meaning = index.meaning(story_id) if meaning is not None else None
             story_store.attach(story_id, when=now, new_source=new_source,

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.language import normalize
@@ -75,12 +74,6 @@ def _scores(folded: str) -> set[tuple[int, int]]:
         one, other = int(match[1]), int(match[2])
         found.add((min(one, other), max(one, other)))
     return found
-
-
-class Told(Counter[str]):
-    """An article's words (stories.story_words), with what it pins down."""
-
-    specifics: Specifics = Specifics()
 
 
 @dataclass

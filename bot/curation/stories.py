@@ -23,7 +23,7 @@ from bot.curation.copies import Copies
 from bot.curation.meanings import Meanings, Vectors
 from bot.curation.mixture import CANDIDATES, by_words, sharing
 from bot.curation.reports import Reports
-from bot.curation.specifics import Pinned, Told, specifics
+from bot.curation.specifics import Pinned, Specifics
 from bot.language import stems
 
 _LONG_AGO = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -103,16 +103,17 @@ class StoryIndex:
     def place(
         self, words: Counter[str], sketch: tuple[int, ...] = (), *,
         vector: Vectors | None = None, language: str | None = None,
-        when: dt.datetime | None = None,
+        when: dt.datetime | None = None, told: Specifics | None = None,
     ) -> Placement:  # fmt: skip
         """Where an article with these words (and, if known, this meaning, in this
-        language, published `when`) goes; changes nothing (see `add`)."""
+        language, published `when`, pinning down `told`: specifics.py) goes; changes
+        nothing (see `add`)."""
         copy_of = self._copies.copy_of(sketch)
         comparable = vector is not None and (
             not len(self._meanings) or len(vector) == self._meanings.dim
         )
         if vector is not None and comparable:
-            return Placement(self._by_closeness(words, vector, language, when), copy_of)
+            return Placement(self._by_closeness(words, vector, language, when, told), copy_of)
         if not words:
             return Placement(None, copy_of)
         found = by_words(words, self._stories, self._by_word, self._documents,
@@ -121,7 +122,7 @@ class StoryIndex:
 
     def _by_closeness(
         self, words: Counter[str], vector: Vectors, language: str | None,
-        when: dt.datetime | None,
+        when: dt.datetime | None, told: Specifics | None,
     ) -> int | None:  # fmt: skip
         """The story closest to the article in words and meaning, if close enough;
         None for a new story."""
@@ -166,7 +167,7 @@ class StoryIndex:
                     across_to.add(story_id)
             if when is not None:
                 closeness -= DECAY * abs((when - story.last_seen).total_seconds()) / 86_400
-            closeness -= story.pinned.against(getattr(words, "specifics", None), when)
+            closeness -= story.pinned.against(told, when)
             margins[story_id] = closeness - needed
         return _clear_best(margins, across_to, sum(words.values()))
 
@@ -182,10 +183,11 @@ class StoryIndex:
         self, story_id: int, article_id: int, words: Counter[str], when: dt.datetime,
         sketch: tuple[int, ...] = (), *, source_id: int | None = None,
         headline: Counter[str] | None = None, vector: Vectors | None = None,
-        language: str | None = None,
+        language: str | None = None, told: Specifics | None = None,
     ) -> None:  # fmt: skip
         """Records an article in a story (new or not), from `source_id`; `headline`: the
-        story's headline words, when the story is new or takes a new headline."""
+        story's headline words, when the story is new or takes a new headline; `told`:
+        what the article pins down (specifics.py)."""
         story = self._stories.setdefault(story_id, _Story())
         if vector is not None:
             self._meanings.add(story_id, vector)
@@ -194,7 +196,7 @@ class StoryIndex:
         weights = self._weights(words)
         story.weights.update(weights)
         story.reports.add(weights, vector, language)
-        story.pinned.add(getattr(words, "specifics", None), when)
+        story.pinned.add(told, when)
         story.weight_norm = math.sqrt(sum(map(mul, story.weights.values(),
                                               story.weights.values())))  # fmt: skip
         story.holding.update(words.keys())
@@ -289,9 +291,7 @@ def _clear_best(margins: dict[int, float], across_to: set[int], length: int) -> 
 def story_words(title: str, text: str) -> Counter[str]:
     """What an article is about, for placing it: the stems of its headline and of
     its lead or first lines."""
-    told = Told(stems(f"{title} {text[:600]}"))
-    told.specifics = specifics(title, text)
-    return told
+    return Counter(stems(f"{title} {text[:600]}"))
 
 
 def key_terms(counts: Counter[str], count: int = 12) -> list[str]:

@@ -67,10 +67,11 @@ def place_after(report: tuple[str, str, dt.datetime], article: tuple[str, dt.dat
     """Where an English article goes, `cosine` in meaning from a story of one report."""
     index = StoryIndex()
     headline, language, when = report
-    index.add(1, 1, story_words(headline, ""), when, vector=towards(1.0), language=language)
+    index.add(1, 1, story_words(headline, ""), when, vector=towards(1.0), language=language,
+              told=specifics.specifics(headline, ""))  # fmt: skip
     title, published = article
     return index.place(story_words(title, ""), vector=towards(cosine), language="en",
-                       when=published).story  # fmt: skip
+                       when=published, told=specifics.specifics(title, "")).story  # fmt: skip
 
 
 def test_the_next_days_news_of_the_same_kind_starts_its_own_story(

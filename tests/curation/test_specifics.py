@@ -4,13 +4,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy.engine import Engine
 
+from bot.config import Settings
 from bot.curation import specifics
+from bot.curation.curate import Curator
+from bot.curation.meanings import pack
 from bot.curation.specifics import Pinned, Specifics
 from bot.curation.stories import StoryIndex, story_words
+from storage.db import make_engine, session, upgrade
+from storage.models import Article, Source
 
 TUESDAY = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
 DIM = 8
@@ -95,3 +102,47 @@ def test_a_match_with_other_scores_starts_its_own_story(monkeypatch: pytest.Monk
     assert place_after(napoli, draw, 0.48) is None
     monkeypatch.setattr(specifics, "OTHER_SCORE", 0.0)
     assert place_after(napoli, draw, 0.48) == 1
+
+
+def curated(engine: Engine, topics: Path) -> tuple[int | None, int | None, int | None]:
+    """Tuesday's blast in Arabic, then, 20 hours on, as close in meaning (0.68),
+    Wednesday's in English: placed by a curator started after the first was stored (its
+    index rebuilt from storage), and by the one that stored it (its index kept)."""
+
+    def store(curator: Curator, n: int, title: str, vector: np.ndarray, when: dt.datetime,
+              language: str) -> int | None:  # fmt: skip
+        with session(engine) as db:
+            draft = Article(source_id=source, url=f"https://nile.example/{n}",
+                            url_key=f"nile.example/{n}", title=title, text=title,
+                            fetched_at=when, language=language, vector=pack(vector),
+                            vector_model="test-vectors")  # fmt: skip
+            article, _ = curator.store(draft, now=when, session=db)
+            return article.story_id
+
+    with session(engine) as db:
+        nile = Source(name="Nile Post", url="https://nile.example/feed.xml")
+        db.add(nile)
+        db.flush()
+        source = nile.id
+    later = TUESDAY + dt.timedelta(hours=20)
+    first = Curator(engine, topics, clock=lambda: later, embedder_name="test-vectors")
+    sfax = store(first, 1, "انفجار غاز يقتل ثمانية في صفاقس فجر الثلاثاء", towards(1.0),
+                 TUESDAY, "ar")  # fmt: skip
+    again = Curator(engine, topics, clock=lambda: later, embedder_name="test-vectors")
+    wednesday = "Gas blast in Sousse kills three on Wednesday"
+    rebuilt = store(again, 2, wednesday, towards(0.68), later, "en")
+    kept = store(first, 3, f"{wednesday}, firemen say", towards(0.68), later, "en")
+    return sfax, rebuilt, kept
+
+
+def test_the_curator_gives_the_index_what_each_article_pins_down(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    sfax, rebuilt, kept = curated(engine, settings.topics_path)
+    assert sfax is not None and rebuilt not in (sfax, None) and kept not in (sfax, None)
+    monkeypatch.setattr(specifics, "OTHER_DAY", 0.0)  # without the clue, in a new database
+    control = make_engine(f"sqlite:///{tmp_path / 'control.db'}")
+    upgrade(control)
+    sfax, rebuilt, kept = curated(control, settings.topics_path)
+    control.dispose()
+    assert sfax is not None and rebuilt == sfax and kept == sfax

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Table, bindparam, case, insert, update
+from sqlalchemy import Integer, Table, bindparam, case, func, insert, update
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
@@ -74,6 +74,13 @@ _ATTACH = (
         terms=bindparam("terms", type_=_STORIES.c.terms.type),
     )
 )  # fmt: skip
+_ARTICLE_ID = col(Article.id)
+_FLOOR = bindparam("floor", type_=Integer)
+_PLACED_AFTER = (
+    columns(_ARTICLE_ID)
+    .where(_ARTICLE_ID > _FLOOR, col(Article.story_id).is_not(None))
+    .order_by(_ARTICLE_ID)
+)  # fmt: skip
 _ATTACHES = {
     (False, False): _ATTACH,
     (True, False): _ATTACH.values(headline=bindparam("new")),
@@ -82,10 +89,13 @@ _ATTACHES = {
 }
 
 
-def recent_articles(since: dt.datetime, *, session: Session) -> Iterator[RecentArticle]:
-    """Articles placed in a story since `since`, oldest first: what the story index holds.
-    Read a thousand at a time while the caller goes through them (three days of news
-    is too much text to hold at once); consume it inside the session."""
+def recent_articles(
+    since: dt.datetime, *, ids: Collection[int] | None = None, session: Session
+) -> Iterator[RecentArticle]:
+    """Articles placed in a story since `since` (of `ids` only, if given), oldest first:
+    what the story index holds. Read a thousand at a time while the caller goes through
+    them (three days of news is too much text to hold at once); consume it inside the
+    session."""
     query = (
         columns(
             col(Article.id), col(Article.story_id), col(Article.source_id), col(Article.title),
@@ -97,8 +107,23 @@ def recent_articles(since: dt.datetime, *, session: Session) -> Iterator[RecentA
         .order_by(col(Article.fetched_at), col(Article.id))
         .execution_options(yield_per=1000)
     )  # fmt: skip
+    if ids is not None:
+        query = query.where(col(Article.id).in_(ids))
     for row in session.execute(query):
         yield RecentArticle(*row)
+
+
+def placed_after(floor: int, *, session: Session) -> list[int]:
+    """The ids above `floor` of articles placed in a story, lowest first: what this and
+    other processes on the database have placed since an id was seen. Asked before
+    each article is placed: a statement built once, on the connection (see _ATTACH)."""
+    rows = session.connection().execute(_PLACED_AFTER, {"floor": floor})
+    return [int(row.id) for row in rows]
+
+
+def highest_article(*, session: Session) -> int:
+    """The highest article id stored, 0 for none."""
+    return session.execute(columns(func.max(col(Article.id)))).scalar() or 0
 
 
 def sources_of_recent(since: dt.datetime, *, session: Session) -> Iterator[tuple[int, int]]:

@@ -64,17 +64,19 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_engine(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Engine]:
+def any_engine(request: pytest.FixtureRequest) -> Engine:
     """An upgraded engine on SQLite, then on PostgreSQL: storage must work on both."""
-    if request.param == "sqlite":
-        yield request.getfixturevalue("engine")
-        return
-    server_url = request.getfixturevalue("postgres_url")
+    return request.getfixturevalue("engine" if request.param == "sqlite" else "postgres_engine")
+
+
+@pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    """An upgraded engine on a database of its own on the PostgreSQL server."""
     name = f"t{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE {name}"))
-    engine = db.make_engine(make_url(server_url).set(database=name).render_as_string(False))
+    engine = db.make_engine(make_url(postgres_url).set(database=name).render_as_string(False))
     db.upgrade(engine)
     yield engine
     engine.dispose()

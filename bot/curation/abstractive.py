@@ -7,14 +7,15 @@ on, or fails because of, a model.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import httpx
 
 from bot.config import Settings
+from bot.curation.answers import post_json
 
 log = logging.getLogger(__name__)
+MAX_ANSWER = 1024 * 1024  # bytes: a summary of 200 tokens comes in a few KB
 
 _PROMPTS = {
     "ar": "لخّص الخبر التالي بالعربية في جملتين أو ثلاث جمل قصيرة، دون عنوان ودون مقدمة.",
@@ -51,11 +52,11 @@ class Summarizer:
             "max_tokens": 200,
         }
         try:
-            # httpx's timeout is per read; a trickling answer gets the same seconds in all.
-            async with asyncio.timeout(self.settings.summary_timeout_seconds):
-                response = await self._client.post(url, json=body)
-            response.raise_for_status()
-            content = response.json()["choices"][0]["message"]["content"]
+            # The whole answer gets the timeout's seconds (a trickle counts) and MAX_ANSWER.
+            answer = await post_json(self._client, url, body,
+                                     seconds=self.settings.summary_timeout_seconds,
+                                     max_bytes=MAX_ANSWER)  # fmt: skip
+            content = answer["choices"][0]["message"]["content"]
         except (httpx.HTTPError, TimeoutError, ValueError, KeyError, IndexError,
                 TypeError) as error:  # fmt: skip
             log.warning("abstractive summary failed, kept the extractive one reason=%s",

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from bot.config import Settings
+from bot.curation.answers import post_json
 from bot.curation.meanings import Vectors, pack, unit, unpack
 
 if TYPE_CHECKING:
@@ -53,6 +54,9 @@ WORDS = 40
 BATCH = 32
 RECENT = 2048  # the last texts embedded, kept with their vectors (2 KB each)
 RETRY_SECONDS = 30.0  # a failing endpoint is asked again after this long, not before
+# An endpoint's answer, in bytes: a feed's hundred texts in 3,072 dimensions (OpenAI's
+# largest), written as JSON floats, come to about 6 MB.
+MAX_ANSWER = 32 * 1024 * 1024
 
 
 def embed_text(title: str, lead: str | None) -> str:
@@ -220,12 +224,11 @@ class Endpoint:
             return None  # an endpoint that hangs would cost each feed its timeout
         try:
             body = {"model": self.model, "input": list(texts)}
-            # httpx's timeout is per read: a server sending a byte a second never trips
-            # it. The whole answer gets the same seconds, or curation would wait on it.
-            async with asyncio.timeout(self.timeout):
-                response = await self._client.post(self.url, json=body)
-            response.raise_for_status()
-            data = sorted(response.json()["data"], key=lambda item: item["index"])
+            # The whole answer gets the timeout's seconds, or curation would wait on a
+            # server that trickles; and it is bounded, as a fetched page is.
+            answer = await post_json(self._client, self.url, body, seconds=self.timeout,
+                                     max_bytes=MAX_ANSWER)  # fmt: skip
+            data = sorted(answer["data"], key=lambda item: item["index"])
             vectors = np.asarray([item["embedding"] for item in data], dtype=np.float32)
             if vectors.ndim != 2 or len(vectors) != len(texts) or not np.isfinite(vectors).all():
                 raise ValueError(f"{len(data)} embeddings of shape {vectors.shape}")

@@ -45,6 +45,6 @@ def _handler_for(api: FakeChatAPI) -> type[BaseHTTPRequestHandler]:
                     "model": request.get("model", ""),
                     "choices": [{"index": 0, "finish_reason": "stop",
                                  "message": {"role": "assistant", "content": content}}],
-                }, api.trickle)  # fmt: skip
+                }, api.trickle, padding=api.padding, declared=api.declared)  # fmt: skip
 
     return Handler

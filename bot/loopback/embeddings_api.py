@@ -70,6 +70,6 @@ def _handler_for(api: FakeEmbeddingsAPI) -> type[BaseHTTPRequestHandler]:
                               "embedding": vector(t, api.translations)}
                              for i, t in enumerate(texts)],
                     "usage": {"prompt_tokens": 0, "total_tokens": 0},
-                }, api.trickle)  # fmt: skip
+                }, api.trickle, padding=api.padding, declared=api.declared)  # fmt: skip
 
     return Handler

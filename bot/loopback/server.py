@@ -68,14 +68,24 @@ class JsonHandler(BaseHTTPRequestHandler):
         body: dict[str, Any] = json.loads(self.rfile.read(length) or b"{}")
         return body
 
-    def _send(self, status: int, body: dict[str, Any], trickle: float = 0.0) -> None:
+    def _send(
+        self, status: int, body: dict[str, Any], trickle: float = 0.0, *, padding: int = 0,
+        declared: bool = True,
+    ) -> None:  # fmt: skip
         """Answers `body`; with `trickle`, one byte of it every `trickle` seconds, as a
-        server that is slow but never silent long enough for a read timeout."""
-        data = json.dumps(body).encode("utf-8")
+        server that is slow but never silent long enough for a read timeout; with
+        `padding`, that many spaces after it (still JSON), as a server that answers
+        50 MB; not `declared`, with no Content-Length, the body ending as the connection
+        closes."""
+        data = json.dumps(body).encode("utf-8") + b" " * padding
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
+            if declared:
+                self.send_header("Content-Length", str(len(data)))
+            else:
+                self.send_header("Connection", "close")
+                self.close_connection = True
             self.end_headers()
             if not trickle:
                 self.wfile.write(data)
@@ -93,13 +103,16 @@ class JsonHandler(BaseHTTPRequestHandler):
 
 class FakeOpenAIAPI:
     """A loopback OpenAI-compatible API, started by `with`: what it was asked, and
-    switches for the status it answers with, a delay before answering and a trickle
-    (seconds between the answer's bytes). Subclasses give the handler."""
+    switches for the status it answers with, a delay before answering, a trickle
+    (seconds between the answer's bytes), padding (spaces after the answer's JSON) and
+    whether the answer's length is declared. Subclasses give the handler."""
 
     def __init__(self) -> None:
         self.status = 200
         self.delay = 0.0
         self.trickle = 0.0
+        self.padding = 0
+        self.declared = True
         self.requests: list[dict[str, Any]] = []
         self._server: LoopbackServer | None = None
 

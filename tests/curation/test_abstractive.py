@@ -52,20 +52,29 @@ async def test_the_model_answers(summarizer: Summarizer, chat: FakeChatAPI) -> N
     assert request["messages"][1]["content"].startswith("Title\n\nBody of the story.")
 
 
-@pytest.mark.parametrize("failure", ["status", "timeout", "trickle", "empty"])
+@pytest.mark.parametrize(
+    ("failure", "reason"),
+    [("status", "HTTPStatusError"), ("timeout", "TimeoutError"), ("trickle", "TimeoutError"),
+     ("empty", None), ("50 MB", "TooLarge")],
+)  # fmt: skip
 async def test_any_failure_gives_none(
-    summarizer: Summarizer, chat: FakeChatAPI, failure: str
-) -> None:
+    summarizer: Summarizer, chat: FakeChatAPI, failure: str, reason: str | None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
     if failure == "status":
         chat.status = 500
     elif failure == "timeout":
         chat.delay = 1.5
     elif failure == "trickle":  # each byte within the 0.5 s timeout, the answer in 40 s
         chat.trickle = 0.2
+    elif failure == "50 MB":  # spaces after the JSON, no length said: still an answer
+        chat.padding, chat.declared = 50 * 1024 * 1024, False
     else:
         chat.reply = lambda request: "   "
     # A guard against hanging, far above the timeout; not a measure of speed.
     assert await asyncio.wait_for(summarizer.summarize("Title", "Body.", "en"), 20) is None
+    if reason is not None:
+        assert f"kept the extractive one reason={reason}" in caplog.text
 
 
 async def test_off_by_default(tmp_path: Path) -> None:

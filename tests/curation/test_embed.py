@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from bot.curation.embed import (
+    MAX_ANSWER,
     RETRY_SECONDS,
     WORDS,
     Bundled,
@@ -19,7 +20,7 @@ from bot.curation.embed import (
     pack,
     unpack,
 )
-from bot.loopback.embeddings_api import FakeEmbeddingsAPI
+from bot.loopback.embeddings_api import DIM, FakeEmbeddingsAPI
 from tests.conftest import make_settings
 
 EARTHQUAKE_EN = "Magnitude 6.8 earthquake strikes eastern Turkey, dozens killed"
@@ -118,6 +119,23 @@ async def test_an_endpoint_that_trickles_is_given_up_at_its_timeout(tmp_path: Pa
         # A guard against hanging, far above the timeout; not a measure of speed.
         assert await asyncio.wait_for(embedder.embed(["oil prices rise"]), 20) is None
         assert "no whole answer within 0.5s" in embedder.status()
+        await embedder.aclose()
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_an_endpoint_answering_50_mb_is_refused_at_the_cap(
+    tmp_path: Path, declared: bool
+) -> None:
+    with FakeEmbeddingsAPI() as api:
+        settings = make_settings(tmp_path, embeddings="endpoint", embeddings_api_url=api.url)
+        embedder = Endpoint(settings)
+        api.padding = 1024 * 1024  # a megabyte of spaces after the JSON: an answer still
+        found = await embedder.embed(["oil prices rise"])
+        assert found is not None and found.shape == (1, DIM)
+        # Fifty: refused as it is announced, or as it passes the cap with no length said.
+        api.padding, api.declared = 50 * 1024 * 1024, declared
+        assert await embedder.embed(["oil prices rise"]) is None
+        assert f"over {MAX_ANSWER:,}" in embedder.status()
         await embedder.aclose()
 
 

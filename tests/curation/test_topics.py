@@ -92,6 +92,24 @@ def test_which_parts_of_a_url_name_a_section() -> None:
     assert "middle-east" in Document(title="t", categories=("Middle East",)).hints
 
 
+def test_sections_as_arabic_and_english_sites_name_them() -> None:
+    """Categories and paths as feeds write them: with the Arabic article, joined by
+    "و" or "&", percent-encoded in the address; through the catalog's sections."""
+    matcher = bundled()
+
+    def filed(**where: object) -> list[str]:
+        doc = Document(title="اتفاق جديد يوقع اليوم في العاصمة", **where)  # type: ignore[arg-type]
+        return sorted(t.slug for t in matcher.match(doc) if t.evidence == "section")
+
+    assert filed(categories=("الرياضة",)) == ["sports"]
+    assert filed(categories=("ثقافة وفنون",)) == ["culture"]
+    both = Document(title="t", categories=("Science & Technology",)).hints
+    assert {"science", "technology"} <= both  # two desks filed: it is left to the words
+    assert filed(url="https://arabic.test/%D8%A7%D9%84%D8%B1%D9%8A%D8%A7%D8%B6%D8%A9/2026/12/1/x") \
+        == ["sports"]  # fmt: skip
+    assert filed(categories=("Arab world",)) == ["middle-east"], "a category's side is whole"
+
+
 def test_learned_profiles_place_an_article_without_keywords() -> None:
     matcher = Matcher(RULES)
     seeds = [Document(title=f"Central bank raises interest rates as inflation rises, lender "

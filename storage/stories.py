@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, Table, bindparam, case, func, insert, update
+from sqlalchemy import BigInteger, Integer, Table, bindparam, case, false, func, insert, update
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
@@ -74,6 +74,9 @@ _ATTACH = (
         terms=bindparam("terms", type_=_STORIES.c.terms.type),
     )
 )  # fmt: skip
+PLACING_LOCK = 0x6E657773  # "news": the advisory lock's key on PostgreSQL
+_TAKE_WRITE_LOCK = update(_STORIES).where(false()).values(id=_STORIES.c.id)
+_ADVISORY_LOCK = columns(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger)))
 _ARTICLE_ID = col(Article.id)
 _FLOOR = bindparam("floor", type_=Integer)
 _PLACED_AFTER = (
@@ -119,6 +122,19 @@ def placed_after(floor: int, *, session: Session) -> list[int]:
     each article is placed: a statement built once, on the connection (see _ATTACH)."""
     rows = session.connection().execute(_PLACED_AFTER, {"floor": floor})
     return [int(row.id) for row in rows]
+
+
+def lock_placing(*, session: Session) -> None:
+    """Waits for, and holds until the unit of work ends, the right to place an article
+    in a story: one process places at a time, so that two reports of one event stored
+    at once by two processes do not each start a story, each unseen by the other.
+    SQLite: its write lock, by a write that changes nothing (the article's INSERT takes
+    it a moment later anyway); PostgreSQL: an advisory lock of the transaction."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.execute(_TAKE_WRITE_LOCK)
+    elif connection.dialect.name == "postgresql":
+        connection.execute(_ADVISORY_LOCK, {"key": PLACING_LOCK})
 
 
 def highest_article(*, session: Session) -> int:

@@ -55,14 +55,6 @@ RELEARN_FIRST = 50
 # about a second's work, so that a large archive is done over a few minutes of ticks.
 FILL_SEARCH_TERMS = 2000
 MAX_SUMMARY = 1000  # characters; a summary is two or three sentences
-# Other processes on the database (`newsbot run`s sharing the sources) place articles
-# too. Before placing one, the story index takes in what was placed since it last
-# looked, by id: one query of the primary key. SQLite's writers take turns, so its ids
-# become visible in order; PostgreSQL hands them out before their transactions commit,
-# so one may become visible after higher ones: there the look goes back this many ids
-# below the highest one held (an article is one short transaction: enough for those
-# still open). Not on SQLite, where it would cost 2 ms an article: rows hold the text.
-CATCH_UP_SLACK = 64
 
 
 class Curator:
@@ -81,8 +73,6 @@ class Curator:
         self.relearn_after = relearn_after
         self._stories: StoryIndex | None = None
         self._top = 0  # the highest article id the story index has taken in or passed
-        self._slack = 0 if engine.dialect.name == "sqlite" else CATCH_UP_SLACK
-        self._held: set[int] = set()  # those ids it has, from _top - _slack up
         self._matcher: Matcher | None = None
         self._prototypes: Prototypes | None = None  # what topics mean, see embed_topics()
         self._rules: list[TopicRule] | None = None  # see rules()
@@ -174,26 +164,32 @@ class Curator:
             with session(self.engine) as db:
                 # Taken first: what is placed while the window is read is caught up later.
                 top = story_store.highest_article(session=db)
-                held = [self._take(index, row)
-                        for row in story_store.recent_articles(since, session=db)]  # fmt: skip
+                taken = [self._take(index, row)
+                         for row in story_store.recent_articles(since, session=db)]  # fmt: skip
                 for story_id, source_id in story_store.sources_of_recent(since, session=db):
                     index.add_source(story_id, source_id)
-            self._stories, self._held, self._top = index, set(), top
-            self._hold(held)
+            self._stories, self._top = index, max([top, *taken])
         return self._stories
 
     def _catch_up(self, db: Session) -> StoryIndex:
-        """The story index, with the articles other processes placed since it last looked
-        (see CATCH_UP_SLACK): so that a report polled here joins the story of one that
-        another process stored a moment ago."""
+        """The story index, with what other processes on the database (`newsbot run`s
+        sharing the sources) placed since it last looked: so that a report polled here
+        joins the story of one that another process stored a moment ago.
+
+        Placing is one process at a time, from this look to the end of `db`
+        (storage.stories.lock_placing): two reports of one event stored at once by two
+        processes would otherwise each start a story, unseen by the other. So the ids
+        placed become visible in order, on PostgreSQL too, whose ids are handed out
+        before their transactions commit, and the look is for ids above the highest
+        one seen: one query of the primary key."""
         index = self.story_index()
-        floor = self._top - self._slack
-        fresh = [i for i in story_store.placed_after(floor, session=db) if i not in self._held]
+        story_store.lock_placing(session=db)
+        fresh = story_store.placed_after(self._top, session=db)
         if fresh:
             since = self.clock() - STORY_WINDOW
             for row in story_store.recent_articles(since, ids=fresh, session=db):
                 self._take(index, row)
-            self._hold(fresh)  # out of the window or not: looked at
+            self._top = fresh[-1]  # out of the window or not: looked at
         return index
 
     def _take(self, index: StoryIndex, row: story_store.RecentArticle) -> int:
@@ -204,14 +200,6 @@ class Curator:
                   headline=story_words(row.headline, ""), vector=self.meaning_of(row),
                   language=row.language, told=specifics(row.title, opening))  # fmt: skip
         return row.id
-
-    def _hold(self, ids: list[int]) -> None:
-        """Notes article ids as in the index (or looked at), keeping those near the top."""
-        self._held.update(ids)
-        self._top = max(self._top, *ids) if ids else self._top
-        floor = self._top - self._slack
-        if len(self._held) > 2 * self._slack:
-            self._held = {i for i in self._held if i > floor}
 
     def matcher(self) -> Matcher:
         """The topic matcher: the catalog's rules, and profiles learned from the
@@ -296,7 +284,7 @@ class Curator:
         article.copy_of_id = placement.copy_of
         article.story_id = story_id
         article_id = article_store.add(article, session=db)
-        self._hold([article_id])
+        self._top = article_id  # the highest: placing is one at a time (_catch_up)
         index.add(story_id, article_id, words, now, fingerprint, source_id=article.source_id,
                   headline=index_headline, vector=meaning, language=article.language,
                   told=told)  # fmt: skip

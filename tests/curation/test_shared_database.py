@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,6 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.curation import curate
 from bot.curation.curate import Curator
 from storage.db import session
 from storage.models import Article, Source
@@ -67,9 +67,16 @@ class OtherProcess:
         )  # fmt: skip
 
     def store(self, article: dict[str, Any]) -> dict[str, Any]:
-        assert self.process.stdin is not None and self.process.stdout is not None
+        self.send(article)
+        return self.answer()
+
+    def send(self, article: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
         self.process.stdin.write(json.dumps(article) + "\n")
         self.process.stdin.flush()
+
+    def answer(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
         answer = self.process.stdout.readline()
         assert answer, f"the second process died (exit {self.process.wait(timeout=30)})"
         return dict(json.loads(answer))
@@ -134,34 +141,19 @@ def test_a_report_joins_the_story_another_process_stored_a_moment_ago(
     assert later["story"] == quake.story_id
 
 
-def test_an_article_committed_after_higher_ids_were_seen_is_still_taken_in(
-    postgres_engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+def test_two_reports_placed_at_once_by_two_processes_make_one_story(
+    any_engine: Engine, settings: Settings, other: OtherProcess
 ) -> None:
-    """PostgreSQL hands out ids before their transactions commit: another process's
-    report, whose transaction was still open while this one stored a higher id, is
-    caught up all the same (and, with no look below the highest id, it is not)."""
-
-    def placed(slack: int, when: dt.datetime) -> tuple[int | None, int | None]:
-        monkeypatch.setattr(curate, "CATCH_UP_SLACK", slack)
-        ids = sources(postgres_engine, f"AP{slack}", f"Reuters{slack}")
-        here = Curator(postgres_engine, settings.topics_path, clock=lambda: when)
-        there = Curator(postgres_engine, settings.topics_path, clock=lambda: when)
-        store_here(here, postgres_engine, article(ids[f"AP{slack}"], 100 + slack, *HISTORY[0]),
-                   when)  # fmt: skip
-        with session(postgres_engine) as slow:  # the other process's unit of work ...
-            draft = Article(**article(ids[f"Reuters{slack}"], 200 + slack, *QUAKE_REUTERS),
-                            fetched_at=when)  # fmt: skip
-            reuters, _ = there.store(draft, now=when, session=slow)
-            # ... still open while this process stores an article with a higher id.
-            budget = store_here(here, postgres_engine,
-                                article(ids[f"AP{slack}"], 300 + slack, *BUDGET), when)  # fmt: skip
-            assert reuters.id is not None and budget.id is not None and reuters.id < budget.id
-        ap = store_here(here, postgres_engine, article(ids[f"AP{slack}"], 400 + slack, *QUAKE_AP),
-                        when)  # fmt: skip
-        return reuters.story_id, ap.story_id
-
-    reuters, ap = placed(curate.CATCH_UP_SLACK, NOW)
-    assert reuters is not None and ap == reuters
-    # A week on, out of the first one's story window:
-    reuters, ap = placed(0, NOW + dt.timedelta(days=7))
-    assert reuters is not None and ap != reuters
+    """The other process places its Reuters report while this one's AP report is placed
+    and not yet committed: it waits for it, and joins its story."""
+    ids = sources(any_engine, "AP", "Reuters", "Archive")
+    here = Curator(any_engine, settings.topics_path, clock=lambda: NOW)
+    store_here(here, any_engine, article(ids["Archive"], 1, *HISTORY[0]))
+    other.store(article(ids["Archive"], 2, *HISTORY[1]))  # its index is built
+    with session(any_engine) as db:
+        ap, _ = here.store(Article(**article(ids["AP"], 3, *QUAKE_AP), fetched_at=NOW),
+                           now=NOW, session=db)  # fmt: skip
+        other.send(article(ids["Reuters"], 4, *QUAKE_REUTERS))
+        time.sleep(1.5)  # the other process reaches its placing meanwhile; then this commits
+    reuters = other.answer()
+    assert ap.story_id is not None and reuters["story"] == ap.story_id

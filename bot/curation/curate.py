@@ -232,7 +232,7 @@ class Curator:
         """Puts the article (which means `meaning`, see meaning_of) in the story of the
         same event, or starts one, and stores the article with its story."""
         index = self.story_index()
-        words = story_words(article.title, article.lead or article.text)
+        words = story_words(article.title, article.lead or article.text, meant=meaning is not None)
         fingerprint = sketch(article.text)
         told = specifics(article.title, article.lead or article.text)
         placement = index.place(words, fingerprint, vector=meaning, language=article.language,

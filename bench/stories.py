@@ -89,7 +89,8 @@ def newsbot(
     started = time.perf_counter()
     for article_id, item in enumerate(texts):
         title, text = (item, "") if isinstance(item, str) else item
-        words, told = story_words(title, text), specifics(title, text)
+        words = story_words(title, text, meant=vectors is not None)
+        told = specifics(title, text)
         meant = None if vectors is None else vectors[article_id]
         language = languages[article_id] if languages else None
         when = times[article_id] if times else NOW

@@ -194,11 +194,12 @@ class Curator:
 
     def _take(self, index: StoryIndex, row: story_store.RecentArticle) -> int:
         """Adds a stored article to the index, as it was placed; returns its id."""
-        opening = row.lead or row.text
-        index.add(row.story_id, row.id, story_words(row.title, opening), row.fetched_at,
-                  sketch(row.text), source_id=row.source_id,
-                  headline=story_words(row.headline, ""), vector=self.meaning_of(row),
-                  language=row.language, told=specifics(row.title, opening))  # fmt: skip
+        meaning = self.meaning_of(row)
+        words = placing_words(row.title, row.lead, row.text, meant=meaning is not None)
+        index.add(row.story_id, row.id, words, row.fetched_at, sketch(row.text),
+                  source_id=row.source_id, headline=story_words(row.headline, ""),
+                  vector=meaning, language=row.language,
+                  told=specifics(row.title, row.lead or row.text))  # fmt: skip
         return row.id
 
     def matcher(self) -> Matcher:
@@ -262,7 +263,7 @@ class Curator:
         same event, or starts one, and stores the article with its story."""
         index = self._catch_up(db)
         opening = article.lead or article.text
-        words = story_words(article.title, opening)
+        words = placing_words(article.title, article.lead, article.text, meant=meaning is not None)
         fingerprint = sketch(article.text)
         told = specifics(article.title, opening)
         placement = index.place(words, fingerprint, vector=meaning, language=article.language,
@@ -315,6 +316,15 @@ class Curator:
         if article.vector is None or article.vector_model != self.embedder_name:
             return None
         return unpack(article.vector)
+
+
+def placing_words(title: str, lead: str | None, text: str, *, meant: bool) -> Counter[str]:
+    """The words an article is placed by (story_words). Placed by its meaning too, it is
+    read on from its lead into its text: a feed's lead is a sentence or two, and the
+    names and numbers that tell one event from another run all through a text."""
+    if meant:
+        return story_words(title, f"{lead} {text}" if lead else text, meant=True)
+    return story_words(title, lead or text)
 
 
 SEARCH_CHARS = 4000  # of the text, that /search looks in

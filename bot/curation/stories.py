@@ -58,6 +58,14 @@ BIG_STORY = 0.015
 # big event as to either: from two such, it joins the closer.
 CLEAR = 0.08
 CLEAR_FROM = 40
+# What is read of an article's lead or text for its words: the first LEAD_CHARS
+# characters, and MEANT_CHARS when its meaning places it. A long text shares its
+# event's names and numbers all through, and meaning keeps them from merging stories on
+# one subject; by words alone, more of a text dilutes what its headline and first
+# lines say (on the long sets' 1st halves: CNN 0.901 -> 0.944, BBC Arabic 0.934 ->
+# 0.938; the whole text, 0.948 and 0.938, for four times the cost on a long one).
+LEAD_CHARS = 600
+MEANT_CHARS = 2400
 
 
 @dataclass
@@ -288,10 +296,10 @@ def _clear_best(margins: dict[int, float], across_to: set[int], length: int) -> 
     return best
 
 
-def story_words(title: str, text: str) -> Counter[str]:
+def story_words(title: str, text: str, *, meant: bool = False) -> Counter[str]:
     """What an article is about, for placing it: the stems of its headline and of
-    its lead or first lines."""
-    return Counter(stems(f"{title} {text[:600]}"))
+    its lead or first lines (more of them when it is `meant`: MEANT_CHARS)."""
+    return Counter(stems(f"{title} {text[: MEANT_CHARS if meant else LEAD_CHARS]}"))
 
 
 def key_terms(counts: Counter[str], count: int = 12) -> list[str]:

@@ -1,8 +1,16 @@
 import datetime as dt
 from collections import Counter
 
+import numpy as np
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
 from bot.curation.copies import similarity, sketch
-from bot.curation.stories import StoryIndex, story_words
+from bot.curation.curate import Curator
+from bot.curation.meanings import pack
+from bot.curation.stories import LEAD_CHARS, StoryIndex, story_words
+from storage.db import session
+from storage.models import Article, Source
 
 NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
 WIRE = (
@@ -131,3 +139,48 @@ def test_a_window_of_many_words_does_not_let_a_big_story_take_any_text() -> None
     # 33 words that name Putin: not a reason to join his story.
     article = Counter([*subject[:3], *(f"new{k}" for k in range(30))])
     assert index.place(article).story is None
+
+
+# A lead whose event is named only past the first LEAD_CHARS characters.
+LATE = "The ministers met again after a long night of talks in the capital. " * 10 + "Aswan"
+
+
+def test_an_article_placed_by_meaning_is_read_further_than_by_words_alone() -> None:
+    assert len(LATE) > LEAD_CHARS
+    assert "aswan" in story_words("Nile talks", LATE, meant=True)
+    assert "aswan" not in story_words("Nile talks", LATE)
+
+
+def test_the_curator_reads_further_into_an_article_it_has_a_meaning_for(
+    engine: Engine, settings: Settings
+) -> None:
+    curator = Curator(engine, settings.topics_path, clock=lambda: NOW, embedder_name="vectors")
+    with session(engine) as db:
+        nile = Source(name="Nile Post", url="https://nile.example/feed.xml")
+        db.add(nile)
+        db.flush()
+        source = nile.id
+    stories = []
+    # Three events, each past its first lines at Aswan: one with a meaning, one without,
+    # and one with a meaning and a feed's short lead, read on into its text.
+    dock = "Dock workers at the port walked out over pay and the cranes stood still. " * 10
+    dam = "Farmers gathered at the dam to demand more water for the coming season. " * 10
+    for n, (title, lead, text, vector) in enumerate((
+        ("Nile talks", None, LATE, np.eye(8, dtype=np.float32)[0]),
+        ("Port strike", None, f"{dock}Aswan", None),
+        ("Dam protest", "Farmers protest.", f"{dam}Aswan", np.eye(8, dtype=np.float32)[1]),
+    )):  # fmt: skip
+        with session(engine) as db:
+            draft = Article(source_id=source, url=f"https://nile.example/{n}",
+                            url_key=f"nile.example/{n}", title=title, lead=lead, text=text,
+                            fetched_at=NOW, language="en",
+                            vector=None if vector is None else pack(vector),
+                            vector_model="vectors")  # fmt: skip
+            article, _ = curator.store(draft, now=NOW, session=db)
+            stories.append(article.story_id)
+    assert len(set(stories)) == 3
+    aswan = story_words("Aswan", "")
+    # As placed, and as the index is rebuilt from storage at a new start.
+    again = Curator(engine, settings.topics_path, clock=lambda: NOW, embedder_name="vectors")
+    for index in (curator.story_index(), again.story_index()):
+        assert [index.fit(story, aswan) for story in stories] == [1.0, 0.0, 1.0]

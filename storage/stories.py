@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Integer, Table, bindparam, case, false, func, insert, update
@@ -78,12 +78,10 @@ PLACING_LOCK = 0x6E657773  # "news": the advisory lock's key on PostgreSQL
 _TAKE_WRITE_LOCK = update(_STORIES).where(false()).values(id=_STORIES.c.id)
 _ADVISORY_LOCK = columns(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger)))
 _ARTICLE_ID = col(Article.id)
-_FLOOR = bindparam("floor", type_=Integer)
-_PLACED_AFTER = (
-    columns(_ARTICLE_ID)
-    .where(_ARTICLE_ID > _FLOOR, col(Article.story_id).is_not(None))
-    .order_by(_ARTICLE_ID)
-)  # fmt: skip
+_AFTER = bindparam("after", type_=Integer)
+_LAST_PLACED = columns(func.max(_ARTICLE_ID)).where(
+    _ARTICLE_ID > _AFTER, col(Article.story_id).is_not(None)
+)
 _ATTACHES = {
     (False, False): _ATTACH,
     (True, False): _ATTACH.values(headline=bindparam("new")),
@@ -93,12 +91,12 @@ _ATTACHES = {
 
 
 def recent_articles(
-    since: dt.datetime, *, ids: Collection[int] | None = None, session: Session
+    since: dt.datetime, *, after: int | None = None, session: Session
 ) -> Iterator[RecentArticle]:
-    """Articles placed in a story since `since` (of `ids` only, if given), oldest first:
-    what the story index holds. Read a thousand at a time while the caller goes through
-    them (three days of news is too much text to hold at once); consume it inside the
-    session."""
+    """Articles placed in a story since `since` (those with an id above `after` only, if
+    given), oldest first: what the story index holds. Read a thousand at a time while
+    the caller goes through them (three days of news is too much text to hold at
+    once); consume it inside the session."""
     query = (
         columns(
             col(Article.id), col(Article.story_id), col(Article.source_id), col(Article.title),
@@ -110,18 +108,18 @@ def recent_articles(
         .order_by(col(Article.fetched_at), col(Article.id))
         .execution_options(yield_per=1000)
     )  # fmt: skip
-    if ids is not None:
-        query = query.where(col(Article.id).in_(ids))
+    if after is not None:
+        query = query.where(col(Article.id) > after)
     for row in session.execute(query):
         yield RecentArticle(*row)
 
 
-def placed_after(floor: int, *, session: Session) -> list[int]:
-    """The ids above `floor` of articles placed in a story, lowest first: what this and
-    other processes on the database have placed since an id was seen. Asked before
+def last_placed(*, after: int, session: Session) -> int | None:
+    """The highest id above `after` of an article placed in a story, None for none: has
+    this or another process on the database placed one since that id? Asked before
     each article is placed: a statement built once, on the connection (see _ATTACH)."""
-    rows = session.connection().execute(_PLACED_AFTER, {"floor": floor})
-    return [int(row.id) for row in rows]
+    found = session.connection().execute(_LAST_PLACED, {"after": after}).scalar()
+    return None if found is None else int(found)
 
 
 def lock_placing(*, session: Session) -> None:

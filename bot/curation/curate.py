@@ -184,12 +184,12 @@ class Curator:
         one seen: one query of the primary key."""
         index = self.story_index()
         story_store.lock_placing(session=db)
-        fresh = story_store.placed_after(self._top, session=db)
-        if fresh:
+        last = story_store.last_placed(after=self._top, session=db)
+        if last is not None:  # a range, however long this process had nothing to place
             since = self.clock() - STORY_WINDOW
-            for row in story_store.recent_articles(since, ids=fresh, session=db):
+            for row in story_store.recent_articles(since, after=self._top, session=db):
                 self._take(index, row)
-            self._top = fresh[-1]  # out of the window or not: looked at
+            self._top = last  # out of the window or not: looked at
         return index
 
     def _take(self, index: StoryIndex, row: story_store.RecentArticle) -> int:

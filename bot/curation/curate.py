@@ -8,6 +8,7 @@ The one place where the curation stages meet storage; the stages themselves
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -84,6 +85,10 @@ class Curator:
         # learning reads of them (see _keep_stemmed).
         self._stemmed: dict[str, Sentences] = {}
         self._search_terms_done = False  # see fill_search_terms()
+        # The topics each article learned from was filed under (Matcher.claims), by
+        # learning_key: a fresh matcher files the same article the same way, so that a
+        # relearning weighs only the articles that came since (most of its cost).
+        self._claims: dict[bytes, list[str]] = {}
 
     def store(
         self, draft: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
@@ -213,8 +218,18 @@ class Curator:
             matcher = Matcher(self.rules(), self._prototypes)
             with session(self.engine) as db:
                 recent = article_store.latest_texts(LEARN_FROM, chars=LEARN_CHARS, session=db)
-            matcher.learn(document(a, vector=self.meaning_of(a), split=self._stemmed.get(a.text))
-                          for a in recent)  # fmt: skip
+            claims: dict[bytes, list[str]] = {}
+            claimed = []
+            for a in recent:
+                doc = document(a, vector=self.meaning_of(a), split=self._stemmed.get(a.text))
+                key = learning_key(a)
+                if key not in claims:
+                    known = self._claims.get(key)
+                    claims[key] = matcher.claims(doc) if known is None else known
+                claimed.append((doc, claims[key]))
+            matcher.learn_claimed(claimed)
+            # Only what the next learning may read again is kept.
+            self._claims = claims
             self._matcher, self._since_learning, self._learned_at = matcher, 0, now
             self._learned_from = len(recent)
         return self._matcher
@@ -254,6 +269,7 @@ class Curator:
             return False
         self._prototypes = Prototypes.build(embedder.name, rules, vectors)
         self._matcher = None
+        self._claims = {}  # meaning counts now: claims are weighed again
         return True
 
     def _place(
@@ -325,6 +341,18 @@ def placing_words(title: str, lead: str | None, text: str, *, meant: bool) -> Co
     if meant:
         return story_words(title, f"{lead} {text}" if lead else text, meant=True)
     return story_words(title, lead or text)
+
+
+def learning_key(article: article_store.ArticleText) -> bytes:
+    """A digest of all that learning reads of a stored article (a re-seen article
+    may have changed, a vector come later): the same key, the same claims."""
+    digest = hashlib.blake2b(digest_size=16)
+    parts = (article.title, article.lead or "", article.text, article.url,
+             *article.tags, article.vector_model or "")  # fmt: skip
+    for part in (*(p.encode() for p in parts), article.vector or b""):
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.digest()
 
 
 SEARCH_CHARS = 4000  # of the text, that /search looks in

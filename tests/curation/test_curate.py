@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from bot.catalog import load_topics
 from bot.config import Settings
@@ -19,7 +21,8 @@ from bot.curation.curate import (
 )
 from bot.curation.embed import RETRY_SECONDS, Endpoint, make_embedder, pack
 from bot.curation.summarize import sentences_of
-from bot.curation.topics.document import BODY_WORDS, LEAD_WORDS, WORDS_READ
+from bot.curation.topics import Matcher
+from bot.curation.topics.document import BODY_WORDS, LEAD_WORDS, WORDS_READ, Document
 from bot.ingest.fetch import make_client
 from bot.ingest.pipeline import Pipeline
 from bot.language import stems
@@ -271,3 +274,44 @@ def test_learning_from_articles_just_curated_reads_their_kept_stems_as_fresh_one
     assert kept.sizes == fresh.sizes and sum(kept.sizes.values()) == len(texts)
     assert kept._rows == fresh._rows
     assert (kept._words == fresh._words).all()
+
+
+def test_a_relearning_weighs_only_the_articles_it_has_not_filed_before(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fresh matcher files an article by its rules and meaning alone, the same way
+    # each time: its claims are remembered, unless what learning reads of it changed.
+    weighed: list[str] = []
+    claims = Matcher.claims
+
+    def counting(matcher: Matcher, doc: Document) -> list[str]:
+        weighed.append(doc.title)
+        return claims(matcher, doc)
+
+    monkeypatch.setattr(Matcher, "claims", counting)
+    source_id = add_source(engine, "Nile Post", "https://nile.example/feed.xml")
+    curator = Curator(engine, settings.topics_path, clock=lambda: NOW, relearn_every=1,
+                      relearn_after=dt.timedelta(0))  # fmt: skip
+    with session(engine) as db:
+        for n in range(3):
+            draft = Article(source_id=source_id, url=f"https://nile.example/{n}",
+                            url_key=f"nile.example/{n}", title=f"Central bank moves, day {n}",
+                            text="The central bank raised interest rates.",
+                            fetched_at=NOW)  # fmt: skip
+            curator.store(draft, now=NOW, session=db)
+    curator._since_learning = RELEARN_FIRST
+    first = curator.matcher()
+    assert sorted(weighed) == [f"Central bank moves, day {n}" for n in range(3)]
+    with session(engine) as db:
+        changed = db.exec(select(Article).where(Article.url_key == "nile.example/1")).one()
+        changed.text = "Football: the cup final was played."
+        db.add(changed)
+    weighed.clear()
+    curator._since_learning = RELEARN_FIRST
+    again = curator.matcher()
+    assert again is not first
+    assert weighed == ["Central bank moves, day 1"], "only the one whose text changed"
+    fresh = Curator(engine, settings.topics_path).matcher().profiles
+    assert again.profiles.sizes == fresh.sizes and sum(fresh.sizes.values()) >= 2
+    assert again.profiles._rows == fresh._rows
+    assert (again.profiles._words == fresh._words).all(), "as learning afresh learns"

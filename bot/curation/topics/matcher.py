@@ -171,17 +171,27 @@ class Matcher:
         corpus = list(docs)
         claimed: list[tuple[Document, list[str]]] = []
         for _ in range(rounds):
-            claimed = []
-            for doc in corpus:
-                weighed = self.weigh(doc)
-                # Its own evidence, not what a narrower topic passed up: a Middle East
-                # article does not teach the world's profile.
-                sure = [s for s in self._choose(weighed, LIMIT)
-                        if weighed.own[s] >= self.calibration.confident]  # fmt: skip
-                if sure:
-                    claimed.append((doc, sure))
+            claimed = [(doc, sure) for doc in corpus if (sure := self.claims(doc))]
             self.profiles = Profiles.learn(claimed, self._slugs)
         return len(claimed)
+
+    def learn_claimed(self, claimed: Iterable[tuple[Document, list[str]]]) -> int:
+        """Learns the profiles from documents and the topics each was filed under
+        (claims(), by a matcher that had learned nothing: what learn() does in one
+        round, for a caller that remembers the claims of documents it learned from
+        before). Returns how many were filed."""
+        kept = [(doc, sure) for doc, sure in claimed if sure]
+        self.profiles = Profiles.learn(kept, self._slugs)
+        return len(kept)
+
+    def claims(self, doc: Document) -> list[str]:
+        """The topics learning files the document under: those it gets with confidence
+        by its own evidence, not what a narrower topic passed up (a Middle East article
+        does not teach the world's profile). Before any learning that evidence is the
+        rules, sections and meaning alone: the same for the same document each time."""
+        weighed = self.weigh(doc)
+        return [s for s in self._choose(weighed, LIMIT)
+                if weighed.own[s] >= self.calibration.confident]  # fmt: skip
 
     def match(self, doc: Document, *, limit: int = LIMIT) -> list[Assigned]:
         """The document's topics, best first."""

@@ -1,5 +1,6 @@
 """A long text, or an article reached across languages, joins a story only if that story
-stands clear of the next candidate (bot/curation/stories.py, CLEAR)."""
+stands clear of the next candidate, in closeness or, for a long text, in meaning
+(bot/curation/stories.py, CLEAR)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,18 @@ def test_a_long_text_as_close_to_two_stories_starts_its_own(
     assert place(two_stories(40, 20), nearer, both, "en") == 1
     monkeypatch.setattr(stories, "CLEAR", 0.0)  # the closer of the two, however close
     assert place(two_stories(30, 30), between, both, "en") in (1, 2)
+
+
+def test_a_long_text_as_close_in_words_but_closer_in_meaning_joins_that_story() -> None:
+    # The subject's words, shared as much with each story; what the text means is closer
+    # to the first story's (0.7) than to the second's (0.5) by more than CLEAR, though
+    # its closeness, mostly words, is not.
+    between = words("syria", 30) + words("damascus", 30)
+    rest = float(np.sqrt(1 - 0.7**2 - 0.5**2))
+    assert place(two_stories(30, 30), between, mixed((0.7, 0), (0.5, 1), (rest, 2)), "en") == 1
+    # Closer by less than CLEAR (0.55 and 0.5), it tells neither event.
+    rest = float(np.sqrt(1 - 0.55**2 - 0.5**2))
+    assert place(two_stories(30, 30), between, mixed((0.55, 0), (0.5, 1), (rest, 2)), "en") is None
 
 
 def test_a_headline_as_close_to_two_stories_joins_one() -> None:

@@ -242,8 +242,8 @@ def test_a_part_of_the_first_desk_its_headline_names_more_comes_with_it() -> Non
 def test_a_keyword_is_no_common_word_of_another_meaning_once_stemmed() -> None:
     # Stems fold words apart in meaning: الدوري (the league) and دور (a role),
     # العملة (currency) and العمل (work), البحرين and البحر (the sea), حماة and حماية
-    # (protection); and a word is a name too (Steve Jobs, Euro 2004, the World Cup).
-    # The catalog names such topics by phrases instead.
+    # (protection), السيسي and سيسيه (Cissé); and a word is a name too (Steve Jobs,
+    # Euro 2004, the World Cup). The catalog names such topics by phrases instead.
     rules = Rules(load_topic_rules(Settings(_env_file=None).topics_path),  # type: ignore[call-arg]
                   places=False)  # fmt: skip
     for text, wrong in (
@@ -253,6 +253,7 @@ def test_a_keyword_is_no_common_word_of_another_meaning_once_stemmed() -> None:
         ("ذهب الناخبون إلى الجولة الثانية", {"economy", "sports"}),
         ("الحرب الأهلية في خطاب نصر الله", {"football"}),
         ("أثر الحادث على ضحايا البحر الميت", {"culture", "technology", "gulf"}),
+        ("المدرب أليو سيسيه يعلن تشكيلة السنغال", {"egypt"}),
         ("Steve Jobs shows a new iPod", {"economy"}),
         ("England reach the Euro 2004 semi-finals", {"economy"}),
         ("Brazil win the World Cup", {"world"}),
@@ -264,6 +265,7 @@ def test_a_keyword_is_no_common_word_of_another_meaning_once_stemmed() -> None:
         ("ملك البحرين يستقبل وزيرا في المنامة", "gulf"),
         ("ارتفاع أسعار الذهب والعملات الأجنبية", "economy"),
         ("ريف حماة يشهد اشتباكات", "syria"),
+        ("الرئيس السيسي يفتتح مشروعا جديدا", "egypt"),
         ("Eurozone jobless rate rises", "economy"),
     ):
         assert topic in rules.find(Document(title=text))[0], text

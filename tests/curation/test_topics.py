@@ -255,3 +255,35 @@ def test_a_part_of_the_first_desk_its_headline_names_more_comes_with_it() -> Non
     mention = Document(title="OPEC meets as the central bank weighs interest rates",
                        lead="Oil prices steady")  # fmt: skip
     assert slugs(matcher.match(mention)) == ["economy"], "the desk's words lead: energy is named"
+
+
+def test_a_keyword_is_no_common_word_of_another_meaning_once_stemmed() -> None:
+    # Stems fold words apart in meaning: الدوري (the league) and دور (a role),
+    # العملة (currency) and العمل (work), البحرين and البحر (the sea), حماة and حماية
+    # (protection), السيسي and سيسيه (Cissé); and a word is a name too (Steve Jobs,
+    # Euro 2004, the World Cup). The catalog names such topics by phrases instead.
+    rules = Rules(load_topic_rules(Settings(_env_file=None).topics_path),  # type: ignore[call-arg]
+                  places=False)  # fmt: skip
+    for text, wrong in (
+        ("الوزير يؤكد دور الحكومة في حماية المدنيين على الأرض", {"sports", "syria", "science"}),
+        ("رجال الدين يدعون إلى العمل من أجل المصالحة", {"economy"}),
+        ("سفينة تغرق في البحر الأحمر بعد أن أطلق العدو صاروخا", {"gulf", "health"}),
+        ("ذهب الناخبون إلى الجولة الثانية", {"economy", "sports"}),
+        ("الحرب الأهلية في خطاب نصر الله", {"football"}),
+        ("أثر الحادث على ضحايا البحر الميت", {"culture", "technology", "gulf"}),
+        ("المدرب أليو سيسيه يعلن تشكيلة السنغال", {"egypt"}),
+        ("Steve Jobs shows a new iPod", {"economy"}),
+        ("England reach the Euro 2004 semi-finals", {"economy"}),
+        ("Brazil win the World Cup", {"world"}),
+    ):
+        found = set(rules.find(Document(title=text))[0])
+        assert not found & wrong, (text, found & wrong)
+    for text, topic in (
+        ("ليفربول يتصدر الدوري الإنجليزي", "sports"),
+        ("ملك البحرين يستقبل وزيرا في المنامة", "gulf"),
+        ("ارتفاع أسعار الذهب والعملات الأجنبية", "economy"),
+        ("ريف حماة يشهد اشتباكات", "syria"),
+        ("الرئيس السيسي يفتتح مشروعا جديدا", "egypt"),
+        ("Eurozone jobless rate rises", "economy"),
+    ):
+        assert topic in rules.find(Document(title=text))[0], text

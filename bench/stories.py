@@ -42,7 +42,8 @@ from typing import Any
 
 from bot.curation.embed import Bundled, embed_text
 from bot.curation.specifics import specifics
-from bot.curation.stories import StoryIndex, story_words
+from bot.curation.stories import StoryIndex, placing_words, story_words
+from bot.curation.summarize import sentences_of
 from bot.language import split_sentences
 
 CURATION = Path(__file__).resolve().parents[2] / "shared" / "bench" / "curation"
@@ -85,11 +86,15 @@ def newsbot(
         placement = index.place(words, vector=meant, language="en", when=NOW, told=told)
         story = placement.story if placement.story is not None else -1 - number
         index.add(story, -1 - number, words, NOW, vector=meant, language="en", told=told)
+    # The summary splits and stems a text before it is placed: placing reads its stems.
+    splits = [sentences_of(item[1]) if isinstance(item, tuple) and vectors is not None else None
+              for item in texts]  # fmt: skip
     assigned: list[int] = []
     started = time.perf_counter()
     for article_id, item in enumerate(texts):
         title, text = (item, "") if isinstance(item, str) else item
-        words = story_words(title, text, meant=vectors is not None)
+        by_meaning = vectors is not None
+        words = placing_words(title, None, text, meant=by_meaning, split=splits[article_id])
         told = specifics(title, text)
         meant = None if vectors is None else vectors[article_id]
         language = languages[article_id] if languages else None

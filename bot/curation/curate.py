@@ -21,7 +21,7 @@ from bot.curation.copies import sketch
 from bot.curation.embed import Embedder, pack, unpack
 from bot.curation.meanings import Vectors
 from bot.curation.specifics import specifics
-from bot.curation.stories import StoryIndex, key_terms, story_words
+from bot.curation.stories import StoryIndex, key_terms, placing_words, story_words
 from bot.curation.summarize import Sentences, sentences_of, summarize
 from bot.curation.topics import (
     WORDS_READ,
@@ -126,7 +126,7 @@ class Curator:
         article.related = _marked_on_topic(article)
         meaning = self.meaning_of(article)  # unpacked once: the matcher and the story read it
         topics = self.matcher().match(document(article, categories, meaning, split=split))
-        self._place(article, now, session, meaning)  # stores it
+        self._place(article, now, session, meaning, split)  # stores it
         assert article.id is not None
         if self._topic_ids is None:
             self._topic_ids = topic_store.ids_by_slug(session=session)
@@ -273,13 +273,16 @@ class Curator:
         return True
 
     def _place(
-        self, article: Article, now: dt.datetime, db: Session, meaning: Vectors | None
-    ) -> None:
+        self, article: Article, now: dt.datetime, db: Session, meaning: Vectors | None,
+        split: Sentences | None = None,
+    ) -> None:  # fmt: skip
         """Puts the article (which means `meaning`, see meaning_of) in the story of the
-        same event, or starts one, and stores the article with its story."""
+        same event, or starts one, and stores the article with its story (`split`: its
+        text's sentences, if summarized)."""
         index = self._catch_up(db)
         opening = article.lead or article.text
-        words = placing_words(article.title, article.lead, article.text, meant=meaning is not None)
+        words = placing_words(article.title, article.lead, article.text,
+                              meant=meaning is not None, split=split)  # fmt: skip
         fingerprint = sketch(article.text)
         told = specifics(article.title, opening)
         placement = index.place(words, fingerprint, vector=meaning, language=article.language,
@@ -332,15 +335,6 @@ class Curator:
         if article.vector is None or article.vector_model != self.embedder_name:
             return None
         return unpack(article.vector)
-
-
-def placing_words(title: str, lead: str | None, text: str, *, meant: bool) -> Counter[str]:
-    """The words an article is placed by (story_words). Placed by its meaning too, it is
-    read on from its lead into its text: a feed's lead is a sentence or two, and the
-    names and numbers that tell one event from another run all through a text."""
-    if meant:
-        return story_words(title, f"{lead} {text}" if lead else text, meant=True)
-    return story_words(title, lead or text)
 
 
 def learning_key(article: article_store.ArticleText) -> bytes:

@@ -18,6 +18,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from operator import mul
+from typing import TYPE_CHECKING
 
 from bot.curation.copies import Copies
 from bot.curation.meanings import Meanings, Vectors
@@ -25,6 +26,9 @@ from bot.curation.mixture import CANDIDATES, by_words, sharing
 from bot.curation.reports import Reports
 from bot.curation.specifics import Pinned, Specifics
 from bot.language import stems
+
+if TYPE_CHECKING:
+    from bot.curation.summarize import Sentences
 
 _LONG_AGO = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # With what an article means (a unit vector, bot/curation/embed.py), it is placed by
@@ -63,13 +67,14 @@ BIG_STORY = 0.015
 CLEAR = 0.08
 CLEAR_FROM = 40
 # What is read of an article's lead or text for its words: the first LEAD_CHARS
-# characters, and MEANT_CHARS when its meaning places it. A long text shares its
-# event's names and numbers all through, and meaning keeps them from merging stories on
-# one subject; by words alone, more of a text dilutes what its headline and first
-# lines say (on the long sets' 1st halves: CNN 0.901 -> 0.944, BBC Arabic 0.934 ->
-# 0.938; the whole text, 0.948 and 0.938, for four times the cost on a long one).
+# characters, and the whole text when its meaning places it (placing_words). A long
+# text shares its event's names and numbers all through, and meaning keeps them from
+# merging stories on one subject; by words alone, more of a text dilutes what its
+# headline and first lines say (on the long sets' 1st halves: CNN 0.901 -> 0.944,
+# BBC Arabic 0.934 -> 0.938 at 2,400 characters; the whole text, 0.949 and 0.942,
+# 2nd halves 0.939 -> 0.941 and 0.923 -> 0.922). The summary has stemmed the whole
+# text already: placing reads its stems.
 LEAD_CHARS = 600
-MEANT_CHARS = 2400
 
 
 @dataclass
@@ -310,10 +315,25 @@ def _clear_best(
     return best
 
 
-def story_words(title: str, text: str, *, meant: bool = False) -> Counter[str]:
-    """What an article is about, for placing it: the stems of its headline and of
-    its lead or first lines (more of them when it is `meant`: MEANT_CHARS)."""
-    return Counter(stems(f"{title} {text[: MEANT_CHARS if meant else LEAD_CHARS]}"))
+def story_words(title: str, text: str) -> Counter[str]:
+    """What an article is about, for placing it by words: the stems of its headline
+    and of its lead or first lines (LEAD_CHARS)."""
+    return Counter(stems(f"{title} {text[:LEAD_CHARS]}"))
+
+
+def placing_words(
+    title: str, lead: str | None, text: str, *, meant: bool, split: Sentences | None = None
+) -> Counter[str]:
+    """The words an article is placed by. Placed by its meaning too, it is read on from
+    its lead through its whole text: a feed's lead is a sentence or two, and the names
+    and numbers that tell one event from another run all through a text. `split`:
+    sentences_of(text), when the summary has worked it out: its stems are the text's
+    (Sentences.stems_of_text), so the text is not stemmed again."""
+    if not meant:
+        return story_words(title, lead or text)
+    words = Counter(stems(f"{title} {lead or ''}"))
+    words.update(stems(text) if split is None else split.stems_of_text())
+    return words
 
 
 def key_terms(counts: Counter[str], count: int = 12) -> list[str]:

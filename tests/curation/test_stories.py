@@ -8,7 +8,9 @@ from bot.config import Settings
 from bot.curation.copies import similarity, sketch
 from bot.curation.curate import Curator
 from bot.curation.meanings import pack
-from bot.curation.stories import LEAD_CHARS, StoryIndex, story_words
+from bot.curation.stories import LEAD_CHARS, StoryIndex, placing_words, story_words
+from bot.curation.summarize import Sentences, sentences_of
+from bot.language import stems
 from storage.db import session
 from storage.models import Article, Source
 
@@ -147,8 +149,8 @@ LATE = "The ministers met again after a long night of talks in the capital. " * 
 
 def test_an_article_placed_by_meaning_is_read_further_than_by_words_alone() -> None:
     assert len(LATE) > LEAD_CHARS
-    assert "aswan" in story_words("Nile talks", LATE, meant=True)
-    assert "aswan" not in story_words("Nile talks", LATE)
+    assert "aswan" in placing_words("Nile talks", None, LATE, meant=True)
+    assert "aswan" not in placing_words("Nile talks", None, LATE, meant=False)
 
 
 def test_the_curator_reads_further_into_an_article_it_has_a_meaning_for(
@@ -184,3 +186,60 @@ def test_the_curator_reads_further_into_an_article_it_has_a_meaning_for(
     again = Curator(engine, settings.topics_path, clock=lambda: NOW, embedder_name="vectors")
     for index in (curator.story_index(), again.story_index()):
         assert [index.fit(story, aswan) for story in stories] == [1.0, 0.0, 1.0]
+
+
+# A long report whose place is named only in its last lines, far into the text.
+FAR = "The ministers met again after a long night of talks in the capital. " * 50 + "Aswan"
+
+
+def test_the_curator_reads_all_of_a_long_text_it_has_a_meaning_for(
+    engine: Engine, settings: Settings
+) -> None:
+    assert len(FAR) > 3000
+    curator = Curator(engine, settings.topics_path, clock=lambda: NOW, embedder_name="vectors")
+    with session(engine) as db:
+        nile = Source(name="Nile Post", url="https://nile.example/feed.xml")
+        db.add(nile)
+        db.flush()
+        source = nile.id
+    with session(engine) as db:
+        draft = Article(source_id=source, url="https://nile.example/far",
+                        url_key="nile.example/far", title="Nile talks", text=FAR,
+                        fetched_at=NOW, language="en", vector_model="vectors",
+                        vector=pack(np.eye(8, dtype=np.float32)[0]))  # fmt: skip
+        article, _ = curator.store(draft, now=NOW, session=db)
+    aswan = story_words("Aswan", "")
+    # As placed (from the summary's stems), and as rebuilt from storage at a new start.
+    again = Curator(engine, settings.topics_path, clock=lambda: NOW, embedder_name="vectors")
+    for index in (curator.story_index(), again.story_index()):
+        assert index.fit(article.story_id, aswan) == 1.0
+
+
+# Sentence edges of every kind: abbreviations, initials, decimals, quotations, line
+# breaks, Arabic stops, a sentence with no words.
+EDGES = (
+    'Dr. Amal Saleh said the U.S. envoy paid 2.5 million. "We will wait," she said! '
+    "Then?\n\nالوزير قال: «سنعود غداً».   وأضاف أن المحادثات مستمرة؟ ... ؛ "
+    "J. K. Rowling's book sold 3,000 copies\n— the end"
+)
+
+
+def test_the_words_from_the_summarys_stems_are_those_of_the_text_stemmed_again() -> None:
+    # The live curator reads the summary's stems; the rebuild from storage, and the
+    # bench, the text's: the same words.
+    expected = Counter(stems(f"Talks resume in Cairo Talks resumed. {EDGES}"))
+    split = sentences_of(EDGES)
+    assert len(split.texts) > 4
+    live = placing_words("Talks resume in Cairo", "Talks resumed.", EDGES, meant=True,
+                         split=split)  # fmt: skip
+    rebuilt = placing_words("Talks resume in Cairo", "Talks resumed.", EDGES, meant=True)
+    bench = placing_words("Talks resume in Cairo Talks resumed.", None, EDGES, meant=True,
+                          split=split)  # fmt: skip
+    assert live == rebuilt == bench == expected
+
+
+def test_the_summarys_stems_are_read_not_the_text_again() -> None:
+    split = Sentences(["Talks went on."], [["summarystem"]])
+    assert placing_words("Talks", None, "Talks went on.", meant=True, split=split) == Counter(
+        ["talk", "summarystem"]
+    )

@@ -75,6 +75,11 @@ CLEAR_FROM = 40
 # 2nd halves 0.939 -> 0.941 and 0.923 -> 0.922). The summary has stemmed the whole
 # text already: placing reads its stems.
 LEAD_CHARS = 600
+# ... and at most this many words of a text: a bound on memory, not a tuned figure. A
+# story's words are held in the index for the window (about 70 KB an article at 250
+# distinct stems, 26 KB at the 64 of LEAD_CHARS); a news report is a few hundred words
+# (the long sets' texts, 1,400 at most), a long read ten thousand.
+MEANT_WORDS = 1500
 
 
 @dataclass
@@ -326,13 +331,16 @@ def placing_words(
 ) -> Counter[str]:
     """The words an article is placed by. Placed by its meaning too, it is read on from
     its lead through its whole text: a feed's lead is a sentence or two, and the names
-    and numbers that tell one event from another run all through a text. `split`:
-    sentences_of(text), when the summary has worked it out: its stems are the text's
-    (Sentences.stems_of_text), so the text is not stemmed again."""
+    and numbers that tell one event from another run all through a text (up to
+    MEANT_WORDS). `split`: sentences_of(text), when the summary has worked it out: its
+    stems are the text's (Sentences.stems_of_words), so the text is not stemmed again."""
     if not meant:
         return story_words(title, lead or text)
     words = Counter(stems(f"{title} {lead or ''}"))
-    words.update(stems(text) if split is None else split.stems_of_text())
+    if split is not None:
+        words.update(split.stems_of_words(0, MEANT_WORDS))
+    else:
+        words.update(stems(" ".join(text.split()[:MEANT_WORDS])))
     return words
 
 

@@ -8,7 +8,7 @@ from bot.config import Settings
 from bot.curation.copies import similarity, sketch
 from bot.curation.curate import Curator
 from bot.curation.meanings import pack
-from bot.curation.stories import LEAD_CHARS, StoryIndex, placing_words, story_words
+from bot.curation.stories import LEAD_CHARS, MEANT_WORDS, StoryIndex, placing_words, story_words
 from bot.curation.summarize import Sentences, sentences_of
 from bot.language import stems
 from storage.db import session
@@ -243,3 +243,14 @@ def test_the_summarys_stems_are_read_not_the_text_again() -> None:
     assert placing_words("Talks", None, "Talks went on.", meant=True, split=split) == Counter(
         ["talk", "summarystem"]
     )
+
+
+def test_a_long_read_is_placed_by_its_first_words_only() -> None:
+    """The whole text is read, up to MEANT_WORDS: a story's words are held in memory
+    for the window, and a long read has ten thousand."""
+    text = "Engineers checked the turbines along the river. " * 300 + "Aswan"
+    assert len(text.split()) > MEANT_WORDS
+    split = sentences_of(text)
+    live = placing_words("Dam inspection", None, text, meant=True, split=split)
+    rebuilt = placing_words("Dam inspection", None, text, meant=True)
+    assert live == rebuilt and "aswan" not in live and "turbin" in live

@@ -42,7 +42,8 @@ from typing import Any
 
 from bot.curation.embed import Bundled, embed_text
 from bot.curation.specifics import specifics
-from bot.curation.stories import StoryIndex, placing_words, story_words
+from bot.curation.stories import StoryIndex
+from bot.curation.story_words import placing_words, story_words
 from bot.curation.summarize import sentences_of
 from bot.language import split_sentences
 

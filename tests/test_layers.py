@@ -16,7 +16,7 @@ PURE = (
     "bot.ingest.galleries", "bot.ingest.jsonld", "bot.ingest.bylines", "bot.ingest.titles",
     "bot.ingest.tags", "bot.curation.summarize", "bot.curation.topics", "bot.curation.stories",
     "bot.curation.meanings", "bot.curation.copies", "bot.curation.reports", "bot.curation.mixture",
-    "bot.curation.specifics",
+    "bot.curation.specifics", "bot.curation.story_words",
     "bot.digest.schedule", "bot.digest.render", "bot.digest.rank", "bot.tg.keyboards",
     "bot.digest.when", "bot.digest.brief", "bot.digest.more",
 )  # fmt: skip

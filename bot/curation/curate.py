@@ -21,7 +21,8 @@ from bot.curation.copies import sketch
 from bot.curation.embed import Embedder, pack, unpack
 from bot.curation.meanings import Vectors
 from bot.curation.specifics import specifics
-from bot.curation.stories import StoryIndex, key_terms, placing_words, story_words
+from bot.curation.stories import StoryIndex
+from bot.curation.story_words import key_terms, placing_words, story_words
 from bot.curation.summarize import Sentences, sentences_of, summarize
 from bot.curation.topics import (
     WORDS_READ,

@@ -18,17 +18,13 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from operator import mul
-from typing import TYPE_CHECKING
 
 from bot.curation.copies import Copies
 from bot.curation.meanings import Meanings, Vectors
 from bot.curation.mixture import CANDIDATES, by_words, sharing
 from bot.curation.reports import Reports
 from bot.curation.specifics import Pinned, Specifics
-from bot.language import stems
-
-if TYPE_CHECKING:
-    from bot.curation.summarize import Sentences
+from bot.curation.story_words import key_terms
 
 _LONG_AGO = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # With what an article means (a unit vector, bot/curation/embed.py), it is placed by
@@ -66,20 +62,6 @@ BIG_STORY = 0.015
 # two parts of one big event as to either: from two such, it joins the closer.
 CLEAR = 0.08
 CLEAR_FROM = 40
-# What is read of an article's lead or text for its words: the first LEAD_CHARS
-# characters, and the whole text when its meaning places it (placing_words). A long
-# text shares its event's names and numbers all through, and meaning keeps them from
-# merging stories on one subject; by words alone, more of a text dilutes what its
-# headline and first lines say (on the long sets' 1st halves: CNN 0.901 -> 0.944,
-# BBC Arabic 0.934 -> 0.938 at 2,400 characters; the whole text, 0.949 and 0.942,
-# 2nd halves 0.939 -> 0.941 and 0.923 -> 0.922). The summary has stemmed the whole
-# text already: placing reads its stems.
-LEAD_CHARS = 600
-# ... and at most this many words of a text: a bound on memory, not a tuned figure. A
-# story's words are held in the index for the window (about 70 KB an article at 250
-# distinct stems, 26 KB at the 64 of LEAD_CHARS); a news report is a few hundred words
-# (the long sets' texts, 1,400 at most), a long read ten thousand.
-MEANT_WORDS = 1500
 
 
 @dataclass
@@ -318,32 +300,3 @@ def _clear_best(
         if meant is None or story not in meanings or meant - meanings[story] < CLEAR:
             return None
     return best
-
-
-def story_words(title: str, text: str) -> Counter[str]:
-    """What an article is about, for placing it by words: the stems of its headline
-    and of its lead or first lines (LEAD_CHARS)."""
-    return Counter(stems(f"{title} {text[:LEAD_CHARS]}"))
-
-
-def placing_words(
-    title: str, lead: str | None, text: str, *, meant: bool, split: Sentences | None = None
-) -> Counter[str]:
-    """The words an article is placed by. Placed by its meaning too, it is read on from
-    its lead through its whole text: a feed's lead is a sentence or two, and the names
-    and numbers that tell one event from another run all through a text (up to
-    MEANT_WORDS). `split`: sentences_of(text), when the summary has worked it out: its
-    stems are the text's (Sentences.stems_of_words), so the text is not stemmed again."""
-    if not meant:
-        return story_words(title, lead or text)
-    words = Counter(stems(f"{title} {lead or ''}"))
-    if split is not None:
-        words.update(split.stems_of_words(0, MEANT_WORDS))
-    else:
-        words.update(stems(" ".join(text.split()[:MEANT_WORDS])))
-    return words
-
-
-def key_terms(counts: Counter[str], count: int = 12) -> list[str]:
-    """The words used most: a story's key terms."""
-    return [w for w, _ in counts.most_common(count)]

@@ -15,7 +15,8 @@ from bot.curation import specifics
 from bot.curation.curate import Curator
 from bot.curation.meanings import pack
 from bot.curation.specifics import Pinned, Specifics
-from bot.curation.stories import StoryIndex, story_words
+from bot.curation.stories import StoryIndex
+from bot.curation.story_words import story_words
 from storage.db import make_engine, session, upgrade
 from storage.models import Article, Source
 

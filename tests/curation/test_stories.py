@@ -8,7 +8,8 @@ from bot.config import Settings
 from bot.curation.copies import similarity, sketch
 from bot.curation.curate import Curator
 from bot.curation.meanings import pack
-from bot.curation.stories import LEAD_CHARS, MEANT_WORDS, StoryIndex, placing_words, story_words
+from bot.curation.stories import StoryIndex
+from bot.curation.story_words import LEAD_CHARS, MEANT_WORDS, placing_words, story_words
 from bot.curation.summarize import Sentences, sentences_of
 from bot.language import stems
 from storage.db import session

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from bot.curation import reports, stories
-from bot.curation.stories import StoryIndex, story_words
+from bot.curation.stories import StoryIndex
+from bot.curation.story_words import story_words
 
 NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
 DIM = 32

@@ -89,6 +89,11 @@ class Reports:
         reports in its language most like it (`weights`: its TF-IDF); and its closeness
         in meaning to those in other known languages (`languages`: the story's) most
         like it, None if it has none with a vector or its language is not known."""
+        if len(self._languages) == 1 and self._languages[0] == language:
+            # One report, in the article's language: it is the story's whole, so the
+            # closeness to it is `worded` and `meant` already (most stories in a window
+            # have one; their word index is then never built).
+            return worded, meant, None
         scores = None
         if self._matrix is not None and len(vector) == self.dim:
             scores = (self._matrix @ vector).tolist()  # all the reports in one product

@@ -168,6 +168,8 @@ def _afresh(
         return sum(best) / len(best)
 
     worded, meant, share = 0.1, 0.2, reports.REPORTS_SHARE
+    if len(kept) == 1 and kept[0][2] == language:  # its one report is its whole
+        return worded, meant, None
     same = [(w, v) for w, v, lang in kept if lang == language]
     if same:
         worded += share * (top([sum(x * w.get(t, 0.0) for t, x in article.items())
@@ -177,3 +179,18 @@ def _afresh(
     other = [float(v @ towards) for _, v, lang in kept
              if v is not None and lang is not None and lang != language]  # fmt: skip
     return worded, meant, top(other) if other and language is not None else None
+
+
+def test_a_story_of_one_report_is_weighed_as_its_whole() -> None:
+    """Most stories in a window hold one report: its closeness is the story's, and the
+    word index of its reports is never built (time and memory, for every candidate)."""
+    one = reports.Reports()
+    weights = {"quake": 0.8, "japan": 0.6}
+    one.add(weights, np.array([1.0, 0.0], dtype=np.float32), "en")
+    found = one.weigh(0.42, 0.77, weights, np.array([0.6, 0.8], dtype=np.float32), "en", {"en"})
+    assert found == (0.42, 0.77, None)
+    assert one._by_word is None
+    # In another language, its meaning is weighed across, as before.
+    across = one.weigh(0.0, 0.0, {"زلزال": 1.0}, np.array([0.6, 0.8], dtype=np.float32), "ar",
+                       {"en"})  # fmt: skip
+    assert across[2] == pytest.approx(0.6)

@@ -154,15 +154,21 @@ def test_an_article_placed_by_meaning_is_read_further_than_by_words_alone() -> N
     assert "aswan" not in placing_words("Nile talks", None, LATE, meant=False)
 
 
-def test_the_curator_reads_further_into_an_article_it_has_a_meaning_for(
-    engine: Engine, settings: Settings
-) -> None:
-    curator = Curator(engine, settings.topics_path, clock=lambda: NOW, embedder_name="vectors")
+def nile_post(engine: Engine) -> int:
+    """The source the curator tests' articles come from; its id."""
     with session(engine) as db:
         nile = Source(name="Nile Post", url="https://nile.example/feed.xml")
         db.add(nile)
         db.flush()
-        source = nile.id
+        assert nile.id is not None
+        return nile.id
+
+
+def test_the_curator_reads_further_into_an_article_it_has_a_meaning_for(
+    engine: Engine, settings: Settings
+) -> None:
+    curator = Curator(engine, settings.topics_path, clock=lambda: NOW, embedder_name="vectors")
+    source = nile_post(engine)
     stories = []
     # Three events, each past its first lines at Aswan: one with a meaning, one without,
     # and one with a meaning and a feed's short lead, read on into its text.
@@ -198,11 +204,7 @@ def test_the_curator_reads_all_of_a_long_text_it_has_a_meaning_for(
 ) -> None:
     assert len(FAR) > 3000
     curator = Curator(engine, settings.topics_path, clock=lambda: NOW, embedder_name="vectors")
-    with session(engine) as db:
-        nile = Source(name="Nile Post", url="https://nile.example/feed.xml")
-        db.add(nile)
-        db.flush()
-        source = nile.id
+    source = nile_post(engine)
     with session(engine) as db:
         draft = Article(source_id=source, url="https://nile.example/far",
                         url_key="nile.example/far", title="Nile talks", text=FAR,

@@ -12,7 +12,7 @@ whose message is one line saying what is wrong and what to do (see `explaining`)
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, exc, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, create_engine
 
 # Alembic is imported when the schema is to change, not by every start: loading it and
@@ -81,6 +82,33 @@ def session(engine: Engine) -> Iterator[Session]:
         except BaseException:
             db.rollback()
             raise
+
+
+def unless_committed(session: Session, key: object, undo: Callable[[], None]) -> None:
+    """Calls `undo` if the unit of work `session` is in ends without committing (rolled
+    back, or its commit failed): for what a caller keeps in memory of rows written in
+    it, which storage then no longer has. Once per key and unit of work."""
+    session.info.setdefault(_UNDO, {}).setdefault(key, undo)
+
+
+_UNDO = "storage.db.unless_committed"
+
+
+# Listened to on every session, as one listener on a session of its own costs a tenth
+# of a millisecond, and the pipeline has a unit of work for each article.
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if pending := session.info.get(_UNDO):
+        pending.clear()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None and (pending := session.info.get(_UNDO)):
+        undo = list(pending.values())  # the unit of work ended, not a savepoint within it
+        pending.clear()
+        for each in undo:
+            each()
 
 
 def insert_one(session: Session, statement: Any, values: dict[str, Any]) -> int:

@@ -1,3 +1,4 @@
+import contextlib
 import datetime as dt
 import sys
 from pathlib import Path
@@ -13,7 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
 from storage import chats, sources
-from storage.db import HEAD, alembic_config, current_revision, make_engine, session, upgrade
+from storage.db import (
+    HEAD,
+    alembic_config,
+    current_revision,
+    make_engine,
+    session,
+    unless_committed,
+    upgrade,
+)
 from storage.models import Article, Chat, Delivery, Outgoing, Source, Story
 
 UTC = dt.UTC
@@ -227,3 +236,28 @@ def test_migration_0014_keeps_every_chats_rows_and_gives_them_the_defaults(
         assert (sent.text, sent.preview_url, sent.sections) == ("sent before", None, [])
         assert db.exec(text("SELECT count(*) FROM subscription")).one()[0] == 1  # type: ignore[call-overload]
     engine.dispose()
+
+
+def test_what_a_caller_keeps_of_a_unit_of_work_is_undone_only_if_it_does_not_commit(
+    engine: Engine,
+) -> None:
+    undone: list[str] = []
+
+    def add_twice(key: str) -> None:  # the second source fails: the same URL
+        with session(engine) as db:
+            unless_committed(db, key, lambda: undone.append(key))
+            unless_committed(db, key, lambda: undone.append("twice"))  # one per key
+            db.add(Source(name="AP", url="https://ap.example/feed.xml"))
+            db.flush()
+            db.add(Source(name="AP again", url="https://ap.example/feed.xml"))
+
+    with session(engine) as db:
+        unless_committed(db, "kept", lambda: undone.append("kept"))
+        db.add(Source(name="Reuters", url="https://reuters.example/feed.xml"))
+        # A savepoint rolled back leaves the unit of work going.
+        with contextlib.suppress(IntegrityError), db.begin_nested():
+            db.add(Source(name="Reuters again", url="https://reuters.example/feed.xml"))
+    assert undone == []
+    with pytest.raises(IntegrityError):
+        add_twice("failed")
+    assert undone == ["failed"]

@@ -37,7 +37,7 @@ from bot.language import clip, detect_language, stems
 from storage import articles as article_store
 from storage import stories as story_store
 from storage import topics as topic_store
-from storage.db import session
+from storage.db import session, unless_committed
 from storage.models import Article
 
 STORY_WINDOW = dt.timedelta(hours=72)
@@ -189,6 +189,7 @@ class Curator:
         before their transactions commit, and the look is for ids above the highest
         one seen: one query of the primary key."""
         index = self.story_index()
+        unless_committed(db, self, self._forget_stories)
         story_store.lock_placing(session=db)
         last = story_store.last_placed(after=self._top, session=db)
         if last is not None:  # a range, however long this process had nothing to place
@@ -197,6 +198,12 @@ class Curator:
                 self._take(index, row)
             self._top = last  # out of the window or not: looked at
         return index
+
+    def _forget_stories(self) -> None:
+        """An article's unit of work failed after it was placed: storage has neither
+        the article nor the story it may have started, and SQLite hands their ids out
+        again. The index is read again from storage when next needed."""
+        self._stories, self._top = None, 0
 
     def _take(self, index: StoryIndex, row: story_store.RecentArticle) -> int:
         """Adds a stored article to the index, as it was placed; returns its id."""

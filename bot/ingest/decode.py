@@ -5,6 +5,9 @@ decodes as UTF-8 and has non-ASCII bytes is UTF-8 whatever its header says);
 the charset of the HTTP header; the page's own <meta charset> or XML prolog;
 then detection (charset-normalizer), which is what finds an Arabic page in
 windows-1256 served without any charset.
+
+`printable` then takes out what no text of an article may hold, whatever the parser
+that read it (feedparser, json, lexbor) let through.
 """
 
 from __future__ import annotations
@@ -37,6 +40,17 @@ class Decoded:
     text: str
     encoding: str  # the Python codec used
     source: str  # bom | utf-8 | header | meta | detected | fallback
+
+
+# Control characters other than tab and line breaks (a NUL, which PostgreSQL refuses in
+# text; a BEL or ESC a feed let through), and lone surrogates, which no database can
+# encode (half of an emoji that a JSON feed cut in two, as "\ud83c").
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` without control characters (tabs and line breaks stay) and lone surrogates."""
+    return _UNPRINTABLE.sub("", text)
 
 
 def decode(body: bytes, content_type: str | None = None) -> Decoded:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.ingest.body import find_body, visible_length
+from bot.ingest.decode import printable
 from bot.ingest.furniture import trim
 from bot.ingest.galleries import drop_galleries
 from bot.ingest.metadata import Metadata, read_metadata
@@ -119,17 +120,19 @@ def extract_article(
     if lead and standfirst is not None and lead in paragraphs[:3]:
         paragraphs.remove(lead)  # a standfirst above the story; a lede is its first paragraph
     page_url = meta.canonical or url
+    # The page's text is printable as lexbor reads it; its JSON-LD may still escape a
+    # NUL or half an emoji (decode.printable).
     return Extracted(
-        url=canonical_url(page_url) if page_url else None,
-        title=meta.title,
-        lead=lead or None,
-        paragraphs=tuple(paragraphs),
+        url=canonical_url(printable(page_url)) if page_url else None,
+        title=printable(meta.title),
+        lead=printable(lead) or None,
+        paragraphs=tuple(p for p in map(printable, paragraphs) if p),
         published=meta.published,
         updated=meta.updated,
-        author=meta.author,
-        image=meta.image,
+        author=printable(meta.author) or None if meta.author else None,
+        image=printable(meta.image) or None if meta.image else None,
         language=_language(meta.language, paragraphs, meta.title),
-        tags=meta.tags,
+        tags=tuple(t for t in map(printable, meta.tags) if t),
         related=related,
     )
 

@@ -1,7 +1,9 @@
 """Feed bytes -> FeedItem list: RSS 0.9x/1.0/2.0 and Atom by feedparser, JSON Feed by json.
 
 A feed with XML errors keeps the entries feedparser could read; a body that is
-not a feed at all (an HTML page, an error page) raises FeedError.
+not a feed at all (an HTML page, an error page) raises FeedError. What a feed says
+comes out printable (decode.printable): a NUL or half an emoji in one entry would
+otherwise fail its source at every poll.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from urllib.parse import urljoin
 
 import feedparser
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from bot.ingest.decode import printable
 
 
 class FeedError(Exception):
@@ -71,17 +75,22 @@ def _rss_item(entry: Any, base: str) -> FeedItem | None:
     when = entry.get("published_parsed") or entry.get("updated_parsed")
     published = dt.datetime.fromtimestamp(calendar.timegm(when), dt.UTC) if when else None
     categories = tuple(
-        term for tag in entry.get("tags", []) if (term := (tag.get("term") or "").strip())
-    )
+        term for tag in entry.get("tags", [])
+        if (term := printable(tag.get("term") or "").strip())
+    )  # fmt: skip
     return FeedItem(
-        guid=entry.get("id") or None,
-        link=urljoin(base, link.strip()),
+        guid=printable(entry.get("id") or "") or None,
+        link=urljoin(base, printable(link).strip()),
         title=title,
         summary=_text(summary_html),
         published=published,
         categories=categories,
-        image=_image(entry, summary_html, base),
+        image=_printable_or_none(_image(entry, summary_html, base)),
     )
+
+
+def _printable_or_none(text: str | None) -> str | None:
+    return printable(text) or None if text else None
 
 
 def _alternate(entry: Any) -> str | None:
@@ -106,11 +115,12 @@ def _image(entry: Any, summary_html: str, base: str) -> str | None:
 
 
 def _text(html: str) -> str:
+    html = printable(html)
     if "<" not in html and "&" not in html:
         return " ".join(html.split())
     tree = HTMLParser(f"<body>{html}</body>")
-    body = tree.body
-    return " ".join((body.text(separator=" ") if body else "").split())
+    body = tree.body  # a character reference (&#0;) becomes what it stands for here
+    return " ".join(printable(body.text(separator=" ") if body else "").split())
 
 
 def _json_feed(body: bytes, url: str) -> Feed:
@@ -135,16 +145,18 @@ def _json_feed(body: bytes, url: str) -> Feed:
             continue
         items.append(
             FeedItem(
-                guid=str(entry["id"]) if entry.get("id") is not None else None,
-                link=urljoin(url, str(link)),
+                guid=_printable_or_none(str(entry["id"]) if entry.get("id") is not None else None),
+                link=urljoin(url, printable(str(link))),
                 title=title,
-                summary=" ".join(str(summary).split())[:2000],
+                summary=" ".join(printable(str(summary)).split())[:2000],
                 published=_iso(entry.get("date_published") or entry.get("date_modified")),
-                categories=tuple(str(t) for t in entry.get("tags", []) if t),
-                image=entry.get("image") or entry.get("banner_image"),
+                categories=tuple(
+                    c for t in entry.get("tags", []) if t and (c := printable(str(t)))
+                ),
+                image=_printable_or_none(entry.get("image") or entry.get("banner_image")),
             )
         )
-    return Feed(str(data.get("title", "")), data.get("home_page_url"), items)
+    return Feed(_text(str(data.get("title", ""))), data.get("home_page_url"), items)
 
 
 def _iso(value: Any) -> dt.datetime | None:

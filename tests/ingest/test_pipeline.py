@@ -23,7 +23,7 @@ from storage import search
 from storage.db import session
 from storage.models import Article, Source, Story
 from tests.conftest import make_settings
-from tests.ingest.sample_site import article_page, publish_world, rss, words
+from tests.ingest.sample_site import BASE_TIME, article_page, publish_world, rss, words
 
 
 @pytest.fixture
@@ -579,3 +579,52 @@ async def test_search_terms_a_migration_blanked_are_worked_out_again(
     async with make_client(fast_settings) as client:  # the bot started again
         await Pipeline(fast_settings, engine, client).poll_due()
     assert found() == before
+
+
+@pytest.mark.parametrize("any_engine", ["sqlite", "postgresql"], indirect=True)
+async def test_control_characters_in_a_feed_cost_no_article(
+    fast_settings: Settings, any_engine: Engine, news_site: NewsSite
+) -> None:
+    """Feeds carry what XML forbids (a NUL byte, &#0;, other control characters) and
+    JSON feeds a lone half of an emoji cut in two: PostgreSQL refuses a NUL in text and
+    neither database takes a lone surrogate. Each article is stored without them, and
+    the feed's other articles with it, rather than the source failing at every poll."""
+    now = format_datetime(BASE_TIME)
+    dirty = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Wire\x00'
+        "</title><link>/</link>"
+        f"<item><guid>n-1\x00</guid><link>{news_site.url('/gone/1')}</link>"
+        "<title>Quake\x00 hits the coast\x07</title><category>World\x1b</category>"
+        f"<description>Rescuers &#0;reached the town\x0b at dawn.</description><pubDate>{now}"
+        f"</pubDate></item><item><guid>n-2</guid><link>{news_site.url('/gone/2')}</link>"
+        f"<title>Markets calm after the quake</title><description>Shares rose.</description>"
+        f"<pubDate>{now}</pubDate></item></channel></rss>"
+    ).encode()
+    json_feed = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "Wire", "items": ['
+        f'{{"id": "j-1", "url": "{news_site.url("/gone/3")}", "title": "Flood warning \\ud83c",'
+        ' "content_text": "Rivers rose \\u0000overnight \\udfa5 in the north."},'
+        f'{{"id": "j-2", "url": "{news_site.url("/page/4")}", "title": "Rain eases in the north",'
+        ' "content_text": "The rain eased by noon."}]}'
+    )
+    # The page of the last one describes it in JSON-LD, escaping the same.
+    ld = ('{"@type": "NewsArticle", "headline": "Rain eases in the north \\ud83c",'
+          ' "author": {"@type": "Person", "name": "Sara\\u0000 Haddad"}}')  # fmt: skip
+    news_site.put("/page/4", article_page("Rain eases in the north", words("the rain")).replace(
+        "</head>", f'<script type="application/ld+json">{ld}</script></head>'))  # fmt: skip
+    rss_id = add_source(any_engine, "Wire", news_site.put("/dirty.xml", dirty))
+    json_url = news_site.put("/dirty.json", json_feed, "application/feed+json")
+    json_id = add_source(any_engine, "Wire JSON", json_url)
+    async with make_client(fast_settings) as client:
+        pipeline = Pipeline(fast_settings, any_engine, client)
+        outcomes = [await pipeline.refresh_source(rss_id), await pipeline.refresh_source(json_id)]
+    assert [(o.status, len(o.new_ids)) for o in outcomes] == [("new", 2), ("new", 2)]
+    articles = {a.guid: a for a in stored(any_engine)}
+    assert (articles["n-1"].title, articles["n-1"].text) == (
+        "Quake hits the coast", "Rescuers reached the town at dawn.")  # fmt: skip
+    assert articles["n-1"].tags == ["World"]
+    assert (articles["j-1"].title, articles["j-1"].text) == (
+        "Flood warning", "Rivers rose overnight in the north.")  # fmt: skip
+    assert (articles["j-2"].title, articles["j-2"].author) == ("Rain eases in the north",
+                                                               "Sara Haddad")  # fmt: skip
+    assert source_row(any_engine, rss_id).error_count == 0

@@ -189,7 +189,6 @@ class Curator:
         before their transactions commit, and the look is for ids above the highest
         one seen: one query of the primary key."""
         index = self.story_index()
-        unless_committed(db, self, self._forget_stories)
         story_store.lock_placing(session=db)
         last = story_store.last_placed(after=self._top, session=db)
         if last is not None:  # a range, however long this process had nothing to place
@@ -312,6 +311,8 @@ class Curator:
         article.copy_of_id = placement.copy_of
         article.story_id = story_id
         article_id = article_store.add(article, session=db)
+        # From here the index holds what only this unit of work has stored.
+        unless_committed(db, self, self._forget_stories)
         self._top = article_id  # the highest: placing is one at a time (_catch_up)
         index.add(story_id, article_id, words, now, fingerprint, source_id=article.source_id,
                   headline=index_headline, vector=meaning, language=article.language,

@@ -39,6 +39,9 @@ from storage.db import session
 from storage.models import Article, Source
 
 log = logging.getLogger(__name__)
+# Articles of one feed that the database refuses one after the other before the source
+# fails: one alone is the article's (see _refresh), three in a row are the database's.
+FAILED_IN_A_ROW = 3
 
 MAX_ITEMS = 50  # newest entries looked at per poll
 MAX_BACKOFF = dt.timedelta(hours=6)
@@ -235,6 +238,7 @@ class Pipeline:
                 draft.summary = abstract
         await self._embed(drafts)
         new_ids = []
+        failed_in_a_row = 0
         async with self._storing:
             # Loading stories and learning topic profiles take seconds: in a thread.
             await asyncio.to_thread(self.curator.prepare)
@@ -243,12 +247,24 @@ class Pipeline:
                 # to answer between articles rather than after the whole feed. Nothing
                 # is held open meanwhile: a write waiting on SQLite's lock inside the
                 # loop would wait for a transaction that only the loop can finish.
-                with session(self.engine) as db:
-                    article, topics = self.curator.store(
-                        draft, now=now, categories=item.categories, session=db
-                    )
-                    if topics is not None and article.id is not None:  # a new one
-                        new_ids.append(article.id)
+                try:
+                    with session(self.engine) as db:
+                        article, topics = self.curator.store(
+                            draft, now=now, categories=item.categories, session=db
+                        )
+                except Exception:
+                    # One article the database refuses must not cost the feed's others,
+                    # at every poll while it stays in the feed: it is left for the next
+                    # poll. Several in a row are the database, and the source fails.
+                    failed_in_a_row += 1
+                    if failed_in_a_row >= FAILED_IN_A_ROW:
+                        raise
+                    log.exception("article not stored, left for the next poll source_id=%s "
+                                  "url=%s", source.id, draft.url)  # fmt: skip
+                    continue
+                failed_in_a_row = 0
+                if topics is not None and article.id is not None:  # a new one
+                    new_ids.append(article.id)
                 await asyncio.sleep(0)
         self._succeeded(source, result, now)
         log.info("source polled source_id=%s name=%s new=%d seen=%d skipped=%d",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import AsyncIterator
 from email.utils import format_datetime
@@ -628,3 +629,49 @@ async def test_control_characters_in_a_feed_cost_no_article(
     assert (articles["j-2"].title, articles["j-2"].author) == ("Rain eases in the north",
                                                                "Sara Haddad")  # fmt: skip
     assert source_row(any_engine, rss_id).error_count == 0
+
+
+@pytest.mark.parametrize("any_engine", ["sqlite", "postgresql"], indirect=True)
+async def test_an_article_the_database_refuses_costs_the_feed_nothing_else(
+    fast_settings: Settings, any_engine: Engine, news_site: NewsSite,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """A link of 8,000 characters (a tracking query gone wild): PostgreSQL cannot index
+    it (2,704 bytes at most, after compression), SQLite can. Where it is refused, it is
+    named in the log and the feed's other articles are stored, before it and after it."""
+    urls = publish_world(news_site, count=2)
+    token = "".join(hashlib.sha256(str(n).encode()).hexdigest() for n in range(125))
+    long = news_site.url(f"/world/2026/11/29/story-9.html?utm={token}")
+    news_site.put("/long.xml", rss([("1", urls[0], "First"), ("9", long, "Long"),
+                                    ("2", urls[1], "Second")]))  # fmt: skip
+    source_id = add_source(any_engine, "Long", news_site.url("/long.xml"))
+    async with make_client(fast_settings) as client:
+        outcome = await Pipeline(fast_settings, any_engine, client).refresh_source(source_id)
+    refused = any_engine.dialect.name == "postgresql"
+    assert outcome.status == "new"
+    assert {a.guid for a in stored(any_engine)} == ({"1", "2"} if refused else {"1", "9", "2"})
+    assert source_row(any_engine, source_id).error_count == 0
+    assert refused == any("article not stored" in r.message and token in r.message
+                          for r in caplog.records)  # fmt: skip
+
+
+@pytest.mark.parametrize("any_engine", ["postgresql"], indirect=True)
+async def test_articles_refused_three_in_a_row_fail_the_source(
+    fast_settings: Settings, any_engine: Engine, news_site: NewsSite
+) -> None:
+    """Three in a row is how a database that refuses everything looks: the source fails,
+    as it did before, and is tried again later."""
+    urls = publish_world(news_site, count=1)
+    longs = [
+        news_site.url(f"/world/2026/11/29/story-{n}.html?utm=" + "".join(
+            hashlib.sha256(f"{n}-{i}".encode()).hexdigest() for i in range(125)))
+        for n in range(5, 8)
+    ]  # fmt: skip
+    items = [("1", urls[0], "First"), *((str(n), u, f"Long {n}") for n, u in enumerate(longs))]
+    news_site.put("/longs.xml", rss(items))
+    source_id = add_source(any_engine, "Longs", news_site.url("/longs.xml"))
+    async with make_client(fast_settings) as client:
+        outcome = await Pipeline(fast_settings, any_engine, client).refresh_source(source_id)
+    assert outcome.status == "failed"
+    assert [a.guid for a in stored(any_engine)] == ["1"]
+    assert source_row(any_engine, source_id).error_count == 1

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from bot import language
@@ -97,3 +99,28 @@ def test_clip_cuts_at_a_word_and_says_so() -> None:
     assert clip("one two three four five", 14) == "one two three…"
     assert len(clip("x" * 5000, 300)) == 300, "an endless word is cut inside"
     assert clip("a\n\n  b", 10) == "a b", "on one line"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Minister's talks_2024 resumed: 3.5% up, (again) [at] {noon}!",
+        "The minister’s talks – “resumed” on Sunday… as said — twice\u00a0over",
+        "Talks in Zürich ‘resumed’ on Sunday",  # a letter beyond ASCII: the pattern reads it
+        "Ｆｕｌｌ width “quotes” and the ﬁrst ligature",  # folded by NFKC
+        "قال الوزير “إن” المحادثات – ستستأنف ١٢٣",
+        "",
+        " \t\n ",
+    ],
+)
+def test_words_are_the_word_pattern_over_the_normalized_text(text: str) -> None:
+    assert language.words(text) == re.findall(r"\w+", normalize(text))
+
+
+def test_a_sentence_ends_where_the_end_pattern_first_matches() -> None:
+    # Marks that begin no end (a decimal, an ellipsis inside a line) before ones that do.
+    text = ("Costs rose 3.5 per cent...or so. Really?! Yes.\n\nNext… one!» Then. . "
+            "it went on.\nلماذا؟ لأن؛ هكذا.")  # fmt: skip
+    found = [m.span() for m in language._ends(text)]
+    assert found == [m.span() for m in language._END.finditer(text)]
+    assert len(found) >= 8

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 from bot.catalog import load_topic_rules
@@ -75,6 +76,8 @@ class Curator:
         self.relearn_after = relearn_after
         self._stories: StoryIndex | None = None
         self._top = 0  # the highest article id the story index has taken in or passed
+        # The unit of work that took the right to place and looked last (_catch_up).
+        self._looked_in: SessionTransaction | None = None
         self._matcher: Matcher | None = None
         self._prototypes: Prototypes | None = None  # what topics mean, see embed_topics()
         self._rules: list[TopicRule] | None = None  # see rules()
@@ -187,8 +190,14 @@ class Curator:
         processes would otherwise each start a story, unseen by the other. So the ids
         placed become visible in order, on PostgreSQL too, whose ids are handed out
         before their transactions commit, and the look is for ids above the highest
-        one seen: one query of the primary key."""
+        one seen: one query of the primary key.
+
+        A unit of work that looked already (`newsbot curate` places a batch of
+        articles in one) holds the right since then: nobody else has placed, and
+        neither the lock nor the look is asked for again (two statements an article)."""
         index = self.story_index()
+        if self._looked_in is not None and self._looked_in is _unit_of_work(db):
+            return index
         story_store.lock_placing(session=db)
         last = story_store.last_placed(after=self._top, session=db)
         if last is not None:  # a range, however long this process had nothing to place
@@ -196,6 +205,7 @@ class Curator:
             for row in story_store.recent_articles(since, after=self._top, session=db):
                 self._take(index, row)
             self._top = last  # out of the window or not: looked at
+        self._looked_in = _unit_of_work(db)
         return index
 
     def _forget_stories(self) -> None:
@@ -344,6 +354,12 @@ class Curator:
         if article.vector is None or article.vector_model != self.embedder_name:
             return None
         return unpack(article.vector)
+
+
+def _unit_of_work(db: Session) -> SessionTransaction | None:
+    """The session's innermost transaction: a savepoint rolled back may have let go of
+    what was taken inside it (PostgreSQL's lock), a new one is another unit of work."""
+    return db.get_nested_transaction() or db.get_transaction()
 
 
 def learning_key(article: article_store.ArticleText) -> bytes:

@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.catalog import load_topics
 from bot.config import Settings
@@ -315,3 +316,41 @@ def test_a_relearning_weighs_only_the_articles_it_has_not_filed_before(
     assert again.profiles.sizes == fresh.sizes and sum(fresh.sizes.values()) >= 2
     assert again.profiles._rows == fresh._rows
     assert (again.profiles._words == fresh._words).all(), "as learning afresh learns"
+
+
+def test_a_unit_of_work_takes_the_right_to_place_and_looks_once(
+    engine: Engine, settings: Settings
+) -> None:
+    # Placing holds the right to place until the unit of work ends: once it has looked
+    # for what others placed, nobody else can place before it ends.
+    curator = Curator(engine, settings.topics_path)
+    source_id = add_source(engine, "Nile Post", "https://nile.example/feed.xml")
+    curator.story_index()
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda _c, _k, statement, *_: statements.append(statement))  # fmt: skip
+
+    def store(n: int, db: Session) -> Article:
+        draft = Article(source_id=source_id, url=f"https://nile.example/{n}",
+                        url_key=f"nile.example/{n}", title="Nile dam talks resume in Cairo",
+                        text=f"Talks on the Nile dam resumed in Cairo, the {n}th round.",
+                        fetched_at=NOW)  # fmt: skip
+        return curator.store(draft, now=NOW, session=db)[0]
+
+    def counted() -> tuple[int, int]:
+        locks = sum(s.startswith("UPDATE story SET id=story.id") for s in statements)
+        return locks, sum(s.startswith("SELECT max(article.id)") for s in statements)
+
+    with session(engine) as db:
+        stored = [store(n, db) for n in range(3)]
+    assert counted() == (1, 1)
+    assert len({a.story_id for a in stored}) == 1, "placed by what it placed before"
+    with session(engine) as db:
+        later = store(3, db)
+    assert counted() == (2, 2), "another unit of work takes it, and looks, again"
+    assert later.story_id == stored[0].story_id
+    with session(engine) as db:
+        store(4, db)
+        with db.begin_nested():  # a savepoint may let go of what it took
+            store(5, db)
+    assert counted() == (4, 4)

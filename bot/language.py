@@ -152,11 +152,21 @@ def _arabic_stem(word: str) -> str:
         # و only on a long word: وزير keeps its first letter.
         if word.startswith(prefix) and len(word) - len(prefix) >= (3 if len(prefix) > 1 else 4):
             word = word[len(prefix) :]
+            if prefix.endswith("لل") and _ending_stem("ل" + word) in _AR_LAM_STEMS:
+                return _ending_stem("ل" + word)  # للبنان is ل and لبنان, not لل and بنان
+            # A word of أل or إل, its hamza folded, starts as the article does: after the
+            # article it goes as it goes without (الألمانية as ألمانيا, الالتزام as التزام).
+            if len(prefix) > 1 and word.startswith("ال") and len(word) >= 5:
+                word = word[2:]
             # A long word's leading و goes after the article too (الوزارة as وزارة): a
             # root و (وزارة، ولاية) is lost either way, and the two forms meet.
             if word[0] == "و" and len(word) >= 5:
                 word = word[1:]
             break
+    return _ending_stem(word)
+
+
+def _ending_stem(word: str) -> str:
     for suffix in _AR_SUFFIXES_BY_LETTER.get(word[-1], ()):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
@@ -169,6 +179,17 @@ def _arabic_stem(word: str) -> str:
                         break
             break
     return word
+
+
+# Words of the news that begin with ل: after ل ("for"), لبنان is written للبنان and
+# اللجنة للجنة, as if the article were there and the word began after it.
+_AR_LAM_STEMS = frozenset(
+    _ending_stem(normalize(word))
+    for word in (
+        "لبنان ليبيا لندن لاهاي لاعب لجنة ليرة لقاء لقب لعبة لاجئ لقاح ليلة لحظة لائحة "
+        "لواء لوحة لجوء"
+    ).split()
+)
 
 
 def script_letters(text: str) -> tuple[int, int]:

@@ -28,6 +28,15 @@ def test_arabic_normalization_folds_letter_forms_marks_and_digits() -> None:
         # A root و goes with or without the article.
         ("وزارة", "الوزارة"),
         ("الولايات", "ولايات"),
+        # A word of أل or إل (its hamza folded) keeps its ال after the article too.
+        ("ألمانيا", "الألمانية"),
+        ("إلكترونية", "الإلكترونية"),
+        ("التزام", "الالتزام"),
+        # After لل a word of ل keeps its ل; other words lose the article.
+        ("لبنان", "للبنان"),
+        ("الليرة", "لليرة"),
+        ("اللاعبين", "للاعب"),
+        ("الحكومة", "للحكومة"),
         ("negotiations", "negotiating"),
         ("Elections", "elected"),
     ],

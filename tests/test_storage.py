@@ -44,12 +44,12 @@ def test_migrations_match_the_models(any_engine: Engine) -> None:
         })  # fmt: skip
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
-    assert current_revision(any_engine) == "0014"
+    assert current_revision(any_engine) == "0015"
 
 
 def test_upgrade_twice_is_harmless(any_engine: Engine) -> None:
     upgrade(any_engine)
-    assert current_revision(any_engine) == "0014"
+    assert current_revision(any_engine) == "0015"
 
 
 def test_a_database_at_head_is_upgraded_without_alembic(

@@ -32,7 +32,7 @@ from bot.loopback.news_site import NewsSite
 from storage import articles as article_store
 from storage import search
 from storage import topics as topic_store
-from storage.db import session
+from storage.db import make_engine, session, upgrade
 from storage.models import Article, Source
 from tests.conftest import make_settings
 from tests.curation.test_summarize import AWKWARD
@@ -112,6 +112,27 @@ def test_blank_search_terms_are_filled_in_batches_until_none_is_left(
         assert len(search.search(stems("البريطانية"), session=db)) >= 1
         article_store.set_search_terms({ids[0]: ""}, session=db)
     assert curator.fill_search_terms() == 0, "none was left: it looks no more"
+
+
+def test_an_old_databases_search_finds_by_the_new_stems_after_the_upgrade(
+    tmp_path: Path, settings: Settings
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0014")
+    with session(engine) as old:
+        source = Source(name="Nile Post", url="https://nile.example/feed.xml")
+        old.add(source)
+        old.flush()
+        assert source.id is not None
+        # Its terms as the stems of then made them: للبنان as بنان.
+        old.add(Article(source_id=source.id, url="https://nile.example/1",
+                        url_key="nile.example/1", title="مساعدات للبنان", text="",
+                        search_terms=" مساعد بنان ", fetched_at=NOW))  # fmt: skip
+    upgrade(engine)
+    Curator(engine, settings.topics_path, clock=lambda: NOW).fill_search_terms()
+    with session(engine) as new:
+        assert [a.title for a in search.search(stems("لبنان"), session=new)] == ["مساعدات للبنان"]
+    engine.dispose()
 
 
 def test_a_young_archive_is_learned_from_again_each_time_it_doubles(

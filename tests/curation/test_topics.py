@@ -247,6 +247,16 @@ def test_the_gulf_is_known_by_its_rulers_and_state_companies_too() -> None:
         assert "gulf" in slugs(matcher.match(doc)), doc.title
 
 
+def test_inventions_are_technology_and_celebrities_culture_in_arabic_too() -> None:
+    matcher = bundled()
+    invention = Document(title="مهندسة شابة تحصل على براءة اختراع لبطارية جديدة",
+                         lead="الابتكار يطيل عمر البطارية ويقلل وزن الشاشة")  # fmt: skip
+    assert slugs(matcher.match(invention))[:1] == ["technology"]
+    auction = Document(title="مقتنيات المشاهير في مزاد بهوليوود",
+                       lead="الممثلين يعرضون ملابسهم في المزاد")  # fmt: skip
+    assert slugs(matcher.match(auction))[:1] == ["culture"]
+
+
 def test_a_part_of_the_first_desk_its_headline_names_more_comes_with_it() -> None:
     matcher = Matcher(RULES)
     about = Document(title="OPEC cut lifts oil prices",

@@ -297,3 +297,19 @@ def test_a_keyword_is_no_common_word_of_another_meaning_once_stemmed() -> None:
         ("Eurozone jobless rate rises", "economy"),
     ):
         assert topic in rules.find(Document(title=text))[0], text
+
+
+def test_words_of_two_meanings_file_no_article_under_the_wrong_desk() -> None:
+    """A battery of missiles, stars in the night sky, a bond auction: the word for
+    a phone's battery, a film star or a celebrities' auction is no evidence there."""
+    matcher = bundled()
+    for title, lead in [
+        ("نشر بطاريات صواريخ باتريوت على الحدود الشمالية",
+         "الجيش يعزز الدفاع الجوي بالبطارية الثانية قرب القاعدة"),
+        ("البنك المركزي يطرح سندات بقيمة مليار دولار في مزاد",
+         "المزاد يجذب طلبا قويا من المصارف المحلية"),
+        ("سياح يرصدون النجوم في سماء الصحراء",
+         "ليلة صافية فوق الكثبان تتلألأ فيها النجوم"),
+    ]:  # fmt: skip
+        found = slugs(matcher.match(Document(title=title, lead=lead)))
+        assert not {"technology", "culture"} & set(found), (title, found)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 CANDIDATES = 40  # the stories sharing the most words with an article are scored
@@ -36,7 +36,7 @@ class Counted(Protocol):
     counts: Counter[str]
 
 
-def sharing(holders: Sequence[Set[int]]) -> Counter[int]:
+def sharing(holders: Sequence[Collection[int]]) -> Counter[int]:
     """How many of an article's rarest words (`holders`: the stories holding each of
     its words) each story holds. A word every story has tells nothing, and counting
     its holders would cost more than all the rest."""
@@ -47,7 +47,7 @@ def sharing(holders: Sequence[Set[int]]) -> Counter[int]:
 
 
 def by_words(
-    words: Counter[str], stories: Mapping[int, Counted], by_word: Mapping[str, Set[int]],
+    words: Counter[str], stories: Mapping[int, Counted], by_word: Mapping[str, Collection[int]],
     documents: int, *, alpha: float, beta: float, beta_long: float,
 ) -> int | None:  # fmt: skip
     """The story these words fit best, or None for a new story; `by_word`: the

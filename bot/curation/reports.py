@@ -10,7 +10,9 @@ close); for a big story, its few reports most like the article.
 
 The reports' vectors are one matrix, a row each, so an article is compared with
 all of them in one product; their words are indexed (word -> the reports using
-it), so only the words an article shares with a report are looked at.
+it, as the bits of one int: a list of (report, weight) pairs a word held three
+times the memory of the reports' weights), so only the words an article shares
+with a report are looked at.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ class Reports:
         self._meant: list[bool] = []  # whether a slot's report has a vector
         self._in: dict[str | None, list[int]] = {}  # language -> its slots
         self._matrix: Vectors | None = None  # a row a slot (zeros without a vector)
-        # word -> (slot, weight): made when first asked for (placing by words alone,
-        # no one asks), then kept
-        self._by_word: dict[str, list[tuple[int, float]]] | None = None
+        # word -> the slots using it, a bit each: made when first asked for (placing by
+        # words alone, no one asks), then kept
+        self._by_word: dict[str, int] | None = None
         self._oldest = 0  # once every slot is taken, the one the next report takes
 
     def add(self, weights: dict[str, float], vector: Vectors | None, language: str | None) -> None:
@@ -56,8 +58,7 @@ class Reports:
             self._oldest = (slot + 1) % RECENT_REPORTS
             if self._by_word is not None:
                 for word in self._weights[slot]:
-                    using = [p for p in self._by_word[word] if p[0] != slot]
-                    if using:
+                    if using := self._by_word[word] & ~(1 << slot):
                         self._by_word[word] = using
                     else:
                         del self._by_word[word]
@@ -73,8 +74,9 @@ class Reports:
 
     def _index(self, slot: int) -> None:
         assert self._by_word is not None
-        for word, weight in self._weights[slot].items():
-            self._by_word.setdefault(word, []).append((slot, weight))
+        by_word, bit = self._by_word, 1 << slot
+        for word in self._weights[slot]:
+            by_word[word] = by_word.get(word, 0) | bit
 
     @property
     def dim(self) -> int:
@@ -111,11 +113,14 @@ class Reports:
             for slot in range(len(self._weights)):
                 self._index(slot)
         shared = [0.0] * len(self._weights)
-        by_word = self._by_word
+        by_word, held = self._by_word, self._weights
         for word in weights.keys() & by_word.keys():  # the words some report uses
             x = weights[word]
-            for slot, weight in by_word[word]:
-                shared[slot] += x * weight
+            using = by_word[word]
+            while using:
+                slot = (using & -using).bit_length() - 1
+                shared[slot] += x * held[slot][word]
+                using &= using - 1
         return shared
 
     def _across(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from operator import mul
 
@@ -64,18 +64,23 @@ CLEAR = 0.08
 CLEAR_FROM = 40
 
 
-@dataclass
+# Most stories in a window have one article (about 250 distinct words when its whole
+# text is read): such a story holds that article's words and TF-IDF as given, the very
+# dicts its one report holds, and copies them only when a second article joins it.
+@dataclass(slots=True)
 class _Story:
     size: int = 0
     words: int = 0
-    counts: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)  # the article's own, at first
     last_seen: dt.datetime = field(default=_LONG_AGO)
     sources: set[int] = field(default_factory=set)  # so no query asks "a new source?"
     headline: Counter[str] = field(default_factory=Counter)  # its headline's words
     languages: set[str] = field(default_factory=set)  # of its articles
-    weights: Counter[str] = field(default_factory=Counter)  # its articles' TF-IDF, summed
+    weights: dict[str, float] | Counter[str] = field(default_factory=dict)  # TF-IDF, summed
     weight_norm: float = 0.0
-    holding: Counter[str] = field(default_factory=Counter)  # articles holding each word
+    # The articles holding each word beyond the first (a word is in `counts` when one
+    # is): only the words two articles share.
+    repeated: Counter[str] = field(default_factory=Counter)
     reports: Reports = field(default_factory=Reports)  # its last ones
     pinned: Pinned = field(default_factory=Pinned)  # what they pin down (specifics.py)
 
@@ -99,7 +104,9 @@ class StoryIndex:
         self.beta = beta  # word smoothing for a headline alone ...
         self.beta_long = beta_long  # ... and for a long text (mixture.py)
         self._stories: dict[int, _Story] = {}
-        self._by_word: dict[str, set[int]] = defaultdict(set)
+        # word -> the stories holding it: most words are one story's, a tuple (a quarter
+        # of a set's memory), a set once a second story holds it
+        self._by_word: dict[str, tuple[int] | set[int]] = {}
         self._df: Counter[str] = Counter()  # articles in the window holding each word
         self._documents = 0
         self._copies = Copies()
@@ -194,19 +201,29 @@ class StoryIndex:
     ) -> None:  # fmt: skip
         """Records an article in a story (new or not), from `source_id`; `headline`: the
         story's headline words, when the story is new or takes a new headline; `told`:
-        what the article pins down (specifics.py)."""
+        what the article pins down (specifics.py). `words` is kept, not copied: the
+        caller does not change it after."""
         story = self._stories.setdefault(story_id, _Story())
         if vector is not None:
             self._meanings.add(story_id, vector)
         if language:
             story.languages.add(language)
         weights = self._weights(words)
-        story.weights.update(weights)
+        if not story.size:
+            story.weights, story.counts = weights, words
+        else:
+            if story.size == 1:  # its first article's own words: copied now
+                story.counts = Counter(story.counts)
+            held = story.weights  # a plain dict while it is its first article's own
+            summed: Counter[str] = held if isinstance(held, Counter) else Counter(held)
+            summed.update(weights)
+            story.weights = summed
+            story.repeated.update(w for w in words if w in story.counts)
+            story.counts.update(words)
         story.reports.add(weights, vector, language)
         story.pinned.add(told, when)
         story.weight_norm = math.sqrt(sum(map(mul, story.weights.values(),
                                               story.weights.values())))  # fmt: skip
-        story.holding.update(words.keys())
         self._df.update(words.keys())
         if source_id is not None:
             story.sources.add(source_id)
@@ -214,10 +231,16 @@ class StoryIndex:
             story.headline = headline
         story.size += 1
         story.words += sum(words.values())
-        story.counts.update(words)
         story.last_seen = max(story.last_seen, when)
+        by_word = self._by_word
         for word in words:
-            self._by_word[word].add(story_id)
+            holders = by_word.get(word)
+            if holders is None:
+                by_word[word] = (story_id,)
+            elif isinstance(holders, set):
+                holders.add(story_id)
+            elif holders[0] != story_id:
+                by_word[word] = {holders[0], story_id}
         self._documents += 1
         if sketch:
             self._copies.add(article_id, sketch, when)
@@ -228,14 +251,16 @@ class StoryIndex:
         for story_id in [s for s, story in self._stories.items() if story.last_seen < cutoff]:
             story = self._stories.pop(story_id)
             self._meanings.forget(story_id)
-            self._df.subtract(story.holding)
+            self._df.subtract(story.counts.keys())
+            self._df.subtract(story.repeated)
             self._documents -= story.size
             for word in story.counts:
                 holders = self._by_word.get(word)
-                if holders is not None:
+                if isinstance(holders, set):
                     holders.discard(story_id)
-                    if not holders:
-                        del self._by_word[word]
+                if holders is not None and (isinstance(holders, tuple) or not holders):
+                    del self._by_word[word]  # no article in the window holds it
+                    del self._df[word]
         self._copies.expire(cutoff)
 
     def __len__(self) -> int:

@@ -257,3 +257,32 @@ def test_a_long_read_is_placed_by_its_first_words_only() -> None:
     live = placing_words("Dam inspection", None, text, meant=True, split=split)
     rebuilt = placing_words("Dam inspection", None, text, meant=True)
     assert live == rebuilt and "aswan" not in live and "turbin" in live
+
+
+def test_after_stories_leave_the_window_words_weigh_as_in_a_window_without_them() -> None:
+    old = [story_words(h, "") for h in (
+        "Nile dam deal agreed by Egypt, Sudan and Ethiopia",
+        "Egypt, Sudan and Ethiopia sign the Nile dam deal in Washington",
+    )]  # fmt: skip
+    recent = story_words("Egypt and Ethiopia hold talks on the Nile in Cairo", "")
+    article = story_words("Ethiopia and Sudan talk again about the Nile dam", "")
+    index, fresh = StoryIndex(window=dt.timedelta(hours=72)), StoryIndex()
+    for article_id, words in enumerate(old):  # two articles sharing words: one story
+        index.add(7, article_id, words, NOW - dt.timedelta(hours=80))
+    index.add(8, 5, recent, NOW)
+    fresh.add(8, 5, recent, NOW)
+    index.expire(NOW)
+    assert index._weights(article) == fresh._weights(article)
+    assert index.place(article) == fresh.place(article)
+    assert index.place(story_words("Washington sign", "")).story is None
+
+
+def test_a_story_keeps_its_first_articles_words_without_changing_them() -> None:
+    first = story_words("Nile dam deal agreed by Egypt, Sudan and Ethiopia", "")
+    kept = Counter(first)
+    index = StoryIndex()
+    index.add(7, 1, first, NOW)
+    index.add(7, 2, story_words("Egypt and Sudan sign the Nile dam deal", ""), NOW)
+    assert first == kept, "the caller's words are the caller's"
+    assert index.fit(7, story_words("Nile deal", "")) == 1.0
+    assert index.fit(7, story_words("Sudan sign", "")) == 0.75

@@ -53,6 +53,11 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub("", text)
 
 
+def printable_or_none(text: str | None) -> str | None:
+    """printable(text), or None when nothing is given or nothing is left."""
+    return (printable(text) or None) if text else None
+
+
 def decode(body: bytes, content_type: str | None = None) -> Decoded:
     for bom, codec in _BOMS:
         if body.startswith(bom):

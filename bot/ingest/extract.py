@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.ingest.body import find_body, visible_length
-from bot.ingest.decode import printable
+from bot.ingest.decode import printable, printable_or_none
 from bot.ingest.furniture import trim
 from bot.ingest.galleries import drop_galleries
 from bot.ingest.metadata import Metadata, read_metadata
@@ -125,12 +125,12 @@ def extract_article(
     return Extracted(
         url=canonical_url(printable(page_url)) if page_url else None,
         title=printable(meta.title),
-        lead=printable(lead) or None,
+        lead=printable_or_none(lead),
         paragraphs=tuple(p for p in map(printable, paragraphs) if p),
         published=meta.published,
         updated=meta.updated,
-        author=printable(meta.author) or None if meta.author else None,
-        image=printable(meta.image) or None if meta.image else None,
+        author=printable_or_none(meta.author),
+        image=printable_or_none(meta.image),
         language=_language(meta.language, paragraphs, meta.title),
         tags=tuple(t for t in map(printable, meta.tags) if t),
         related=related,

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 import feedparser
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from bot.ingest.decode import printable
+from bot.ingest.decode import printable, printable_or_none
 
 
 class FeedError(Exception):
@@ -79,18 +79,14 @@ def _rss_item(entry: Any, base: str) -> FeedItem | None:
         if (term := printable(tag.get("term") or "").strip())
     )  # fmt: skip
     return FeedItem(
-        guid=printable(entry.get("id") or "") or None,
+        guid=printable_or_none(entry.get("id")),
         link=urljoin(base, printable(link).strip()),
         title=title,
         summary=_text(summary_html),
         published=published,
         categories=categories,
-        image=_printable_or_none(_image(entry, summary_html, base)),
+        image=printable_or_none(_image(entry, summary_html, base)),
     )
-
-
-def _printable_or_none(text: str | None) -> str | None:
-    return printable(text) or None if text else None
 
 
 def _alternate(entry: Any) -> str | None:
@@ -145,7 +141,7 @@ def _json_feed(body: bytes, url: str) -> Feed:
             continue
         items.append(
             FeedItem(
-                guid=_printable_or_none(str(entry["id"]) if entry.get("id") is not None else None),
+                guid=printable_or_none(str(entry["id"]) if entry.get("id") is not None else None),
                 link=urljoin(url, printable(str(link))),
                 title=title,
                 summary=" ".join(printable(str(summary)).split())[:2000],
@@ -153,7 +149,7 @@ def _json_feed(body: bytes, url: str) -> Feed:
                 categories=tuple(
                     c for t in entry.get("tags", []) if t and (c := printable(str(t)))
                 ),
-                image=_printable_or_none(entry.get("image") or entry.get("banner_image")),
+                image=printable_or_none(entry.get("image") or entry.get("banner_image")),
             )
         )
     return Feed(_text(str(data.get("title", ""))), data.get("home_page_url"), items)

@@ -191,6 +191,22 @@ def without_vectors(
             session.execute(query)]  # fmt: skip
 
 
+def vectors_of(
+    ids: Iterable[int], model: str, since: dt.datetime, *, session: Session
+) -> dict[int, bytes | None]:
+    """Of these articles, those fetched since `since`: id -> its vector from `model`, or
+    None while it has none (an id left out is gone from the window, or deleted)."""
+    wanted = sorted(ids)
+    found: dict[int, bytes | None] = {}
+    for start in range(0, len(wanted), 1000):  # within every database's bound parameters
+        query = columns(col(Article.id), col(Article.vector), col(Article.vector_model)).where(
+            col(Article.id).in_(wanted[start : start + 1000]), col(Article.fetched_at) >= since
+        )
+        for i, vector, made_by in session.execute(query):
+            found[int(i)] = vector if made_by == model else None
+    return found
+
+
 _SET_VECTOR = (
     _TABLE.update()
     .where(_A.id == bindparam("article_id"))

@@ -93,6 +93,9 @@ class Curator:
         # learning_key: a fresh matcher files the same article the same way, so that a
         # relearning weighs only the articles that came since (most of its cost).
         self._claims: dict[bytes, list[str]] = {}
+        # The articles the story index holds without this embedder's vector (article ->
+        # story): embedded later, here or by another process (learn_stored_meanings).
+        self._unmeant: dict[int, int] = {}
 
     def store(
         self, draft: Article, *, now: dt.datetime, categories: tuple[str, ...] = (),
@@ -170,6 +173,7 @@ class Curator:
         if self._stories is None:
             index = StoryIndex(window=STORY_WINDOW)
             since = self.clock() - STORY_WINDOW
+            self._unmeant = {}
             with session(self.engine) as db:
                 # Taken first: what is placed while the window is read is caught up later.
                 top = story_store.highest_article(session=db)
@@ -212,7 +216,7 @@ class Curator:
         """An article's unit of work failed after it was placed: storage has neither
         the article nor the story it may have started, and SQLite hands their ids out
         again. The index is read again from storage when next needed."""
-        self._stories, self._top = None, 0
+        self._stories, self._top, self._unmeant = None, 0, {}
 
     def _take(self, index: StoryIndex, row: story_store.RecentArticle) -> int:
         """Adds a stored article to the index, as it was placed; returns its id."""
@@ -222,7 +226,13 @@ class Curator:
                   source_id=row.source_id, headline=story_words(row.headline, ""),
                   vector=meaning, language=row.language,
                   told=specifics(row.title, row.lead or row.text))  # fmt: skip
+        self._held_without(meaning, row.id, row.story_id)
         return row.id
+
+    def _held_without(self, meaning: Vectors | None, article_id: int, story_id: int) -> None:
+        """Notes an article the index took in without a meaning, to learn it later."""
+        if meaning is None and self.embedder_name != "off":
+            self._unmeant[article_id] = story_id
 
     def matcher(self) -> Matcher:
         """The topic matcher: the catalog's rules, and profiles learned from the
@@ -327,6 +337,7 @@ class Curator:
         index.add(story_id, article_id, words, now, fingerprint, source_id=article.source_id,
                   headline=index_headline, vector=meaning, language=article.language,
                   told=told)  # fmt: skip
+        self._held_without(meaning, article_id, story_id)
         if placement.story is not None:
             story_meaning = index.meaning(story_id) if meaning is not None else None
             story_store.attach(story_id, when=now, new_source=new_source,
@@ -340,12 +351,42 @@ class Curator:
         index = self.story_index()
         with session(self.engine) as db:
             article_store.set_vectors(packed, self.embedder_name, session=db)
-            for article, vector in zip(articles, vectors, strict=True):
-                if article.story_id is not None:
-                    index.learn_meaning(article.story_id, vector)
-            meanings = {a.story_id: index.meaning(a.story_id) for a in articles if a.story_id}
+            # Only what the index took in without one: an article it has not taken yet
+            # is taken later with the vector stored now, and must not count twice.
+            learned = {story for a, v in zip(articles, vectors, strict=True)
+                       if (story := self._learn(index, a.id, v)) is not None}  # fmt: skip
+            meanings = {s: index.meaning(s) for s in learned}
             story_store.set_vectors({s: pack(m) for s, m in meanings.items() if m is not None},
                                     session=db)  # fmt: skip
+
+    def learn_stored_meanings(self) -> int:
+        """The vectors stored since the index took their articles in without one (by
+        another process on the database, whose embedder answered first; or by this one
+        before a rebuild): their stories learn them, so that a report in another
+        language placed here can join them. Returns how many were learned."""
+        index = self._stories
+        if index is None or not self._unmeant:
+            return 0
+        since = self.clock() - STORY_WINDOW
+        with session(self.engine) as db:
+            stored = article_store.vectors_of(self._unmeant, self.embedder_name, since,
+                                              session=db)  # fmt: skip
+        learned = 0
+        for article_id in list(self._unmeant):
+            if article_id not in stored:  # out of the window, or deleted
+                del self._unmeant[article_id]
+            elif (vector := stored[article_id]) is not None:
+                self._learn(index, article_id, unpack(vector))
+                learned += 1
+        return learned
+
+    def _learn(self, index: StoryIndex, article_id: int, vector: Vectors) -> int | None:
+        """The story of an article held without a meaning learns its vector; returns the
+        story, or None when the index does not hold the article so."""
+        story_id = self._unmeant.pop(article_id, None)
+        if story_id is not None:
+            index.learn_meaning(story_id, vector)
+        return story_id
 
     def meaning_of(
         self, article: Article | story_store.RecentArticle | article_store.ArticleText

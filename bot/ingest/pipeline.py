@@ -168,8 +168,12 @@ class Pipeline:
 
     async def _fill_vectors(self) -> None:
         """Recent articles stored without a vector (the embedder was away, or another
-        one made theirs) get one, a batch at each tick; their stories learn it."""
-        if self.embedder.name == "off" or self._vectors_done:
+        one made theirs) get one, a batch at each tick; their stories learn it. So do
+        those another process on the database embedded after this one took them in."""
+        if self.embedder.name == "off":
+            return
+        await asyncio.to_thread(self.curator.learn_stored_meanings)
+        if self._vectors_done:
             return
         since = self.clock() - STORY_WINDOW
         with session(self.engine) as db:

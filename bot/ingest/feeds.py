@@ -20,6 +20,7 @@ import feedparser
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from bot.ingest.decode import printable, printable_or_none
+from bot.ingest.urls import bounded_key
 
 
 class FeedError(Exception):
@@ -79,7 +80,7 @@ def _rss_item(entry: Any, base: str) -> FeedItem | None:
         if (term := printable(tag.get("term") or "").strip())
     )  # fmt: skip
     return FeedItem(
-        guid=printable_or_none(entry.get("id")),
+        guid=_guid(entry.get("id")),
         link=urljoin(base, printable(link).strip()),
         title=title,
         summary=_text(summary_html),
@@ -141,7 +142,7 @@ def _json_feed(body: bytes, url: str) -> Feed:
             continue
         items.append(
             FeedItem(
-                guid=printable_or_none(str(entry["id"]) if entry.get("id") is not None else None),
+                guid=_guid(entry.get("id")),
                 link=urljoin(url, printable(str(link))),
                 title=title,
                 summary=" ".join(printable(str(summary)).split())[:2000],
@@ -165,3 +166,9 @@ def _iso(value: Any) -> dt.datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC)
+
+
+def _guid(value: object) -> str | None:
+    """An entry's id as articles are told apart by it: printable, of bounded length."""
+    guid = None if value is None else printable_or_none(str(value))
+    return None if guid is None else bounded_key(guid)

@@ -14,6 +14,11 @@ _TRACKING = re.compile(
     re.I,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# A key (an article's URL key, a feed entry's id) is compared, never shown or followed.
+# One of more bytes than this (a tracking query gone wild, an id made of one) is kept
+# as its beginning and a hash of the whole: as unique, and every database can index it
+# (a PostgreSQL btree entry holds 2,704 bytes at most; SQLite has no such limit).
+KEY_BYTES = 1000
 
 
 def canonical_url(url: str) -> str:
@@ -40,7 +45,16 @@ def url_key(url: str) -> str:
     and without a leading www. or m. on the host."""
     canonical = canonical_url(url)
     rest = canonical.split("://", 1)[-1]
-    return re.sub(r"^(www\d?|m|amp)\.", "", rest)
+    return bounded_key(re.sub(r"^(www\d?|m|amp)\.", "", rest))
+
+
+def bounded_key(key: str) -> str:
+    """The key itself, or, past KEY_BYTES, its first half and a SHA-256 of the whole."""
+    data = key.encode("utf-8", "surrogatepass")
+    if len(data) <= KEY_BYTES:
+        return key
+    start = data[: KEY_BYTES // 2].decode("utf-8", "ignore")  # a cut character left out
+    return f"{start}#{hashlib.sha256(data).hexdigest()}"
 
 
 def content_hash(text: str) -> str | None:

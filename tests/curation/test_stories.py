@@ -277,6 +277,26 @@ def test_after_stories_leave_the_window_words_weigh_as_in_a_window_without_them(
     assert index.place(story_words("Washington sign", "")).story is None
 
 
+def test_words_are_weighed_again_once_the_window_changes() -> None:
+    # Placing keeps the weights of an article's words for adding it next: an article
+    # added or a story expired leaves none stale.
+    article = story_words("Ethiopia and Sudan sign a Nile dam deal in Washington", "")
+    other = story_words("Nile dam talks: Ethiopia and Sudan meet in Cairo", "")
+    index, fresh = StoryIndex(window=dt.timedelta(hours=72)), StoryIndex()
+    alone = index._weights(article, keep=True)
+    index.add(1, 1, other, NOW - dt.timedelta(hours=80))
+    fresh.add(1, 1, other, NOW - dt.timedelta(hours=80))
+    beside = index._weights(article, keep=True)
+    assert beside == fresh._weights(article) and beside != alone
+    index.expire(NOW)
+    assert index._weights(article, keep=True) == StoryIndex()._weights(article) == alone
+    # Placed and added, then a copy of it, with its words, comes right after it.
+    index.add(2, 2, article, NOW)
+    after = StoryIndex()
+    after.add(2, 2, article, NOW)
+    assert index._weights(article) == after._weights(article) != alone
+
+
 def test_a_story_keeps_its_first_articles_words_without_changing_them() -> None:
     first = story_words("Nile dam deal agreed by Egypt, Sudan and Ethiopia", "")
     kept = Counter(first)

@@ -152,7 +152,7 @@ def _arabic_stem(word: str) -> str:
         # و only on a long word: وزير keeps its first letter.
         if word.startswith(prefix) and len(word) - len(prefix) >= (3 if len(prefix) > 1 else 4):
             word = word[len(prefix) :]
-            if prefix.endswith("لل") and _ending_stem("ل" + word) in _AR_LAM_STEMS:
+            if prefix.endswith("لل") and _is_lam_word("ل" + word):
                 return _ending_stem("ل" + word)  # للبنان is ل and لبنان, not لل and بنان
             # A word of أل or إل, its hamza folded, starts as the article does: after the
             # article it goes as it goes without (الألمانية as ألمانيا, الالتزام as التزام).
@@ -182,14 +182,24 @@ def _ending_stem(word: str) -> str:
 
 
 # Words of the news that begin with ل: after ل ("for"), لبنان is written للبنان and
-# اللجنة للجنة, as if the article were there and the word began after it.
-_AR_LAM_STEMS = frozenset(
-    _ending_stem(normalize(word))
+# اللجنة للجنة, as if the article were there and the word began after it. The word
+# must be one of them whole, or with an ending (لاعبين، لوحات، لبنانية), not only
+# share a stem: للبنات (for the girls) stems as لبنان does, and is بنات; للقبول is
+# قبول, not لقب and an ending.
+_AR_LAM_WORDS = frozenset(
+    normalize(word).removesuffix("ه")  # لجنة's plural drops its ة: لجان aside, لوحات
     for word in (
         "لبنان ليبيا لندن لاهاي لاعب لجنة ليرة لقاء لقب لعبة لاجئ لقاح ليلة لحظة لائحة "
         "لواء لوحة لجوء"
     ).split()
 )
+_AR_LAM_ENDINGS = frozenset(("", "ه", *_AR_SUFFIXES))
+
+
+def _is_lam_word(word: str) -> bool:
+    return any(
+        word.startswith(lam) and word[len(lam) :] in _AR_LAM_ENDINGS for lam in _AR_LAM_WORDS
+    )
 
 
 def script_letters(text: str) -> tuple[int, int]:

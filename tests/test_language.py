@@ -37,12 +37,28 @@ def test_arabic_normalization_folds_letter_forms_marks_and_digits() -> None:
         ("الليرة", "لليرة"),
         ("اللاعبين", "للاعب"),
         ("الحكومة", "للحكومة"),
+        ("البنات", "للبنات"),
+        ("اللوحات", "للوحات"),
+        ("القبول", "للقبول"),
         ("negotiations", "negotiating"),
         ("Elections", "elected"),
     ],
 )
 def test_forms_of_a_word_meet(one: str, other: str) -> None:
     assert stems(one) == stems(other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # After لل only a whole ل-word (or it and an ending) keeps its ل: a word that
+        # merely stems as one does is another word (للبنات, for the girls, is not Lebanon).
+        ("لبنان", "للبنات"),
+        ("لقب", "للقبول"),
+    ],
+)
+def test_words_that_only_share_a_lam_words_stem_do_not_meet_it(one: str, other: str) -> None:
+    assert stems(one) != stems(other)
 
 
 def test_stop_words_are_left_out() -> None:

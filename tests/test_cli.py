@@ -48,7 +48,7 @@ def test_db_upgrade_creates_the_schema_in_an_empty_default_database(tmp_path: Pa
         version = connection.execute("select version_num from alembic_version").fetchone()
     assert {"source", "article", "story", "topic", "article_topic", "chat"} <= tables
     assert {"subscription", "delivery"} <= tables
-    assert version == ("0015",)
+    assert version == ("0016",)
     again = run_cli("db", "upgrade", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
 

@@ -44,12 +44,12 @@ def test_migrations_match_the_models(any_engine: Engine) -> None:
         })  # fmt: skip
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
-    assert current_revision(any_engine) == "0015"
+    assert current_revision(any_engine) == "0016"
 
 
 def test_upgrade_twice_is_harmless(any_engine: Engine) -> None:
     upgrade(any_engine)
-    assert current_revision(any_engine) == "0015"
+    assert current_revision(any_engine) == "0016"
 
 
 def test_a_database_at_head_is_upgraded_without_alembic(
@@ -170,6 +170,30 @@ def test_migration_0011_blanks_search_terms_for_the_bot_to_work_out_again(
             "INSERT INTO article (source_id, url, url_key, title, text, tags, search_terms, "
             "related, fetched_at) VALUES (1, 'https://nile.example/1', 'nile.example/1', "
             "'Talks', '', '[]', ' talk ', '[]', '2026-11-29 00:00:00')"
+        ))  # fmt: skip
+    upgrade(engine)
+    with session(engine) as db:
+        assert [a.search_terms for a in db.exec(select(Article))] == [""]
+    engine.dispose()
+
+
+def test_migration_0016_blanks_search_terms_stemmed_before_the_la_rule(tmp_path: Path) -> None:
+    """A database at 0015 holds للبنات's terms as لبن, Lebanon's stem: blanked, for the bot
+    to work out again with the new stems."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0015")
+    with engine.begin() as connection:  # the tables as they were then, not as the models are
+        connection.execute(
+            text(
+                "INSERT INTO source (id, name, url, kind, language, enabled, origin, verified, "
+                "error_count, created_at) VALUES (1, 'Nile Post', 'https://nile.example/feed.xml', "
+                "'feed', 'ar', 1, 'catalog', 0, 0, '2026-12-01 00:00:00')"
+            )
+        )
+        connection.execute(text(
+            "INSERT INTO article (source_id, url, url_key, title, text, tags, search_terms, "
+            "related, fetched_at) VALUES (1, 'https://nile.example/1', 'nile.example/1', "
+            "'مدرسة للبنات', '', '[]', ' مدرس لبن ', '[]', '2026-12-01 00:00:00')"
         ))  # fmt: skip
     upgrade(engine)
     with session(engine) as db:

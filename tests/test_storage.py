@@ -153,12 +153,12 @@ def test_list_with_health_counts_articles_of_the_last_day(any_engine: Engine) ->
     assert [(r.source.name, r.articles_24h) for r in rows] == [("Quiet", 0), ("S", 2)]
 
 
-def test_migration_0011_blanks_search_terms_for_the_bot_to_work_out_again(
-    tmp_path: Path,
-) -> None:
+def blanked_after_upgrade(tmp_path: Path, revision: str, title: str, terms: str) -> list[str]:
+    """An article with these search terms, stored at `revision` (the tables as they were
+    then, not as the models are); its terms once upgraded to the head."""
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(engine, "0010")
-    with engine.begin() as connection:  # the tables as they were then, not as the models are
+    upgrade(engine, revision)
+    with engine.begin() as connection:
         connection.execute(
             text(
                 "INSERT INTO source (id, name, url, kind, language, enabled, origin, verified, "
@@ -169,36 +169,25 @@ def test_migration_0011_blanks_search_terms_for_the_bot_to_work_out_again(
         connection.execute(text(
             "INSERT INTO article (source_id, url, url_key, title, text, tags, search_terms, "
             "related, fetched_at) VALUES (1, 'https://nile.example/1', 'nile.example/1', "
-            "'Talks', '', '[]', ' talk ', '[]', '2026-11-29 00:00:00')"
-        ))  # fmt: skip
+            ":title, '', '[]', :terms, '[]', '2026-11-29 00:00:00')"
+        ), {"title": title, "terms": terms})  # fmt: skip
     upgrade(engine)
     with session(engine) as db:
-        assert [a.search_terms for a in db.exec(select(Article))] == [""]
+        found = [a.search_terms for a in db.exec(select(Article))]
     engine.dispose()
+    return found
+
+
+def test_migration_0011_blanks_search_terms_for_the_bot_to_work_out_again(
+    tmp_path: Path,
+) -> None:
+    assert blanked_after_upgrade(tmp_path, "0010", "Talks", " talk ") == [""]
 
 
 def test_migration_0016_blanks_search_terms_stemmed_before_the_la_rule(tmp_path: Path) -> None:
     """A database at 0015 holds للبنات's terms as لبن, Lebanon's stem: blanked, for the bot
     to work out again with the new stems."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(engine, "0015")
-    with engine.begin() as connection:  # the tables as they were then, not as the models are
-        connection.execute(
-            text(
-                "INSERT INTO source (id, name, url, kind, language, enabled, origin, verified, "
-                "error_count, created_at) VALUES (1, 'Nile Post', 'https://nile.example/feed.xml', "
-                "'feed', 'ar', 1, 'catalog', 0, 0, '2026-12-01 00:00:00')"
-            )
-        )
-        connection.execute(text(
-            "INSERT INTO article (source_id, url, url_key, title, text, tags, search_terms, "
-            "related, fetched_at) VALUES (1, 'https://nile.example/1', 'nile.example/1', "
-            "'مدرسة للبنات', '', '[]', ' مدرس لبن ', '[]', '2026-12-01 00:00:00')"
-        ))  # fmt: skip
-    upgrade(engine)
-    with session(engine) as db:
-        assert [a.search_terms for a in db.exec(select(Article))] == [""]
-    engine.dispose()
+    assert blanked_after_upgrade(tmp_path, "0015", "مدرسة للبنات", " مدرس لبن ") == [""]
 
 
 def test_migration_0012_keeps_a_digest_planned_twice_and_plans_once_from_then_on(

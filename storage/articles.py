@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, insert, literal, or_, union_all
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
-from storage.db import insert_one
+from storage.db import in_batches, insert_one
 from storage.models import Article, ArticleAlias
 
 # What a re-seen article may change; the rest (ids, story, first fetch) stays.
@@ -196,11 +196,10 @@ def vectors_of(
 ) -> dict[int, bytes | None]:
     """Of these articles, those fetched since `since`: id -> its vector from `model`, or
     None while it has none (an id left out is gone from the window, or deleted)."""
-    wanted = sorted(ids)
     found: dict[int, bytes | None] = {}
-    for start in range(0, len(wanted), 1000):  # within every database's bound parameters
+    for batch in in_batches(ids):
         query = columns(col(Article.id), col(Article.vector), col(Article.vector_model)).where(
-            col(Article.id).in_(wanted[start : start + 1000]), col(Article.fetched_at) >= since
+            col(Article.id).in_(batch), col(Article.fetched_at) >= since
         )
         for i, vector, made_by in session.execute(query):
             found[int(i)] = vector if made_by == model else None

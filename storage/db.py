@@ -12,7 +12,7 @@ whose message is one line saying what is wrong and what to do (see `explaining`)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -119,6 +119,18 @@ def insert_one(session: Session, statement: Any, values: dict[str, Any]) -> int:
     key = session.connection().execute(statement, values).inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+# Ids in one IN (...): within every database's bound parameters (SQLite's were 999
+# before 3.32), in statements short enough to plan quickly.
+IN_BATCH = 500
+
+
+def in_batches(ids: Iterable[int]) -> Iterator[list[int]]:
+    """The ids, IN_BATCH at a time, for queries of the form `id IN (...)`."""
+    listed = list(ids)
+    for start in range(0, len(listed), IN_BATCH):
+        yield listed[start : start + IN_BATCH]
 
 
 def alembic_config(engine: Engine) -> Config:

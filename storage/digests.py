@@ -12,6 +12,7 @@ from sqlalchemy import func, update
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
+from storage.db import in_batches
 from storage.models import (
     Article,
     ArticleTopic,
@@ -142,9 +143,7 @@ def _read(where: Any, with_words: Any, *, session: Session) -> list[StoryRow]:
             row.sources.append(name)
     # Summary, picture and page links come from the leading articles only: read them
     # for those.
-    lead_ids = list(leads)
-    for start in range(0, len(lead_ids), 500):
-        chunk = lead_ids[start : start + 500]
+    for chunk in in_batches(leads):
         query = columns(col(Article.id), col(Article.url), col(Article.summary),
                         col(Article.image_url), func.length(col(Article.text)),
                         col(Article.related))  # fmt: skip

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from storage import articles as article_store
 from storage import search
-from storage.db import session
+from storage.db import IN_BATCH, session
 from storage.models import Article, Source
 
 NOW = dt.datetime(2026, 11, 29, 8, 0, tzinfo=dt.UTC)
@@ -95,3 +95,23 @@ def test_blank_search_terms_are_found_and_written(any_engine: Engine) -> None:
         assert article_store.without_search_terms(10, session=db) == []
         assert [a.id for a in search.search(["sudan"], session=db)] == [blank]
         assert [a.id for a in search.search(["dam"], session=db)] == [done]
+
+
+def test_vectors_of_an_archive_are_read_a_batch_at_a_time(any_engine: Engine) -> None:
+    """More ids than one IN (...) holds: each found, with its vector from this model, None
+    for one without or from another model; one out of the window and one unknown left out."""
+    nile, _ = _sources(any_engine)
+    vectors = {n: bytes([n % 256, n // 256]) * 4 for n in range(1, IN_BATCH * 2 + 2)}
+    with session(any_engine) as db:
+        ids = {}
+        for n, vector in vectors.items():
+            model = "bundled" if n % 3 else "endpoint"
+            fields: dict[str, object] = {"vector": vector, "vector_model": model} if n % 5 else {}
+            ids[n] = article_store.add(_draft(nile, f"nile.example/{n}", **fields), session=db)
+        stale = _draft(nile, "nile.example/old", vector=b"\x01" * 8, vector_model="bundled")
+        stale.fetched_at = NOW - dt.timedelta(days=4)
+        old = article_store.add(stale, session=db)
+    with session(any_engine) as db:
+        found = article_store.vectors_of([*ids.values(), old, 10**9], "bundled",
+                                         NOW - dt.timedelta(days=3), session=db)  # fmt: skip
+    assert found == {ids[n]: v if n % 3 and n % 5 else None for n, v in vectors.items()}

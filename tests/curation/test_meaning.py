@@ -137,9 +137,9 @@ async def test_a_report_joins_a_story_whose_meaning_another_process_learned_late
                                  embeddings_api_url=api.url)  # fmt: skip
         now = [0.0]
         here_embedder, there_embedder = Endpoint(settings, clock=lambda: now[0]), Endpoint(settings)
-        async with make_client(settings) as client:
+        async with make_client(settings) as client, make_client(settings) as its_client:
             here = Pipeline(settings, any_engine, client, embedder=here_embedder)
-            there = Pipeline(settings, other_engine, client, embedder=there_embedder)
+            there = Pipeline(settings, other_engine, its_client, embedder=there_embedder)
             api.status = 503
             await here.refresh_source(english)  # placed by words alone
             api.status = 200
@@ -190,9 +190,9 @@ async def test_a_report_another_process_placed_counts_once_in_its_story(
         settings = make_settings(tmp_path, http_timeout_seconds=5.0, embeddings="endpoint",
                                  embeddings_api_url=api.url)  # fmt: skip
         here_embedder, there_embedder = Endpoint(settings), Endpoint(settings)
-        async with make_client(settings) as client:
+        async with make_client(settings) as client, make_client(settings) as its_client:
             here = Pipeline(settings, any_engine, client, embedder=here_embedder)
-            there = Pipeline(settings, other_engine, client, embedder=there_embedder)
+            there = Pipeline(settings, other_engine, its_client, embedder=there_embedder)
             await here.refresh_source(ids["AP"])
             api.status = 503
             await there.refresh_source(ids["Reuters"])  # joins by words, no vector

@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from bot.config import Settings
 from bot.ingest.fetch import make_client
-from bot.ingest.pipeline import MAX_BACKOFF, Pipeline
+from bot.ingest.pipeline import MAX_BACKOFF, Outcome, Pipeline
 from bot.language import stems
 from bot.loopback.news_site import NewsSite
 from storage import search
@@ -658,6 +658,18 @@ def refuse_guids(engine: Engine, prefix: str) -> None:
             )
 
 
+async def poll_refusing(
+    settings: Settings, engine: Engine, site: NewsSite, items: list[tuple[str, str, str]]
+) -> tuple[Outcome, int]:
+    """A feed of these items polled once, the database refusing those whose id starts
+    with "refused"; the outcome and the source's id."""
+    site.put("/refused.xml", rss(items))
+    source_id = add_source(engine, "Refusing", site.url("/refused.xml"))
+    refuse_guids(engine, "refused")
+    async with make_client(settings) as client:
+        return await Pipeline(settings, engine, client).refresh_source(source_id), source_id
+
+
 @pytest.mark.parametrize("any_engine", ["sqlite", "postgresql"], indirect=True)
 async def test_an_article_the_database_refuses_costs_the_feed_nothing_else(
     fast_settings: Settings, any_engine: Engine, news_site: NewsSite,
@@ -667,11 +679,7 @@ async def test_an_article_the_database_refuses_costs_the_feed_nothing_else(
     it and after it; the source does not fail."""
     urls = publish_world(news_site, count=3)
     items = [("1", urls[0], "First"), ("refused-9", urls[2], "Refused"), ("2", urls[1], "Second")]
-    news_site.put("/refused.xml", rss(items))
-    source_id = add_source(any_engine, "Refusing", news_site.url("/refused.xml"))
-    refuse_guids(any_engine, "refused")
-    async with make_client(fast_settings) as client:
-        outcome = await Pipeline(fast_settings, any_engine, client).refresh_source(source_id)
+    outcome, source_id = await poll_refusing(fast_settings, any_engine, news_site, items)
     assert outcome.status == "new"
     assert {a.guid for a in stored(any_engine)} == {"1", "2"}
     assert source_row(any_engine, source_id).error_count == 0
@@ -716,11 +724,7 @@ async def test_articles_refused_three_in_a_row_fail_the_source(
     urls = publish_world(news_site, count=4)
     refused = [(f"refused-{n}", urls[n], f"Refused {n}") for n in (1, 2, 3)]
     items = [("1", urls[0], "First"), *refused]
-    news_site.put("/refused.xml", rss(items))
-    source_id = add_source(any_engine, "Refusing", news_site.url("/refused.xml"))
-    refuse_guids(any_engine, "refused")
-    async with make_client(fast_settings) as client:
-        outcome = await Pipeline(fast_settings, any_engine, client).refresh_source(source_id)
+    outcome, source_id = await poll_refusing(fast_settings, any_engine, news_site, items)
     assert outcome.status == "failed"
     assert [a.guid for a in stored(any_engine)] == ["1"]
     assert source_row(any_engine, source_id).error_count == 1
